@@ -1,0 +1,380 @@
+"""Read a registry extract directory into polars LazyFrames with canonical dtypes.
+
+An extract is a directory with one file per table (``patients.parquet`` or
+``patients.csv`` ...) and an optional ``manifest.json``.  CSV files follow Norwegian
+export conventions: ``;`` separator, decimal comma, UTF-8 or Windows-1252, dates as
+``YYYY-MM-DD`` or ``DD.MM.YYYY``, booleans as ``true/false``, ``ja/nei``, ``1/0`` or
+``J/N``, lists (secondary diagnoses) as codes separated by ``,``, ``|`` or spaces.
+
+Nothing is silently coerced to null: a value that cannot be parsed to its column's type
+raises :class:`~indicators.errors.ExtractReadError` naming the file, the column and the
+first offending rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from indicators.errors import ExtractReadError, ManifestError, MissingTableError
+from indicators.extract.model import EXTRACT, Column, Table
+
+#: Number of offending rows quoted in an error message.
+EXAMPLE_ROWS = 5
+TRUE_WORDS = ("true", "ja", "j", "1", "yes", "sann")
+FALSE_WORDS = ("false", "nei", "n", "0", "no", "usann")
+NULL_WORDS = ("",)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an extract says about itself (``manifest.json``).
+
+    ``extra`` keeps every other key (a generator's seed, planted effects, defects).
+    """
+
+    extract_date: date | None = None
+    source: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    synthetic: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, file: str = "manifest.json") -> Manifest:
+        """Build a manifest from parsed JSON, checking the date fields."""
+        known = {}
+        for key in ("extract_date", "period_start", "period_end"):
+            raw = data.get(key)
+            if raw is None:
+                known[key] = None
+                continue
+            try:
+                known[key] = date.fromisoformat(str(raw))
+            except ValueError:
+                raise ManifestError(
+                    f"{file}: {key} = {raw!r} is not a date in YYYY-MM-DD form"
+                ) from None
+        synthetic = data.get("synthetic", False)
+        if not isinstance(synthetic, bool):
+            raise ManifestError(f"{file}: synthetic must be true or false, not {synthetic!r}")
+        extra = {
+            k: v
+            for k, v in data.items()
+            if k not in ("extract_date", "period_start", "period_end", "synthetic", "source")
+        }
+        return cls(source=data.get("source"), synthetic=synthetic, extra=extra, **known)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The manifest as JSON-ready data (dates as ISO strings)."""
+        out: dict[str, Any] = {
+            "extract_date": self.extract_date.isoformat() if self.extract_date else None,
+            "source": self.source,
+            "period_start": self.period_start.isoformat() if self.period_start else None,
+            "period_end": self.period_end.isoformat() if self.period_end else None,
+            "synthetic": self.synthetic,
+        }
+        out.update(self.extra)
+        return out
+
+
+@dataclass
+class Extract:
+    """A loaded extract: one LazyFrame per table present, the manifest and the files read."""
+
+    path: Path
+    tables: dict[str, pl.LazyFrame]
+    manifest: Manifest
+    files: dict[str, Path]
+
+    def __getitem__(self, table: str) -> pl.LazyFrame:
+        try:
+            return self.tables[table]
+        except KeyError:
+            raise MissingTableError(
+                f"the extract in {self.path} has no table {table!r} "
+                f"(expected {table}.parquet or {table}.csv)"
+            ) from None
+
+    def __contains__(self, table: str) -> bool:
+        return table in self.tables
+
+    def fingerprint(self) -> str:
+        """SHA-256 over the bytes of every file read, in table order (hex, 16 chars)."""
+        return fingerprint_files([self.files[t] for t in EXTRACT if t in self.files])
+
+
+def fingerprint_files(paths: list[Path]) -> str:
+    """A short SHA-256 fingerprint of the given files' names and contents."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+def find_table_file(directory: Path, table: str) -> Path | None:
+    """The file holding ``table`` in ``directory`` (Parquet preferred), or None."""
+    for suffix in (".parquet", ".csv"):
+        candidate = directory / f"{table}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def read_manifest(directory: Path) -> Manifest:
+    """Read ``manifest.json`` from an extract directory; an absent file gives an empty one."""
+    path = directory / "manifest.json"
+    if not path.exists():
+        return Manifest()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ManifestError(f"{path}: expected a JSON object at the top level")
+    return Manifest.from_dict(data, file=str(path))
+
+
+def load_extract(path: str | Path, *, tables: list[str] | None = None) -> Extract:
+    """Load an extract directory into LazyFrames with the model's canonical dtypes.
+
+    Parameters
+    ----------
+    path
+        Directory holding ``<table>.parquet`` or ``<table>.csv`` files and, optionally,
+        ``manifest.json``.
+    tables
+        Tables to load; default every table of the model.  A required table that is
+        missing raises :class:`MissingTableError`; an optional one (``primary_care``) is
+        simply absent from the result.
+
+    Returns
+    -------
+    Extract
+        ``extract["referrals"]`` is a LazyFrame with exactly the model's columns, in the
+        model's order and dtypes.  Parquet files are scanned lazily; CSV files are parsed
+        and checked eagerly (a CSV has no types to trust) and then made lazy.
+
+    Raises
+    ------
+    ExtractReadError
+        A file cannot be read, a column is missing, or a value cannot be parsed; the
+        message names the file, the column and example rows.
+    """
+    directory = Path(path)
+    if not directory.is_dir():
+        raise ExtractReadError(f"{directory}: not a directory (an extract is a directory)")
+    wanted = tables or list(EXTRACT)
+    frames: dict[str, pl.LazyFrame] = {}
+    files: dict[str, Path] = {}
+    for name in wanted:
+        table = EXTRACT[name]
+        file = find_table_file(directory, name)
+        if file is None:
+            if table.optional:
+                continue
+            raise MissingTableError(
+                f"{directory}: table {name!r} is missing (expected {name}.parquet or {name}.csv)"
+            )
+        files[name] = file
+        frames[name] = read_table(file, table)
+    return Extract(path=directory, tables=frames, manifest=read_manifest(directory), files=files)
+
+
+def read_table(file: Path, table: Table) -> pl.LazyFrame:
+    """Read one table file (Parquet or CSV) into a LazyFrame with canonical dtypes."""
+    if file.suffix == ".parquet":
+        return _read_parquet(file, table)
+    return _read_csv(file, table).lazy()
+
+
+# ---------------------------------------------------------------------------
+# Parquet
+# ---------------------------------------------------------------------------
+def _read_parquet(file: Path, table: Table) -> pl.LazyFrame:
+    try:
+        frame = pl.scan_parquet(file)
+        schema = frame.collect_schema()
+    except Exception as exc:  # polars raises several error types for a non-Parquet file
+        raise ExtractReadError(
+            f"{file}: cannot be read as Parquet ({type(exc).__name__}: {exc}). "
+            "Export the table again as Parquet, or as CSV with ';' separators.",
+            file=str(file),
+        ) from None
+    _check_columns(file, table, list(schema.names()))
+    exprs = []
+    for column in table.columns:
+        actual = schema[column.name]
+        target = column.polars_dtype
+        if actual == target:
+            exprs.append(pl.col(column.name))
+            continue
+        if actual == pl.String() or actual == pl.Categorical() or isinstance(actual, pl.Enum):
+            # Text in a typed column: parse it with the CSV rules (checked eagerly).
+            values = frame.select(pl.col(column.name).cast(pl.String)).collect()
+            _parse_column(values, column, file, row_offset=1)
+            exprs.append(_parse_expr(column))
+            continue
+        _check_castable(frame, column, actual, file)
+        exprs.append(pl.col(column.name).cast(target))
+    return frame.select(exprs)
+
+
+def _check_castable(frame: pl.LazyFrame, column: Column, actual: pl.DataType, file: Path) -> None:
+    target = column.polars_dtype
+    col = pl.col(column.name)
+    bad = (
+        frame.with_row_index("_row", offset=1)
+        .filter(col.is_not_null() & col.cast(target, strict=False).is_null())
+        .select("_row", col.cast(pl.String).alias("value"))
+        .head(EXAMPLE_ROWS)
+        .collect()
+    )
+    if bad.height:
+        raise ExtractReadError(
+            f"{file}: column {column.name!r} has type {actual} and cannot be read as "
+            f"{column.dtype}; rows {_rows(bad)}",
+            file=str(file),
+            column=column.name,
+        )
+
+
+# ---------------------------------------------------------------------------
+# CSV
+# ---------------------------------------------------------------------------
+def decode_text(file: Path) -> tuple[str, str]:
+    """Return the text of ``file`` and the encoding used (UTF-8, else Windows-1252)."""
+    raw = file.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="strict"), "cp1252"
+
+
+def _read_csv(file: Path, table: Table) -> pl.DataFrame:
+    try:
+        text, _ = decode_text(file)
+    except UnicodeDecodeError as exc:
+        raise ExtractReadError(
+            f"{file}: neither UTF-8 nor Windows-1252 text ({exc})", file=str(file)
+        ) from None
+    try:
+        raw = pl.read_csv(
+            io.StringIO(text),
+            separator=";",
+            infer_schema=False,
+            missing_utf8_is_empty_string=True,
+        )
+    except pl.exceptions.ComputeError as exc:
+        raise ExtractReadError(
+            f"{file}: not a ';'-separated CSV file ({exc}). Check the separator and quoting.",
+            file=str(file),
+        ) from None
+    raw = raw.rename({c: c.strip() for c in raw.columns})
+    _check_columns(file, table, raw.columns)
+    # Data row n (1-based, under the header) is line n + 1 of the file.
+    return _parse_frame(raw, table, file)
+
+
+def _parse_frame(raw: pl.DataFrame, table: Table, file: Path) -> pl.DataFrame:
+    for column in table.columns:
+        _parse_column(raw.select(column.name), column, file, row_offset=1)
+    return raw.select(_parse_expr(c) for c in table.columns)
+
+
+def _clean(column: Column) -> pl.Expr:
+    value = pl.col(column.name).str.strip_chars()
+    return pl.when(value.is_in(NULL_WORDS)).then(None).otherwise(value)
+
+
+def _parse_expr(column: Column) -> pl.Expr:
+    """Expression turning a text column into the model's dtype (nulls where unparsable)."""
+    value = _clean(column)
+    name = column.name
+    match column.dtype:
+        case "str":
+            return value.alias(name)
+        case "int":
+            return (
+                value.str.replace_all(r"[\s\u00a0]", "")
+                .cast(pl.Int64, strict=False)
+                .cast(pl.Int32, strict=False)
+                .alias(name)
+            )
+        case "date":
+            return pl.coalesce(
+                value.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+                value.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
+            ).alias(name)
+        case "bool":
+            lowered = value.str.to_lowercase()
+            return (
+                pl.when(lowered.is_in(TRUE_WORDS))
+                .then(True)
+                .when(lowered.is_in(FALSE_WORDS))
+                .then(False)
+                .otherwise(None)
+                .alias(name)
+            )
+        case "list[str]":
+            return (
+                pl.when(value.is_null())
+                .then(pl.lit([], dtype=pl.List(pl.String)))
+                .otherwise(
+                    value.str.replace_all(r"[\[\]'\"]", "")
+                    .str.replace_all(r"[,|\s]+", " ")
+                    .str.strip_chars()
+                    .str.split(" ")
+                    .list.eval(pl.element().filter(pl.element() != ""))
+                )
+                .alias(name)
+            )
+    raise AssertionError(f"unknown dtype {column.dtype}")  # pragma: no cover
+
+
+def _parse_column(raw: pl.DataFrame, column: Column, file: Path, *, row_offset: int) -> None:
+    parsed = raw.select(
+        _clean(column).alias("raw"),
+        _parse_expr(column).alias("parsed"),
+    ).with_row_index("_row", offset=row_offset)
+    if column.dtype == "list[str]":
+        return
+    bad = parsed.filter(pl.col("raw").is_not_null() & pl.col("parsed").is_null())
+    if bad.height:
+        expected = {
+            "int": "a whole number",
+            "date": "a date as YYYY-MM-DD or DD.MM.YYYY",
+            "bool": "true/false (or ja/nei, J/N, 1/0)",
+        }[column.dtype]
+        examples = bad.head(EXAMPLE_ROWS).select("_row", pl.col("raw").alias("value"))
+        raise ExtractReadError(
+            f"{file}: column {column.name!r}: {bad.height} value(s) are not {expected}; "
+            f"rows {_rows(examples)}. Correct the export; no value is set to empty silently.",
+            file=str(file),
+            column=column.name,
+        )
+
+
+def _rows(examples: pl.DataFrame) -> str:
+    return ", ".join(f"{row} ({value!r})" for row, value in examples.iter_rows())
+
+
+def _check_columns(file: Path, table: Table, present: list[str]) -> None:
+    missing = [c for c in table.column_names if c not in present]
+    if missing:
+        raise ExtractReadError(
+            f"{file}: table {table.name!r} lacks column(s) {', '.join(missing)}; "
+            f"found {', '.join(present) or 'no columns'}",
+            file=str(file),
+            column=missing[0],
+        )
