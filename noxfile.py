@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -62,8 +61,15 @@ def lab(session: nox.Session) -> None:
     """Open JupyterLab with the package installed and the notebooks ready."""
     install(session, "lab")
     session.run(
-        "python", "-m", "ipykernel", "install", "--sys-prefix", "--name", "indicators",
-        "--display-name", "Python (indicators)",
+        "python",
+        "-m",
+        "ipykernel",
+        "install",
+        "--sys-prefix",
+        "--name",
+        "indicators",
+        "--display-name",
+        "Python (indicators)",
     )
     if not (ROOT / "outputs" / "demo").exists():
         session.log("no demo outputs yet: run `python3 noxw.py -s demo` first for data")
@@ -76,4 +82,4 @@ def clean(session: nox.Session) -> None:
     """Remove generated outputs and caches (keeps outputs/README.md)."""
     for path in (ROOT / "outputs").iterdir():
         if path.name != "README.md":
-            shutil.rmtree(path) if path.is_dir() else os.remove(path)
+            shutil.rmtree(path) if path.is_dir() else path.unlink()

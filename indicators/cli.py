@@ -6,7 +6,7 @@ commands that do not validate never import Great Expectations or Jupyter.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -33,7 +33,7 @@ def _root() -> None:
     """Quality indicators for Norwegian mental-health and substance-use treatment."""
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """File format of a written extract."""
 
     parquet = "parquet"
@@ -51,7 +51,9 @@ def synth(
             "(1 = about 100 000 patients, 150 000 referrals, 2 million contacts).",
         ),
     ] = 1.0,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives identical files.")] = 2025,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives identical files.")
+    ] = 2025,
     format: Annotated[
         OutputFormat, typer.Option("--format", help="parquet, or ';'-separated CSV.")
     ] = OutputFormat.parquet,

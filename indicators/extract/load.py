@@ -205,7 +205,7 @@ def _read_parquet(file: Path, table: Table) -> pl.LazyFrame:
     try:
         frame = pl.scan_parquet(file)
         schema = frame.collect_schema()
-    except Exception as exc:  # polars raises several error types for a non-Parquet file
+    except Exception as exc:  # noqa: BLE001 - polars raises several types for a non-Parquet file
         raise ExtractReadError(
             f"{file}: cannot be read as Parquet ({type(exc).__name__}: {exc}). "
             "Export the table again as Parquet, or as CSV with ';' separators.",
@@ -273,7 +273,6 @@ def _read_csv(file: Path, table: Table) -> pl.DataFrame:
             io.StringIO(text),
             separator=";",
             infer_schema=False,
-            missing_utf8_is_empty_string=True,
         )
     except pl.exceptions.ComputeError as exc:
         raise ExtractReadError(

@@ -88,6 +88,9 @@ class Column:
         package's reference tables.
     minimum, maximum
         Inclusive range for an integer column.
+    may_be_after_extract_date
+        For a date column: True if a value after the extract date is legitimate (a
+        deadline set at assessment lies in the future); every other date may not.
     description
         What the column holds, in the words of the register.
     """
@@ -101,6 +104,7 @@ class Column:
     minimum: int | None = None
     maximum: int | None = None
     description: str = ""
+    may_be_after_extract_date: bool = False
 
     @property
     def polars_dtype(self) -> pl.DataType:
@@ -219,7 +223,13 @@ REFERRALS = Table(
             required=False,
             description="Right to necessary care; null until assessed.",
         ),
-        Column("deadline_date", "date", required=False, description="Deadline (frist)."),
+        Column(
+            "deadline_date",
+            "date",
+            required=False,
+            may_be_after_extract_date=True,
+            description="Deadline (frist) for the start of care; may lie after the extract date.",
+        ),
         Column(
             "requested_level",
             "str",

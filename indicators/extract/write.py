@@ -17,9 +17,7 @@ Format = Literal["parquet", "csv"]
 def to_csv_text(frame: pl.DataFrame, *, date_format: str = "%Y-%m-%d") -> str:
     """Render a table as Norwegian-convention CSV text (``;``, lists joined by ``,``)."""
     out = frame.with_columns(
-        pl.col(c).list.join(",")
-        for c, dtype in frame.schema.items()
-        if isinstance(dtype, pl.List)
+        pl.col(c).list.join(",") for c, dtype in frame.schema.items() if isinstance(dtype, pl.List)
     ).with_columns(
         pl.col(c).cast(pl.String).str.to_lowercase()
         for c, dtype in frame.schema.items()
@@ -48,7 +46,7 @@ def write_table(
 
 
 def write_manifest(directory: Path, manifest: Manifest) -> Path:
-    """Write ``manifest.json`` (sorted keys, stable formatting, so equal input gives equal bytes)."""
+    """Write ``manifest.json`` with stable formatting: equal manifests give equal bytes."""
     path = directory / "manifest.json"
     path.write_text(
         json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n",
@@ -75,7 +73,9 @@ def write_extract(
         if name not in tables:
             continue
         frame = tables[name]
-        ordered = frame.select(table.column_names + [c for c in frame.columns if c not in table.column_names])
+        ordered = frame.select(
+            table.column_names + [c for c in frame.columns if c not in table.column_names]
+        )
         written[name] = write_table(ordered, target, name, format=format)
     if manifest is not None:
         written["manifest"] = write_manifest(target, manifest)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 import polars as pl
 
@@ -37,6 +38,7 @@ __all__ = [
     "is_valid_orgnr",
     "municipalities",
     "orgnr_is_valid",
+    "prevalence",
     "rhfs",
     "trusts",
 ]
@@ -63,9 +65,7 @@ def municipalities() -> pl.DataFrame:
     A municipality split between catchments by city district (Oslo) is given to the trust
     that serves most of its districts; ``split_between_catchments`` marks those.
     """
-    m = _read("municipalities.csv").with_columns(
-        pl.col("split_between_catchments") == "true"
-    )
+    m = _read("municipalities.csv").with_columns(pl.col("split_between_catchments") == "true")
     return m.join(
         trusts().select(
             pl.col("trust_id").alias("catchment_trust_id"), "rhf_code", "rhf_short_name"
@@ -79,3 +79,39 @@ def municipalities() -> pl.DataFrame:
 def rhfs() -> pl.DataFrame:
     """Regional health authorities: ``rhf_code``, ``rhf_name``, ``rhf_short_name``."""
     return trusts().select("rhf_code", "rhf_name", "rhf_short_name").unique().sort("rhf_code")
+
+
+#: Conditions in the prevalence table and the codes that count as a recorded diagnosis.
+CONDITIONS = ("diabetes", "hypertension")
+
+
+def prevalence(path: str | Path | None = None) -> pl.DataFrame:
+    """General-population prevalence by condition, age band and sex.
+
+    Columns: ``condition``, ``age_band``, ``age_from``, ``age_to`` (inclusive, years),
+    ``sex`` (F/M), ``prevalence`` (fraction 0-1).  The shipped table is ILLUSTRATIVE
+    (see ``data/SOURCES.md``); pass ``path`` to a ``;``-separated CSV with the same
+    columns to use real figures.
+
+    >>> prevalence().filter(condition="diabetes", age_band="50-59", sex="M")["prevalence"].item()
+    0.058
+    """
+    raw = (
+        _read("prevalence.csv")
+        if path is None
+        else pl.read_csv(Path(path), separator=";", infer_schema=False)
+    )
+    table = raw.select(
+        "condition",
+        "age_band",
+        pl.col("age_from").cast(pl.Int32),
+        pl.col("age_to").cast(pl.Int32),
+        "sex",
+        pl.col("prevalence").str.replace(",", ".").cast(pl.Float64),
+    )
+    bad = table.filter(~pl.col("prevalence").is_between(0, 1) | ~pl.col("sex").is_in(["F", "M"]))
+    if bad.height:
+        raise ValueError(
+            f"prevalence table {path}: rows outside 0-1 or sex not F/M: {bad.rows()[:3]}"
+        )
+    return table

@@ -1,0 +1,17 @@
+"""A realistic synthetic national extract for demos, tests and benchmarks."""
+
+from indicators.synth.generator import (
+    PLANTED_OUTLIERS,
+    SynthResult,
+    generate_extract,
+    generate_tables,
+    synthetic_manifest,
+)
+
+__all__ = [
+    "PLANTED_OUTLIERS",
+    "SynthResult",
+    "generate_extract",
+    "generate_tables",
+    "synthetic_manifest",
+]

@@ -1,0 +1,819 @@
+"""A realistic synthetic national extract, generated vectorised from one seed.
+
+The extract follows the model in :mod:`indicators.extract.model` and is meant to behave
+like the real NPR extract for TSB (substance-use) and adult PHV (mental-health)
+services over three calendar years: patients spread over municipalities by catchment,
+the age and sex mix of the two services, F10–F19 and F20–F48 main diagnoses, somatic
+diabetes and hypertension recorded less often than the general-population prevalence,
+waiting and assessment times, deadline breaches, treatment levels, pathway events with
+gaps as in real registration, and referrals still waiting at the extract date.
+
+Trust differences
+-----------------
+Every trust gets small random effects (drawn from the seed) on each process, so the
+indicators vary between trusts as real ones do (overdispersion included).  On top of
+that, three trusts are planted as clear outliers; tests and the compute engine's
+checks assert that these are found outside the 99.8 % funnel limits:
+
+=============  ===========================  =============================================
+trust_id       trust                        planted effect
+=============  ===========================  =============================================
+983971709      Sykehuset Innlandet HF       slow: long waits (WAIT-01), assessment
+                                            breaches (WAIT-02), deadline breaches
+                                            (WAIT-03), late clinical decisions (PATH-01)
+983974724      Helse Bergen HF              few inpatient assignments (LEVEL-01, by
+                                            catchment) and homeless patients' wish for
+                                            inpatient care rarely met (LEVEL-02)
+983974899      Universitetssykehuset        somatic under-recording (SOM-01, SOM-02),
+               Nord-Norge HF                few somatic assessments (SOM-03), feedback
+                                            tool rarely used (USER-02, USER-04)
+=============  ===========================  =============================================
+
+The defects that ``defects=True`` injects are listed in :mod:`indicators.synth.defects`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from indicators import __version__
+from indicators.extract.load import Manifest
+from indicators.extract.model import EXTRACT
+from indicators.extract.write import write_manifest, write_table
+from indicators.reference import municipalities, prevalence, trusts
+
+#: Patients at ``scale=1``: roughly the national TSB + adult PHV volume over three years.
+PATIENTS_AT_SCALE_1 = 100_000
+#: Calendar years covered; the extract date is the last day of the last year.
+FIRST_YEAR = 2023
+LAST_YEAR = 2025
+
+SLOW_TRUST = "983971709"  # Sykehuset Innlandet HF
+LOW_INPATIENT_TRUST = "983974724"  # Helse Bergen HF
+SOMATIC_TRUST = "983974899"  # Universitetssykehuset Nord-Norge HF
+
+#: Planted outliers: trust -> indicators on which it is a clear outlier, and the direction.
+PLANTED_OUTLIERS: dict[str, dict[str, str]] = {
+    SLOW_TRUST: {"WAIT-01": "high", "WAIT-02": "high", "WAIT-03": "high", "PATH-01": "low"},
+    LOW_INPATIENT_TRUST: {"LEVEL-01": "low", "LEVEL-02": "low"},
+    SOMATIC_TRUST: {
+        "SOM-01": "low",
+        "SOM-02": "low",
+        "SOM-03": "low",
+        "USER-02": "low",
+        "USER-04": "low",
+    },
+}
+
+#: Approximate catchment population in thousands (illustrative weights for spreading
+#: patients over trusts; order of magnitude of the real catchments).
+CATCHMENT_WEIGHT = {
+    "983974880": 75,
+    "983974929": 78,
+    "983974910": 137,
+    "983974899": 193,
+    "997005562": 268,
+    "983974791": 135,
+    "883974832": 340,
+    "983974724": 460,
+    "983974694": 180,
+    "983974732": 108,
+    "983974678": 380,
+    "983971636": 600,
+    "974116804": 140,
+    "974207532": 190,
+    "993467049": 330,
+    "983971709": 372,
+    "983975267": 175,
+    "983975259": 250,
+    "983971768": 320,
+    "983975240": 320,
+    "894166762": 500,
+}
+
+TSB_DIAGNOSES = {
+    "F10.2": 0.38,
+    "F10.1": 0.05,
+    "F11.2": 0.08,
+    "F12.2": 0.15,
+    "F13.2": 0.05,
+    "F15.2": 0.12,
+    "F19.2": 0.15,
+    "F14.2": 0.02,
+}
+PHV_DIAGNOSES = {
+    "F32.1": 0.16,
+    "F33.1": 0.12,
+    "F41.1": 0.12,
+    "F43.1": 0.10,
+    "F43.2": 0.09,
+    "F41.2": 0.09,
+    "F20.0": 0.06,
+    "F31.1": 0.05,
+    "F40.1": 0.06,
+    "F42.2": 0.04,
+    "F60.3": 0.07,
+    "F45.0": 0.04,
+}
+COMORBID = ("F32.1", "F41.1", "F43.1", "F60.3", "F90.0", "F10.2", "F12.2")
+SOMATIC_MAIN = ("J45.9", "M54.5", "K21.0", "S06.0", "R07.4", "Z03.9", "L03.1", "K70.3")
+DIABETES_CODES = ("E11.9", "E11.6", "E10.9")
+HYPERTENSION_CODES = ("I10", "I11.9")
+OTHER_ICPC = ("P15", "P76", "P74", "R74", "L03", "A97", "S18", "D01")
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """What :func:`generate_extract` wrote."""
+
+    path: Path
+    row_counts: dict[str, int]
+    seconds: float
+    manifest: Manifest
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+class _Steps:
+    """Progress over the generation steps (rich progress bar, or silent)."""
+
+    def __init__(self, enabled: bool, total: int):
+        self._progress = None
+        if enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("[bold]synth[/bold] {task.description:<22}"),
+                BarColumn(),
+                TimeElapsedColumn(),
+                transient=False,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("starting", total=total)
+
+    def step(self, description: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description=description, advance=1)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description="done")
+            self._progress.stop()
+
+
+def _days(d: date) -> int:
+    return (d - date(1970, 1, 1)).days
+
+
+def _to_date(days: np.ndarray) -> pl.Series:
+    return pl.Series(days.astype(np.int32)).cast(pl.Date)
+
+
+def _expit(x: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(x)))
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def _choice(rng: np.random.Generator, options: dict[str, float], size: int) -> np.ndarray:
+    """Indices into ``options`` drawn with its (normalised) weights."""
+    weights = np.array(list(options.values()), dtype=float)
+    return rng.choice(len(weights), size=size, p=weights / weights.sum())
+
+
+def _pick(codes: tuple[str, ...] | list[str], index: np.ndarray) -> pl.Series:
+    return pl.Series(list(codes), dtype=pl.String).gather(pl.Series(index.astype(np.int64)))
+
+
+def _ids(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
+    """Ids like ``P00012345``: the prefix and the number zero-padded to ``width`` digits."""
+    digits = pl.Series(numbers.astype(np.int64)).cast(pl.String).str.zfill(width)
+    return pl.select(pl.lit(prefix) + digits).to_series()
+
+
+@dataclass(frozen=True)
+class _TrustEffects:
+    """Per-trust process parameters (one array entry per trust in ``order``)."""
+
+    order: list[str]
+    assessed_on_time: np.ndarray  # P(assessed within ~10 working days)
+    wait_fraction: np.ndarray  # mean position of care start between assessment and deadline
+    deadline_breach: np.ndarray  # P(care starts after the deadline)
+    inpatient_logit: np.ndarray  # base log-odds of being assigned inpatient care (TSB)
+    homeless_wish_met: np.ndarray  # P(homeless patient asking for inpatient care gets it)
+    decision_on_time: np.ndarray  # PATH-01
+    evaluation_on_time: np.ndarray  # PATH-02
+    plan_with_patient: np.ndarray  # USER-01
+    feedback_tool: np.ndarray  # USER-02
+    individual_plan: np.ndarray  # USER-03
+    somatic_assessment: np.ndarray  # SOM-03
+    somatic_recording: np.ndarray  # P(a true diabetes/hypertension is recorded in specialist care)
+    gp_recording: np.ndarray  # P(recorded in primary care)
+
+
+def _trust_effects(rng: np.random.Generator, order: list[str]) -> _TrustEffects:
+    k = len(order)
+
+    def vary(p: float, sd: float = 0.25) -> np.ndarray:
+        return _expit(_logit(p) + rng.normal(0.0, sd, size=k))
+
+    idx = {t: i for i, t in enumerate(order)}
+    eff = _TrustEffects(
+        order=order,
+        assessed_on_time=vary(0.93, 0.35),
+        wait_fraction=vary(0.42, 0.20),
+        deadline_breach=vary(0.06, 0.35),
+        inpatient_logit=_logit(0.24) + rng.normal(0.0, 0.30, size=k),
+        homeless_wish_met=vary(0.62, 0.30),
+        decision_on_time=vary(0.80, 0.30),
+        evaluation_on_time=vary(0.72, 0.30),
+        plan_with_patient=vary(0.78, 0.30),
+        feedback_tool=vary(0.52, 0.30),
+        individual_plan=vary(0.60, 0.30),
+        somatic_assessment=vary(0.58, 0.30),
+        somatic_recording=vary(0.40, 0.20),
+        gp_recording=vary(0.45, 0.15),
+    )
+    slow, low, som = idx[SLOW_TRUST], idx[LOW_INPATIENT_TRUST], idx[SOMATIC_TRUST]
+    eff.assessed_on_time[slow] = 0.70
+    eff.wait_fraction[slow] = 0.80
+    eff.deadline_breach[slow] = 0.22
+    eff.decision_on_time[slow] = 0.50
+    eff.inpatient_logit[low] = _logit(0.08)
+    eff.homeless_wish_met[low] = 0.20
+    eff.somatic_recording[som] = 0.10
+    eff.gp_recording[som] = 0.15
+    eff.somatic_assessment[som] = 0.22
+    eff.feedback_tool[som] = 0.12
+    return eff
+
+
+def _generate_tables(
+    rng: np.random.Generator, scale: float, step: Callable[[str], None]
+) -> dict[str, pl.DataFrame]:
+    start_day = _days(date(FIRST_YEAR, 1, 1))
+    end_day = _days(date(LAST_YEAR, 12, 31))
+    extract_day = end_day
+    trust_table = trusts()
+    order = trust_table["trust_id"].to_list()
+    t_index = {t: i for i, t in enumerate(order)}
+    rhf_of_trust = trust_table["rhf_code"].cast(pl.Int32).to_numpy()
+    eff = _trust_effects(rng, order)
+
+    # ---------------------------------------------------------------- patients
+    step("patients")
+    n = max(20, round(PATIENTS_AT_SCALE_1 * scale))
+    weights = np.array([CATCHMENT_WEIGHT[t] for t in order], dtype=float)
+    home = rng.choice(len(order), size=n, p=weights / weights.sum())
+    # Trusts serving only part of a split municipality (Lovisenberg and Diakonhjemmet in
+    # Oslo) draw their patients from that municipality.
+    muni_ref = municipalities()
+    without = [t for t in order if t not in set(muni_ref["catchment_trust_id"])]
+    split = muni_ref.filter("split_between_catchments")
+    munis = (
+        pl.concat([muni_ref, *(split.with_columns(catchment_trust_id=pl.lit(t)) for t in without)])
+        .with_columns(
+            pl.col("catchment_trust_id").replace_strict(t_index, return_dtype=pl.Int64).alias("t")
+        )
+        .sort("t", "municipality")
+    )
+    muni_codes = munis["municipality"].to_numpy()
+    muni_trust = munis["t"].to_numpy()
+    muni_weight = rng.lognormal(0.0, 1.0, size=len(muni_codes))
+    cum = np.cumsum(muni_weight)
+    first_of_trust = np.searchsorted(muni_trust, np.arange(len(order)), side="left")
+    last_of_trust = np.searchsorted(muni_trust, np.arange(len(order)), side="right") - 1
+    trust_lo = cum[first_of_trust] - muni_weight[first_of_trust]
+    trust_hi = cum[last_of_trust]
+    target = trust_lo[home] + rng.random(n) * (trust_hi[home] - trust_lo[home])
+    muni = np.minimum(np.searchsorted(cum, target), len(cum) - 1)
+
+    is_tsb = rng.random(n) < 0.42
+    male = np.where(is_tsb, rng.random(n) < 0.68, rng.random(n) < 0.40)
+    age = np.where(is_tsb, rng.normal(38, 13, n), rng.normal(36, 15, n))
+    age = np.clip(np.round(age), 18, 92).astype(np.int32)
+    mid_year = (FIRST_YEAR + LAST_YEAR) // 2
+    birth_year = mid_year - age
+    dies = rng.random(n) < np.where(is_tsb, 0.02, 0.006) * (1 + age / 40)
+    death_day = np.where(dies, rng.integers(start_day, end_day + 1, n), -1)
+    pid_numbers = rng.permutation(n) + 10_000_000
+    patient_id = _ids("P", pid_numbers, 8)
+    patients = pl.DataFrame(
+        {
+            "patient_id": patient_id,
+            "birth_year": birth_year,
+            "sex": np.where(male, "M", "F"),
+            "municipality": muni_codes[muni],
+            "death_date": _to_date(death_day),
+        }
+    ).with_columns(pl.when(pl.col("death_date") >= date(1971, 1, 1)).then("death_date"))
+
+    # True somatic status (ROP patients have more somatic disease than the population).
+    prev = prevalence()
+    band_age = np.clip(age, 18, 120)
+    true_status = {}
+    for condition, multiplier in (("diabetes", 1.35), ("hypertension", 1.25)):
+        table = prev.filter(condition=condition)
+        p = np.zeros(n)
+        for row in table.iter_rows(named=True):  # 14 bands x sexes: a table lookup, not rows
+            mask = (
+                (band_age >= row["age_from"])
+                & (band_age <= row["age_to"])
+                & (male == (row["sex"] == "M"))
+            )
+            p[mask] = row["prevalence"]
+        true_status[condition] = rng.random(n) < np.minimum(p * multiplier, 0.9)
+
+    # ---------------------------------------------------------------- referrals
+    step("referrals")
+    per_patient = 1 + rng.poisson(0.5, n)
+    owner = np.repeat(np.arange(n), per_patient)
+    m = owner.size
+    r_tsb = np.where(rng.random(m) < 0.95, is_tsb[owner], ~is_tsb[owner])
+    # Treating trust: the catchment trust, or (10 %) another trust of the same RHF.
+    same_rhf_other = rng.random(m) < 0.10
+    rhf = rhf_of_trust[home[owner]]
+    candidates = [np.flatnonzero(rhf_of_trust == r) for r in range(1, 5)]
+    pick = np.array([c[0] for c in candidates])[rhf - 1]
+    sizes = np.array([len(c) for c in candidates])[rhf - 1]
+    flat = np.concatenate(candidates)
+    offsets = np.concatenate([[0], np.cumsum([len(c) for c in candidates])[:-1]])[rhf - 1]
+    other = flat[offsets + rng.integers(0, 1 << 30, m) % sizes]
+    trust = np.where(same_rhf_other, other, home[owner])
+    del pick
+
+    received = rng.integers(start_day, end_day + 1, m)
+    weekday = (received + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
+    received = received + np.where(weekday >= 5, 7 - weekday, 0)  # referrals arrive on weekdays
+    received = np.minimum(received, end_day)
+    on_time = rng.random(m) < eff.assessed_on_time[trust]
+    assess_delay = np.where(
+        on_time, rng.integers(1, 13, m), 15 + rng.exponential(10, m).astype(np.int64)
+    )
+    assessed = received + assess_delay
+    assessed_known = assessed <= extract_day
+    right = assessed_known & (rng.random(m) < np.where(r_tsb, 0.90, 0.72))
+    frist_options = np.array([42, 56, 65, 90])
+    frist = np.where(
+        r_tsb,
+        frist_options[rng.choice(4, m, p=[0.35, 0.30, 0.25, 0.10])],
+        frist_options[rng.choice(4, m, p=[0.15, 0.30, 0.30, 0.25])],
+    )
+    deadline = received + frist
+
+    requested = np.where(
+        r_tsb,
+        rng.choice(3, m, p=[0.25, 0.55, 0.20]),
+        rng.choice(3, m, p=[0.07, 0.81, 0.12]),
+    )
+    housing = np.where(
+        r_tsb,
+        rng.choice(4, m, p=[0.70, 0.12, 0.08, 0.10]),
+        rng.choice(4, m, p=[0.85, 0.07, 0.02, 0.06]),
+    )
+    homeless_wants_inpatient = (housing == 2) & (requested == 0)
+    p_inpatient = _expit(
+        eff.inpatient_logit[trust]
+        + np.where(requested == 0, 0.9, np.where(requested == 1, -0.6, 0.0))
+        + np.where(male[owner], 0.15, 0.0)
+        + (np.clip(age[owner], 18, 80) - 38) * 0.01
+        - np.where(r_tsb, 0.0, 1.2)
+    )
+    p_inpatient = np.where(homeless_wants_inpatient, eff.homeless_wish_met[trust], p_inpatient)
+    inpatient = rng.random(m) < p_inpatient
+    assigned = np.where(right, np.where(inpatient, 0, 1), 2)  # inpatient / outpatient / none
+
+    # Care start: before the deadline (at a trust-typical point of the window) or after it.
+    breach = rng.random(m) < eff.deadline_breach[trust]
+    frac = rng.beta(
+        np.maximum(eff.wait_fraction[trust] * 4, 0.2),
+        np.maximum((1 - eff.wait_fraction[trust]) * 4, 0.2),
+    )
+    window = np.maximum(deadline - assessed, 1)
+    care_start = np.where(
+        breach,
+        deadline + 1 + rng.exponential(18, m).astype(np.int64),
+        assessed + (frac * window).astype(np.int64),
+    )
+    care_start = np.maximum(care_start, assessed)
+    declined = rng.random(m) < 0.03
+    started = right & ~declined & (care_start <= extract_day)
+    patient_death = death_day[owner]
+    started &= (patient_death < 0) | (care_start <= patient_death)
+
+    ref_numbers = np.arange(m) + 1
+    referral_id = _ids("H", ref_numbers, 9)
+    referrals = (
+        pl.DataFrame(
+            {
+                "referral_id": referral_id,
+                "patient_id": patient_id.gather(pl.Series(owner)),
+                "trust_id": _pick(order, trust),
+                "service": np.where(r_tsb, "TSB", "PHV"),
+                "received_date": _to_date(received),
+                "assessed_date": _to_date(np.where(assessed_known, assessed, 0)),
+                "right_to_care": right,
+                "deadline_date": _to_date(np.where(right, deadline, 0)),
+                "requested_level": _pick(("inpatient", "outpatient", "unknown"), requested),
+                "assigned_level": _pick(("inpatient", "outpatient", "none"), assigned),
+                "housing": _pick(("own", "supported", "homeless", "unknown"), housing),
+                "care_start_date": _to_date(np.where(started, care_start, 0)),
+            }
+        )
+        .with_columns(
+            pl.when(pl.lit(assessed_known)).then(pl.col(c)).alias(c)
+            for c in ("assessed_date", "right_to_care", "assigned_level")
+        )
+        .with_columns(
+            pl.when(pl.lit(right)).then("deadline_date").alias("deadline_date"),
+            pl.when(pl.lit(started)).then("care_start_date").alias("care_start_date"),
+        )
+    )
+
+    # ---------------------------------------------------------------- contacts
+    step("contacts")
+    main_index = np.where(
+        r_tsb,
+        _choice(rng, TSB_DIAGNOSES, m),
+        len(TSB_DIAGNOSES) + _choice(rng, PHV_DIAGNOSES, m),
+    )
+    all_main = list(TSB_DIAGNOSES) + list(PHV_DIAGNOSES)
+    n_contacts = np.where(started, rng.negative_binomial(2, 2 / (2 + 17.0), m), 0)
+    c_ref = np.repeat(np.arange(m), n_contacts)
+    first = np.concatenate([[0], np.cumsum(n_contacts)[:-1]])
+    rank = np.arange(c_ref.size) - np.repeat(first, n_contacts)
+    c_start_care = care_start[c_ref]
+    span = np.maximum(np.minimum(365, extract_day - c_start_care), 0)
+    c_start = np.where(
+        rank == 0,
+        c_start_care,
+        c_start_care + (rng.random(c_ref.size) * (span + 1)).astype(np.int64),
+    )
+    c_inpatient_stay = (rank == 0) & (assigned[c_ref] == 0)
+    c_day = ~c_inpatient_stay & (rng.random(c_ref.size) < 0.04)
+    los = np.where(c_inpatient_stay, 7 + rng.gamma(2.0, 14.0, c_ref.size).astype(np.int64), 0)
+    c_end = np.minimum(c_start + los, extract_day)
+    c_patient = owner[c_ref]
+    alive = (death_day[c_patient] < 0) | (c_start <= death_day[c_patient])
+    keep = alive & (c_start <= extract_day)
+    c_ref, c_start, c_end, c_patient = c_ref[keep], c_start[keep], c_end[keep], c_patient[keep]
+    c_activity = np.where(c_inpatient_stay[keep], 0, np.where(c_day[keep], 1, 2))
+    k = c_ref.size
+
+    # Secondary diagnoses: a comorbid mental disorder on some contacts; diabetes and
+    # hypertension only when the patient has it, the trust records it, and on a share
+    # of contacts.
+    recorded = {
+        c: true_status[c] & (rng.random(n) < eff.somatic_recording[home])
+        for c in ("diabetes", "hypertension")
+    }
+    comorbid = np.where(rng.random(k) < 0.18, rng.integers(0, len(COMORBID), k), -1)
+    diab = np.where(
+        recorded["diabetes"][c_patient] & (rng.random(k) < 0.35),
+        rng.integers(0, len(DIABETES_CODES), k),
+        -1,
+    )
+    hyp = np.where(
+        recorded["hypertension"][c_patient] & (rng.random(k) < 0.35),
+        rng.integers(0, len(HYPERTENSION_CODES), k),
+        -1,
+    )
+    main_missing = rng.random(k) < 0.015
+    psych_contacts = pl.DataFrame(
+        {
+            "patient_id": patient_id.gather(pl.Series(c_patient)),
+            "referral_id": referral_id.gather(pl.Series(c_ref)),
+            "trust_id": _pick(order, trust[c_ref]),
+            "service": np.where(r_tsb[c_ref], "TSB", "PHV"),
+            "activity": _pick(("inpatient", "day", "outpatient"), c_activity),
+            "start_date": _to_date(c_start),
+            "end_date": _to_date(c_end),
+            "main_diagnosis": _pick(all_main, main_index[c_ref]),
+            "_comorbid": _pick(COMORBID, np.maximum(comorbid, 0)),
+            "_diab": _pick(DIABETES_CODES, np.maximum(diab, 0)),
+            "_hyp": _pick(HYPERTENSION_CODES, np.maximum(hyp, 0)),
+            "_has": np.stack([comorbid >= 0, diab >= 0, hyp >= 0], axis=1),
+            "_missing": main_missing,
+        }
+    )
+
+    # Somatic contacts at the home trust for about a third of patients.
+    s_count = np.where(rng.random(n) < 0.35, rng.poisson(4.0, n), 0)
+    s_patient = np.repeat(np.arange(n), s_count)
+    ks = s_patient.size
+    s_start = rng.integers(start_day, extract_day + 1, ks)
+    s_alive = (death_day[s_patient] < 0) | (s_start <= death_day[s_patient])
+    s_patient, s_start = s_patient[s_alive], s_start[s_alive]
+    ks = s_patient.size
+    s_inpatient = rng.random(ks) < 0.08
+    s_end = np.minimum(s_start + np.where(s_inpatient, rng.integers(1, 8, ks), 0), extract_day)
+    s_main_diab = recorded["diabetes"][s_patient] & (rng.random(ks) < 0.25)
+    s_main_hyp = ~s_main_diab & recorded["hypertension"][s_patient] & (rng.random(ks) < 0.25)
+    s_main = np.where(
+        s_main_diab,
+        len(SOMATIC_MAIN),
+        np.where(s_main_hyp, len(SOMATIC_MAIN) + 1, rng.integers(0, len(SOMATIC_MAIN), ks)),
+    )
+    somatic_contacts = pl.DataFrame(
+        {
+            "patient_id": patient_id.gather(pl.Series(s_patient)),
+            "referral_id": pl.Series([None] * ks, dtype=pl.String),
+            "trust_id": _pick(order, home[s_patient]),
+            "service": pl.Series(["SOM"] * ks, dtype=pl.String)
+            if ks
+            else pl.Series([], dtype=pl.String),
+            "activity": _pick(("inpatient", "outpatient"), np.where(s_inpatient, 0, 1)),
+            "start_date": _to_date(s_start),
+            "end_date": _to_date(s_end),
+            "main_diagnosis": _pick((*SOMATIC_MAIN, "E11.9", "I10"), s_main),
+            "_comorbid": pl.Series([None] * ks, dtype=pl.String),
+            "_diab": pl.Series([None] * ks, dtype=pl.String),
+            "_hyp": pl.Series([None] * ks, dtype=pl.String),
+            "_has": np.zeros((ks, 3), dtype=bool),
+            "_missing": np.zeros(ks, dtype=bool),
+        }
+    )
+    contacts = (
+        pl.concat([psych_contacts, somatic_contacts])
+        .sort("start_date", "patient_id", maintain_order=True)
+        .with_row_index("_i", offset=1)
+        .select(
+            pl.format("K{}", pl.col("_i").cast(pl.String).str.zfill(10)).alias("contact_id"),
+            "patient_id",
+            "referral_id",
+            "trust_id",
+            "service",
+            "activity",
+            "start_date",
+            "end_date",
+            pl.when(~pl.col("_missing")).then("main_diagnosis").alias("main_diagnosis"),
+            pl.concat_list(
+                pl.when(pl.col("_has").arr.get(0)).then("_comorbid"),
+                pl.when(pl.col("_has").arr.get(1)).then("_diab"),
+                pl.when(pl.col("_has").arr.get(2)).then("_hyp"),
+            )
+            .list.drop_nulls()
+            .alias("secondary_diagnoses"),
+        )
+    )
+
+    # ---------------------------------------------------------------- pathway events
+    step("pathway events")
+    opens = right & (rng.random(m) < 0.88)
+    p_ref = np.flatnonzero(opens)
+    q = p_ref.size
+    p_trust = trust[p_ref]
+    p_type = np.where(r_tsb[p_ref], "D01", "D11")
+    p_first = np.where(started[p_ref], care_start[p_ref], -1)
+    p_inpatient = assigned[p_ref] == 0
+    limit = np.where(p_inpatient, 7, 21)
+    decided_on_time = rng.random(q) < eff.decision_on_time[p_trust]
+    decision = p_first + np.where(
+        decided_on_time,
+        rng.integers(0, limit + 1, q),
+        limit + 1 + rng.exponential(14, q).astype(np.int64),
+    )
+    evaluated_on_time = rng.random(q) < eff.evaluation_on_time[p_trust]
+    evaluation = decision + np.where(
+        evaluated_on_time, rng.integers(1, 8, q), 8 + rng.exponential(20, q).astype(np.int64)
+    )
+    ends = (p_first >= 0) & (rng.random(q) < 0.85)
+    end = p_first + 45 + rng.gamma(2.0, 60.0, q).astype(np.int64)
+    ended = ends & (end <= extract_day)
+    pdeath = death_day[owner[p_ref]]
+    ended |= (p_first >= 0) & (pdeath >= 0) & (pdeath >= p_first)
+    end = np.where((pdeath >= 0) & (pdeath >= p_first) & (pdeath < end), pdeath, end)
+
+    def during(lo: np.ndarray) -> np.ndarray:
+        upper = np.where(ended, end, extract_day)
+        return lo + (rng.random(q) * np.maximum(upper - lo, 0)).astype(np.int64)
+
+    has_first = p_first >= 0
+    events = {
+        "start": (np.ones(q, bool), received[p_ref], None),
+        "first_attendance": (has_first, p_first, None),
+        "clinical_decision": (has_first, decision, "decision"),
+        "evaluation": (has_first & (rng.random(q) < 0.92), evaluation, None),
+        "treatment_plan_with_patient": (
+            has_first & (rng.random(q) < eff.plan_with_patient[p_trust]),
+            during(decision),
+            None,
+        ),
+        "individual_plan_assessed": (
+            has_first & (rng.random(q) < eff.individual_plan[p_trust]),
+            during(decision),
+            None,
+        ),
+        "feedback_tool": (
+            has_first & (rng.random(q) < eff.feedback_tool[p_trust]),
+            during(p_first),
+            None,
+        ),
+        "somatic_assessment": (
+            has_first & (rng.random(q) < eff.somatic_assessment[p_trust]),
+            during(p_first),
+            None,
+        ),
+        "end": (ended, end, None),
+    }
+    base = pl.DataFrame(
+        {
+            "pathway_id": _ids("F", np.arange(q) + 1, 8),
+            "patient_id": patient_id.gather(pl.Series(owner[p_ref])),
+            "referral_id": referral_id.gather(pl.Series(p_ref)),
+            "trust_id": _pick(order, p_trust),
+            "pathway_type": p_type,
+        }
+    )
+    outcome = _pick(("P", "U", "T", "S", "K"), rng.choice(5, q, p=[0.82, 0.06, 0.05, 0.05, 0.02]))
+    level = _pick(("inpatient", "outpatient"), np.where(p_inpatient, 0, 1))
+    parts = []
+    for event, (present, day, kind) in events.items():
+        # Registration gaps: a few events that happened are never registered.
+        registered = present & (day <= extract_day) & ((event == "start") | (rng.random(q) >= 0.03))
+        rows = np.flatnonzero(registered)
+        parts.append(
+            base[rows].with_columns(
+                pl.lit(event).alias("event"),
+                (
+                    outcome.gather(rows) if kind else pl.Series([None] * rows.size, dtype=pl.String)
+                ).alias("outcome"),
+                (
+                    level.gather(rows) if kind else pl.Series([None] * rows.size, dtype=pl.String)
+                ).alias("care_level"),
+                _to_date(day[rows]).alias("event_date"),
+            )
+        )
+    pathway_events = pl.concat(parts).sort("pathway_id", "event_date", maintain_order=True)
+
+    # ---------------------------------------------------------------- primary care
+    step("primary care")
+    gp_parts = []
+    for condition, codes in (("diabetes", ("T90", "T89")), ("hypertension", ("K86", "K87"))):
+        has = true_status[condition] & (rng.random(n) < eff.gp_recording[home])
+        visits = np.where(has, 1 + rng.poisson(2.0, n), 0)
+        who = np.repeat(np.arange(n), visits)
+        gp_parts.append(
+            (
+                who,
+                rng.integers(start_day, extract_day + 1, who.size),
+                _pick(codes, (rng.random(who.size) < 0.1).astype(np.int64)),
+            )
+        )
+    other = np.where(rng.random(n) < 0.6, rng.poisson(2.5, n), 0)
+    who = np.repeat(np.arange(n), other)
+    gp_parts.append(
+        (
+            who,
+            rng.integers(start_day, extract_day + 1, who.size),
+            _pick(OTHER_ICPC, rng.integers(0, len(OTHER_ICPC), who.size)),
+        )
+    )
+    primary_care = (
+        pl.concat(
+            pl.DataFrame(
+                {
+                    "patient_id": patient_id.gather(pl.Series(who)),
+                    "contact_date": _to_date(day),
+                    "icpc2": code,
+                    "_death": _to_date(death_day[who]),
+                }
+            )
+            for who, day, code in gp_parts
+        )
+        .filter(
+            (pl.col("_death") < date(1971, 1, 1)) | (pl.col("contact_date") <= pl.col("_death"))
+        )
+        .drop("_death")
+        .sort("patient_id", "contact_date", "icpc2")
+    )
+
+    return {
+        "patients": patients.sort("patient_id"),
+        "referrals": referrals,
+        "contacts": contacts,
+        "pathway_events": pathway_events,
+        "primary_care": primary_care,
+    }
+
+
+def _canonical(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    return {
+        name: frame.select(pl.col(c.name).cast(c.polars_dtype) for c in EXTRACT[name].columns)
+        for name, frame in tables.items()
+    }
+
+
+def generate_tables(
+    *, scale: float = 1.0, seed: int = 2025, progress: bool = False
+) -> dict[str, pl.DataFrame]:
+    """Generate the extract's tables in memory (canonical columns and dtypes).
+
+    Parameters
+    ----------
+    scale
+        1 gives about 100 000 patients, 150 000 referrals and 2 million contacts.
+    seed
+        Seed of the random generator; the same seed gives the same tables.
+    progress
+        Show a progress bar on the terminal.
+    """
+    rng = np.random.default_rng(seed)
+    steps = _Steps(progress, total=6)
+    try:
+        return _canonical(_generate_tables(rng, scale, steps.step))
+    finally:
+        steps.close()
+
+
+def synthetic_manifest(seed: int, scale: float) -> Manifest:
+    """The manifest of a synthetic extract: dates, ``synthetic: true``, seed and planted effects."""
+    return Manifest(
+        extract_date=date(LAST_YEAR, 12, 31),
+        source=f"indicators {__version__} synthetic generator",
+        period_start=date(FIRST_YEAR, 1, 1),
+        period_end=date(LAST_YEAR, 12, 31),
+        synthetic=True,
+        extra={
+            "generator": {"seed": seed, "scale": scale},
+            "planted_outliers": PLANTED_OUTLIERS,
+        },
+    )
+
+
+def generate_extract(
+    out: str | Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 2025,
+    format: Literal["parquet", "csv"] = "parquet",
+    defects: bool = False,
+    progress: bool = False,
+) -> SynthResult:
+    """Write a synthetic national extract to ``out`` and return what was written.
+
+    Parameters
+    ----------
+    out
+        Directory to write (created if needed; existing table files are replaced).
+    scale
+        Size relative to the national TSB + adult PHV volume over three years.
+    seed
+        Random seed: the same seed, scale and options give byte-identical files.
+    format
+        ``"parquet"`` or ``"csv"`` (Norwegian conventions: ``;``, UTF-8).
+    defects
+        Inject the documented defects of :mod:`indicators.synth.defects` and list them,
+        with the rows affected, under ``defects`` in ``manifest.json``.
+    progress
+        Show a progress bar.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> result = generate_extract(tempfile.mkdtemp(), scale=0.001, seed=1)
+    >>> result.manifest.synthetic, sorted(result.row_counts)[:2]
+    (True, ['contacts', 'pathway_events'])
+    """
+    started = time.perf_counter()
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in [*target.glob("*.parquet"), *target.glob("*.csv")]:
+        if stale.stem in EXTRACT:
+            stale.unlink()
+    tables = generate_tables(scale=scale, seed=seed, progress=progress)
+    manifest = synthetic_manifest(seed, scale)
+    encodings: dict[str, tuple[str, str]] = {}
+    if defects:
+        from indicators.synth.defects import inject_defects
+
+        tables, defect_list, encodings = inject_defects(tables, seed=seed, manifest=manifest)
+        manifest = Manifest(
+            extract_date=manifest.extract_date,
+            source=manifest.source,
+            period_start=manifest.period_start,
+            period_end=manifest.period_end,
+            synthetic=True,
+            extra={**manifest.extra, "defects": defect_list},
+        )
+    files = {}
+    for name, frame in tables.items():
+        fmt, encoding = encodings.get(name, (format, "utf-8"))
+        files[name] = write_table(frame, target, name, format=fmt, encoding=encoding)  # type: ignore[arg-type]
+    files["manifest"] = write_manifest(target, manifest)
+    return SynthResult(
+        path=target,
+        row_counts={name: frame.height for name, frame in tables.items()},
+        seconds=time.perf_counter() - started,
+        manifest=manifest,
+        files=files,
+    )

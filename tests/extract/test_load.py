@@ -1,0 +1,199 @@
+"""Loading extracts: round trips and the Norwegian CSV export conventions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from indicators import ExtractReadError, Manifest, MissingTableError, load_extract, write_extract
+from indicators.errors import ManifestError
+from indicators.extract.model import EXTRACT
+
+
+def tiny_tables() -> dict[str, pl.DataFrame]:
+    patients = pl.DataFrame(
+        {
+            "patient_id": ["P1", "P2"],
+            "birth_year": [1980, 1995],
+            "sex": ["F", "M"],
+            "municipality": ["0301", "4601"],
+            "death_date": [None, date(2024, 3, 1)],
+        }
+    )
+    referrals = pl.DataFrame(
+        {
+            "referral_id": ["H1", "H2"],
+            "patient_id": ["P1", "P2"],
+            "trust_id": ["993467049", "983974724"],
+            "service": ["TSB", "PHV"],
+            "received_date": [date(2024, 1, 2), date(2024, 2, 1)],
+            "assessed_date": [date(2024, 1, 9), None],
+            "right_to_care": [True, None],
+            "deadline_date": [date(2024, 2, 20), None],
+            "requested_level": ["inpatient", "unknown"],
+            "assigned_level": ["outpatient", None],
+            "housing": ["homeless", "own"],
+            "care_start_date": [date(2024, 2, 1), None],
+        }
+    )
+    contacts = pl.DataFrame(
+        {
+            "contact_id": ["K1", "K2"],
+            "patient_id": ["P1", "P1"],
+            "referral_id": ["H1", None],
+            "trust_id": ["993467049", "993467049"],
+            "service": ["TSB", "SOM"],
+            "activity": ["outpatient", "inpatient"],
+            "start_date": [date(2024, 2, 1), date(2024, 5, 1)],
+            "end_date": [date(2024, 2, 1), date(2024, 5, 4)],
+            "main_diagnosis": ["F10.2", "E11.9"],
+            "secondary_diagnoses": [["F32.1", "I10"], []],
+        }
+    )
+    events = pl.DataFrame(
+        {
+            "pathway_id": ["F1", "F1"],
+            "patient_id": ["P1", "P1"],
+            "referral_id": ["H1", "H1"],
+            "trust_id": ["993467049", "993467049"],
+            "pathway_type": ["D01", "D01"],
+            "event": ["start", "clinical_decision"],
+            "outcome": [None, "P"],
+            "care_level": [None, "outpatient"],
+            "event_date": [date(2024, 1, 2), date(2024, 2, 10)],
+        }
+    )
+    tables = {"patients": patients, "referrals": referrals, "contacts": contacts}
+    tables["pathway_events"] = events
+    return {
+        name: frame.select(pl.col(c.name).cast(c.polars_dtype) for c in EXTRACT[name].columns)
+        for name, frame in tables.items()
+    }
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_an_extract_written_and_loaded_again_is_the_same(tmp_path: Path, fmt: str):
+    tables = tiny_tables()
+    manifest = Manifest(extract_date=date(2025, 1, 31), source="test", synthetic=True)
+    write_extract(tables, tmp_path, manifest=manifest, format=fmt)  # type: ignore[arg-type]
+    extract = load_extract(tmp_path)
+    for name, frame in tables.items():
+        assert_frame_equal(extract[name].collect(), frame)
+    assert extract.manifest.extract_date == date(2025, 1, 31)
+    assert extract.manifest.synthetic is True
+    assert "primary_care" not in extract
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> None:
+    path.write_bytes(text.encode(encoding))
+
+
+PATIENTS_CSV = (
+    "patient_id;birth_year;sex;municipality;death_date\n"
+    "P1;1980;F;0301;\n"
+    "P2;1 995;M;5001;01.03.2024\n"
+)
+
+
+def test_csv_reads_norwegian_dates_and_thousand_separators(tmp_path: Path):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV)
+    frame = load_extract(tmp_path, tables=["patients"])["patients"].collect()
+    assert frame["death_date"].to_list() == [None, date(2024, 3, 1)]
+    assert frame["birth_year"].to_list() == [1980, 1995]
+
+
+def test_csv_in_windows_1252_is_read_with_its_norwegian_letters(tmp_path: Path):
+    text = (
+        "pathway_id;patient_id;referral_id;trust_id;pathway_type;event;outcome;care_level;event_date\n"
+        "F1;P1;H1;993467049;D01;end;Avsluttet – pasienten ønsket det;;2024-05-02\n"
+    )
+    write_csv(tmp_path / "pathway_events.csv", text, encoding="cp1252")
+    frame = load_extract(tmp_path, tables=["pathway_events"])["pathway_events"].collect()
+    assert frame["outcome"].item() == "Avsluttet – pasienten ønsket det"
+
+
+def test_csv_booleans_accept_norwegian_words_and_lists_accept_separators(tmp_path: Path):
+    tables = tiny_tables()
+    write_extract(tables, tmp_path, format="csv")
+    text = (tmp_path / "referrals.csv").read_text().replace(";true;", ";ja;")
+    (tmp_path / "referrals.csv").write_text(text)
+    text = (tmp_path / "contacts.csv").read_text().replace("F32.1,I10", "F32.1 | I10")
+    (tmp_path / "contacts.csv").write_text(text)
+    extract = load_extract(tmp_path)
+    assert extract["referrals"].collect()["right_to_care"].to_list() == [True, None]
+    assert extract["contacts"].collect()["secondary_diagnoses"].to_list() == [["F32.1", "I10"], []]
+
+
+def test_an_unparsable_date_names_the_file_the_column_and_the_row(tmp_path: Path):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV.replace("01.03.2024", "31.02.2024"))
+    with pytest.raises(
+        ExtractReadError, match=r"patients\.csv: column 'death_date'.*rows 2 \('31\.02\.2024'\)"
+    ):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_a_non_numeric_birth_year_is_an_error_not_a_null(tmp_path: Path):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV.replace("1980", "198O"))
+    with pytest.raises(
+        ExtractReadError, match=r"'birth_year'.*not a whole number.*rows 1 \('198O'\)"
+    ):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_a_missing_column_is_named(tmp_path: Path):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV.replace("sex;", "kjonn;"))
+    with pytest.raises(ExtractReadError, match="lacks column\\(s\\) sex") as info:
+        load_extract(tmp_path, tables=["patients"])
+    assert info.value.column == "sex"
+
+
+def test_a_file_that_is_not_parquet_is_named(tmp_path: Path):
+    (tmp_path / "patients.parquet").write_text("this is not parquet")
+    with pytest.raises(ExtractReadError, match=r"patients\.parquet: cannot be read as Parquet"):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_a_missing_required_table_is_named(tmp_path: Path):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV)
+    with pytest.raises(MissingTableError, match="table 'referrals' is missing"):
+        load_extract(tmp_path)
+
+
+def test_parquet_with_text_dates_is_parsed_and_checked(tmp_path: Path):
+    frame = tiny_tables()["patients"].with_columns(pl.col("death_date").cast(pl.String))
+    frame.write_parquet(tmp_path / "patients.parquet")
+    loaded = load_extract(tmp_path, tables=["patients"])["patients"].collect()
+    assert loaded.schema["death_date"] == pl.Date
+    frame.with_columns(pl.lit("soon").alias("death_date")).write_parquet(
+        tmp_path / "patients.parquet"
+    )
+    with pytest.raises(ExtractReadError, match=r"'death_date'.*not a date"):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_parquet_with_wider_integers_is_cast_to_the_canonical_type(tmp_path: Path):
+    frame = tiny_tables()["patients"].with_columns(pl.col("birth_year").cast(pl.Int64))
+    frame.write_parquet(tmp_path / "patients.parquet")
+    loaded = load_extract(tmp_path, tables=["patients"])["patients"].collect()
+    assert loaded.schema["birth_year"] == pl.Int32
+
+
+def test_a_broken_manifest_is_reported(tmp_path: Path):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV)
+    (tmp_path / "manifest.json").write_text(json.dumps({"extract_date": "31.12.2025"}))
+    with pytest.raises(ManifestError, match=r"extract_date = '31\.12\.2025' is not a date"):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_the_fingerprint_changes_when_a_table_file_changes(tmp_path: Path):
+    write_extract(tiny_tables(), tmp_path)
+    before = load_extract(tmp_path).fingerprint()
+    (tmp_path / "manifest.json").write_text("{}")
+    assert load_extract(tmp_path).fingerprint() == before
+    tiny_tables()["patients"].head(1).write_parquet(tmp_path / "patients.parquet")
+    assert load_extract(tmp_path).fingerprint() != before
