@@ -1,0 +1,139 @@
+"""The published results tables: what ``indicators compute`` writes and reports read.
+
+One declaration of the columns and dtypes of every table in a results directory, so
+the compute engine, disclosure control, the report notebooks and the tests agree.
+
+A results directory holds:
+
+``indicators.parquet``
+    One row per indicator x level x unit x period (:data:`INDICATOR_SCHEMA`).
+``variation.parquet``
+    One row per indicator x level x period: variation statistics across units
+    (:data:`VARIATION_SCHEMA`).
+``waiting_curves.parquet``
+    Kaplan–Meier curves behind WAIT-01 per unit and period (:data:`CURVE_SCHEMA`).
+``manifest.json``
+    Extract fingerprint, package version, parameters, row counts read, time taken.
+
+Conventions: proportions are fractions 0–1, waiting times are days, ratios are O/E.
+Suppressed rows carry a reason in ``suppressed`` and null ``value``, ``ci_low``,
+``ci_high``, ``numerator`` and ``denominator``; reports show ``"<5"`` (small count) or
+``"too few"`` / ``"for få"`` (below the indicator's minimum denominator).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+LEVELS = ("national", "rhf", "trust", "catchment")
+PERIOD_TYPES = ("year", "tertial")
+FLAGS = ("high", "low", "within")
+TARGET_LEVELS = ("high", "moderate", "low")
+
+#: Reason codes in ``suppressed``.
+SUPPRESSED_SMALL_COUNT = "small_count"
+SUPPRESSED_TOO_FEW = "too_few"
+SUPPRESSION_REASONS = (SUPPRESSED_SMALL_COUNT, SUPPRESSED_TOO_FEW)
+
+#: The national total's unit id.
+NATIONAL_UNIT_ID = "NO"
+
+INDICATOR_SCHEMA = pl.Schema(
+    {
+        "indicator_id": pl.String,
+        "level": pl.String,  # national / rhf / trust / catchment
+        "unit_id": pl.String,  # orgnr, RHF code ("1".."4") or "NO"
+        "unit_name": pl.String,
+        "rhf_code": pl.String,  # RHF of the unit (null for national)
+        "period": pl.String,  # "2025" or "2025-T2"
+        "period_type": pl.String,  # year / tertial
+        "statistic": pl.String,  # proportion / ratio / median_days
+        "numerator": pl.Float64,  # x, observed O, or number started (WAIT-01)
+        "denominator": pl.Float64,  # n, expected E, or number of referrals (WAIT-01)
+        "value": pl.Float64,
+        "ci_low": pl.Float64,
+        "ci_high": pl.Float64,
+        "confidence": pl.Float64,  # 0.95
+        "method": pl.String,  # wilson / byar / exact / kaplan_meier / ...
+        "mean_days": pl.Float64,  # WAIT-01 only: mean wait of referrals that started care
+        "national_value": pl.Float64,
+        "funnel_target": pl.Float64,
+        "funnel_low_95": pl.Float64,
+        "funnel_high_95": pl.Float64,
+        "funnel_low_998": pl.Float64,
+        "funnel_high_998": pl.Float64,
+        "funnel_flag_95": pl.String,  # high / low / within
+        "funnel_flag_998": pl.String,
+        "funnel_low_95_od": pl.Float64,  # overdispersion-adjusted limits and flags
+        "funnel_high_95_od": pl.Float64,
+        "funnel_low_998_od": pl.Float64,
+        "funnel_high_998_od": pl.Float64,
+        "funnel_flag_95_od": pl.String,
+        "funnel_flag_998_od": pl.String,
+        "target_level": pl.String,  # high / moderate / low goal achievement
+        "suppressed": pl.String,  # null, small_count or too_few
+    }
+)
+
+VARIATION_SCHEMA = pl.Schema(
+    {
+        "indicator_id": pl.String,
+        "level": pl.String,
+        "period": pl.String,
+        "period_type": pl.String,
+        "k": pl.Int64,
+        "cv": pl.Float64,  # per cent
+        "ft1": pl.Float64,
+        "ft2": pl.Float64,
+        "ft3": pl.Float64,
+        "scv": pl.Float64,  # per cent, null unless the indicator is standardised
+        "phi": pl.Float64,  # overdispersion factor
+        "tau2": pl.Float64,  # additive random-effects variance
+        "reason": pl.String,  # why a statistic is null, if it is
+    }
+)
+
+CURVE_SCHEMA = pl.Schema(
+    {
+        "indicator_id": pl.String,
+        "level": pl.String,
+        "unit_id": pl.String,
+        "period": pl.String,
+        "time": pl.Float64,  # days since receipt
+        "n_at_risk": pl.Int64,  # published only where >= 5
+        "survival": pl.Float64,  # share still waiting
+        "ci_low": pl.Float64,
+        "ci_high": pl.Float64,
+    }
+)
+
+RESULT_FILES = {
+    "indicators": ("indicators.parquet", INDICATOR_SCHEMA),
+    "variation": ("variation.parquet", VARIATION_SCHEMA),
+    "waiting_curves": ("waiting_curves.parquet", CURVE_SCHEMA),
+}
+
+
+def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """Return ``frame`` with exactly ``schema``'s columns, in order, cast to its dtypes.
+
+    Columns the schema has and the frame lacks are added as nulls.
+    """
+    return frame.select(
+        (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in schema.items()
+    )
+
+
+def read_results(results_dir: str | Path) -> dict[str, pl.DataFrame]:
+    """Read the published tables of a results directory (as written by ``compute``)."""
+    directory = Path(results_dir)
+    out = {}
+    for key, (name, schema) in RESULT_FILES.items():
+        path = directory / name
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: missing; run `indicators compute` first")
+        out[key] = conform(pl.read_parquet(path), schema)
+    return out
