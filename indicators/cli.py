@@ -76,6 +76,22 @@ def synth(
     console.print(f"[green]wrote[/green] {out} ({counts}) in {result.seconds:.1f} s")
 
 
+@app.command()
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for everything the demo writes.")
+    ] = Path("outputs/demo"),
+    scale: Annotated[float, typer.Option(min=0.001, help="Size of the synthetic extract.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic extract.")] = 2025,
+) -> None:
+    """Run the whole pipeline on a synthetic national extract: synth, validate, compute, report."""
+    from indicators.demo import run_demo
+
+    final = run_demo(out, scale=scale, seed=seed, console=console)
+    console.print(f"[green]demo finished[/green]: {final}")
+    typer.echo(str(final))
+
+
 def main() -> None:
     """Run the command line, turning the toolkit's own errors into a clear message and exit 2."""
     try:
