@@ -1,0 +1,673 @@
+"""The indicator catalogue (DOMAIN.md §3): fourteen definitions and their case selectors.
+
+Each selector is a small lazy polars query over the extract's tables that returns one
+row per case (see :class:`~indicators.catalogue.model.Indicator` for the columns).  The
+engine in :mod:`indicators.compute` does everything else: periods, levels, statistics,
+funnels, variation and disclosure control.
+
+Adding an indicator means adding one definition here (and its test).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from indicators.catalogue.model import CaseContext, Indicator, Targets
+from indicators.stats.calendar import add_working_days
+
+Tables = dict[str, pl.LazyFrame]
+
+#: Working days within which a TSB referral must be assessed (prioriteringsforskriften).
+ASSESSMENT_WORKING_DAYS = 10
+#: Days from first attendance to clinical decision in the TSB pathway, by care level.
+DECISION_DAYS_OUTPATIENT = 21
+DECISION_DAYS_INPATIENT = 7
+#: Days from clinical decision to first evaluation.
+EVALUATION_DAYS = 7
+
+NPR = "Norsk pasientregister (NPR): henvisninger og episoder"
+PATHWAYS = "NPR: registrering av pakkeforløp for psykisk helse og rus (D01/D11)"
+KPR = "Kommunalt pasient- og brukerregister (KPR): ICPC-2-diagnoser"
+GUIDE_TSB = "Helsedirektoratet: Pakkeforløp for rusbehandling (TSB), forløpstider"
+PRIORITY = "Prioriteringsforskriften § 2 a (vurdering innen 10 virkedager)"
+
+
+def _days_between(start: str, end: str | pl.Expr) -> pl.Expr:
+    later = pl.col(end) if isinstance(end, str) else end
+    return (later - pl.col(start)).dt.total_days()
+
+
+# ---------------------------------------------------------------- waiting times
+def waiting_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """TSB referrals with a right to care: days to start of care, censored if still waiting.
+
+    ``days = care_start_date - received_date`` when care started (``event = True``);
+    otherwise ``extract_date - received_date`` with ``event = False`` (right-censored).
+    """
+    return (
+        t["referrals"]
+        .filter((pl.col("service") == "TSB") & pl.col("right_to_care").fill_null(False))
+        .select(
+            "trust_id",
+            "patient_id",
+            pl.col("received_date").alias("period_date"),
+            pl.col("care_start_date").is_not_null().alias("event"),
+            _days_between("received_date", pl.coalesce("care_start_date", pl.lit(ctx.extract_date)))
+            .cast(pl.Float64)
+            .alias("days"),
+        )
+    )
+
+
+def assessment_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """TSB referrals whose 10-working-day assessment deadline has passed by the extract date.
+
+    Breach when ``assessed_date`` is after ``received_date + 10 working days``, or the
+    referral is still unassessed past that day.  Referrals received so recently that the
+    deadline lies after the extract date and that are not yet assessed are excluded
+    (their outcome is not known yet).
+    """
+    due = add_working_days(pl.col("received_date"), ASSESSMENT_WORKING_DAYS)
+    return (
+        t["referrals"]
+        .filter(pl.col("service") == "TSB")
+        .with_columns(due.alias("_due"))
+        .filter(pl.col("assessed_date").is_not_null() | (pl.col("_due") < ctx.extract_date))
+        .select(
+            "trust_id",
+            "patient_id",
+            pl.col("received_date").alias("period_date"),
+            (pl.col("assessed_date").is_null() | (pl.col("assessed_date") > pl.col("_due"))).alias(
+                "numerator"
+            ),
+        )
+    )
+
+
+def deadline_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """Referrals with a right to care whose care started, or whose deadline has passed.
+
+    Breach (fristbrudd) when care started after ``deadline_date``, or care has not
+    started and the deadline lies before the extract date.  Referrals still waiting
+    within their deadline are excluded (not yet decided).
+    """
+    started = pl.col("care_start_date").is_not_null()
+    return (
+        t["referrals"]
+        .filter(pl.col("right_to_care").fill_null(False) & pl.col("deadline_date").is_not_null())
+        .filter(started | (pl.col("deadline_date") < ctx.extract_date))
+        .select(
+            "trust_id",
+            "patient_id",
+            pl.col("received_date").alias("period_date"),
+            pl.when(started)
+            .then(pl.col("care_start_date") > pl.col("deadline_date"))
+            .otherwise(True)
+            .alias("numerator"),
+        )
+    )
+
+
+# ---------------------------------------------------------------- pathway times
+def _first_event(events: pl.LazyFrame, event: str, name: str) -> pl.LazyFrame:
+    return (
+        events.filter(pl.col("event") == event)
+        .group_by("pathway_id")
+        .agg(
+            pl.col("event_date").min().alias(name),
+            pl.col("care_level").sort_by("event_date").first().alias(f"{name}_level"),
+        )
+    )
+
+
+def _pathways(t: Tables, types: tuple[str, ...]) -> pl.LazyFrame:
+    events = t["pathway_events"].filter(pl.col("pathway_type").is_in(types))
+    heads = events.group_by("pathway_id").agg(
+        pl.col("trust_id").first(), pl.col("patient_id").first()
+    )
+    return heads, events
+
+
+def decision_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """D01 pathways with a first attendance: clinical decision within 21 days (7 inpatient).
+
+    Pathways without a registered decision count as late once the limit has passed by
+    the extract date; those still inside the limit are excluded.
+    """
+    heads, events = _pathways(t, ("D01",))
+    first = _first_event(events, "first_attendance", "first")
+    decision = _first_event(events, "clinical_decision", "decision")
+    limit = (
+        pl.when(pl.col("decision_level") == "inpatient")
+        .then(DECISION_DAYS_INPATIENT)
+        .otherwise(DECISION_DAYS_OUTPATIENT)
+    )
+    days = _days_between("first", "decision")
+    return (
+        heads.join(first, on="pathway_id")
+        .join(decision, on="pathway_id", how="left")
+        .with_columns(limit.alias("_limit"))
+        .filter(
+            pl.col("decision").is_not_null()
+            | (_days_between("first", pl.lit(ctx.extract_date)) > pl.col("_limit"))
+        )
+        .select(
+            "trust_id",
+            "patient_id",
+            pl.col("first").alias("period_date"),
+            (days <= pl.col("_limit")).fill_null(False).alias("numerator"),
+        )
+    )
+
+
+def evaluation_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """D01 pathways with a clinical decision: first evaluation within 7 days of it."""
+    heads, events = _pathways(t, ("D01",))
+    decision = _first_event(events, "clinical_decision", "decision")
+    evaluation = _first_event(events, "evaluation", "evaluation")
+    return (
+        heads.join(decision, on="pathway_id")
+        .join(evaluation, on="pathway_id", how="left")
+        .filter(
+            pl.col("evaluation").is_not_null()
+            | (_days_between("decision", pl.lit(ctx.extract_date)) > EVALUATION_DAYS)
+        )
+        .select(
+            "trust_id",
+            "patient_id",
+            pl.col("decision").alias("period_date"),
+            (_days_between("decision", "evaluation") <= EVALUATION_DAYS)
+            .fill_null(False)
+            .alias("numerator"),
+        )
+    )
+
+
+def _ended_pathways_with(types: tuple[str, ...], required: tuple[str, ...]):
+    def select(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+        heads, events = _pathways(t, types)
+        ended = _first_event(events, "end", "end")
+        has = events.group_by("pathway_id").agg(
+            pl.all_horizontal(pl.col("event").is_in([e]).any() for e in required).alias("numerator")
+        )
+        return (
+            heads.join(ended, on="pathway_id")
+            .join(has, on="pathway_id")
+            .select("trust_id", "patient_id", pl.col("end").alias("period_date"), "numerator")
+        )
+
+    select.__doc__ = (
+        f"Ended {'/'.join(types)} pathways: numerator when the pathway has "
+        f"{' and '.join(required)}."
+    )
+    return select
+
+
+# ---------------------------------------------------------------- treatment level
+AGE_BANDS = ((18, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 79), (80, 120))
+
+
+def age_band(age: pl.Expr) -> pl.Expr:
+    """Ten-year age band label (``18-29``, ``30-39`` ... ``80+``) for an age in years."""
+    expr = pl.when(age < 18).then(pl.lit("0-17"))
+    for lo, hi in AGE_BANDS:
+        label = f"{lo}+" if hi >= 120 else f"{lo}-{hi}"
+        expr = expr.when(age.is_between(lo, hi)).then(pl.lit(label))
+    return expr.otherwise(None)
+
+
+def _with_age_sex(referrals: pl.LazyFrame, t: Tables) -> pl.LazyFrame:
+    return referrals.join(
+        t["patients"].select("patient_id", "birth_year", "sex"), on="patient_id", how="left"
+    ).with_columns(
+        age_band(pl.col("received_date").dt.year() - pl.col("birth_year")).alias("age_band")
+    )
+
+
+def inpatient_share_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """TSB referrals given a right to care: assigned inpatient care, with age band and sex."""
+    referrals = t["referrals"].filter(
+        (pl.col("service") == "TSB")
+        & pl.col("right_to_care").fill_null(False)
+        & pl.col("assigned_level").is_not_null()
+    )
+    return _with_age_sex(referrals, t).select(
+        "trust_id",
+        "patient_id",
+        pl.col("received_date").alias("period_date"),
+        (pl.col("assigned_level") == "inpatient").alias("numerator"),
+        "age_band",
+        "sex",
+    )
+
+
+def homeless_wish_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """Assessed TSB referrals of homeless patients who asked for inpatient care: given it."""
+    return (
+        t["referrals"]
+        .filter(
+            (pl.col("service") == "TSB")
+            & (pl.col("housing") == "homeless")
+            & (pl.col("requested_level") == "inpatient")
+            & pl.col("assigned_level").is_not_null()
+        )
+        .select(
+            "trust_id",
+            "patient_id",
+            pl.col("received_date").alias("period_date"),
+            (pl.col("assigned_level") == "inpatient").alias("numerator"),
+        )
+    )
+
+
+# ---------------------------------------------------------------- somatic health
+#: Three-character ICD-10 categories and ICPC-2 codes that count as a recorded diagnosis.
+ICD10_CATEGORIES = {
+    "diabetes": ("E10", "E11", "E12", "E13", "E14"),
+    "hypertension": ("I10", "I11", "I12", "I13", "I14", "I15"),
+}
+ICPC2 = {"diabetes": ("T89", "T90"), "hypertension": ("K86", "K87")}
+
+
+def recorded_conditions(t: Tables) -> pl.LazyFrame:
+    """Patient-years with diabetes or hypertension recorded anywhere in the extract.
+
+    One pass over the contacts (main and secondary diagnoses, by three-character ICD-10
+    category) and the primary-care contacts (ICPC-2); shared by SOM-01 and SOM-02.
+    Columns: ``patient_id``, ``year``, ``condition``.
+    """
+    icd = {code: c for c, codes in ICD10_CATEGORIES.items() for code in codes}
+    contacts = (
+        t["contacts"]
+        .select(
+            "patient_id",
+            pl.col("start_date").dt.year().alias("year"),
+            pl.col("main_diagnosis").str.slice(0, 3).alias("_main"),
+            "secondary_diagnoses",
+        )
+        .filter(pl.col("_main").is_in(list(icd)) | (pl.col("secondary_diagnoses").list.len() > 0))
+        .select(
+            "patient_id",
+            "year",
+            pl.concat_list(
+                "_main", pl.col("secondary_diagnoses").list.eval(pl.element().str.slice(0, 3))
+            ).alias("_code"),
+        )
+        .explode("_code")
+        .filter(pl.col("_code").is_in(list(icd)))
+        .select("patient_id", "year", pl.col("_code").replace_strict(icd).alias("condition"))
+    )
+    sources = [contacts]
+    if "primary_care" in t:
+        icpc = {code: c for c, codes in ICPC2.items() for code in codes}
+        sources.append(
+            t["primary_care"]
+            .filter(pl.col("icpc2").is_in(list(icpc)))
+            .select(
+                "patient_id",
+                pl.col("contact_date").dt.year().alias("year"),
+                pl.col("icpc2").replace_strict(icpc).alias("condition"),
+            )
+        )
+    return pl.concat(sources).unique()
+
+
+def _recorded_condition_cases(condition: str):
+    def select(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+        treated = (
+            t["contacts"]
+            .filter(pl.col("service").is_in(["TSB", "PHV"]))
+            .group_by("patient_id", "trust_id", pl.col("start_date").dt.year().alias("year"))
+            .agg(pl.col("start_date").min().alias("period_date"))
+        )
+        recorded = (
+            recorded_conditions(t)
+            .filter(pl.col("condition") == condition)
+            .select("patient_id", "year", pl.lit(True).alias("numerator"))
+        )
+        assert ctx.prevalence is not None
+        rates = ctx.prevalence.filter(pl.col("condition") == condition).select(
+            "age_band", "sex", pl.col("prevalence").alias("expected")
+        )
+        return (
+            treated.join(recorded, on=["patient_id", "year"], how="left")
+            .join(t["patients"].select("patient_id", "birth_year", "sex"), on="patient_id")
+            .with_columns(age_band(pl.col("year") - pl.col("birth_year")).alias("age_band"))
+            .join(rates, on=["age_band", "sex"], how="left")
+            .select(
+                "trust_id",
+                "patient_id",
+                "period_date",
+                pl.col("numerator").fill_null(False),
+                pl.col("expected").fill_null(0.0),
+            )
+        )
+
+    select.__doc__ = (
+        f"Patients with a TSB or PHV contact in the year, per treating trust: {condition} "
+        "recorded that year (specialist care ICD-10 or primary care ICPC-2), and the "
+        "expected probability from general-population prevalence for their age band and sex."
+    )
+    return select
+
+
+# ---------------------------------------------------------------- the catalogue
+_SHARE_TARGETS = Targets(high=0.8, moderate=0.6, illustrative=True)
+
+CATALOGUE: tuple[Indicator, ...] = (
+    Indicator(
+        id="WAIT-01",
+        title_nb="Ventetid til start av behandling i TSB",
+        title_en="Waiting time to start of care in TSB",
+        description_nb="Median ventetid (dager) fra mottatt henvisning til behandlingsstart for "
+        "henvisninger med rett til helsehjelp i TSB, estimert med Kaplan–Meier; henvisninger "
+        "som fortsatt venter på uttrekksdatoen er sensurert.",
+        description_en="Median days from referral received to start of care for TSB referrals "
+        "with a right to care, estimated by Kaplan–Meier; referrals still waiting at the "
+        "extract date are right-censored.",
+        population="TSB referrals with a right to necessary care",
+        exclusions="none; referrals still waiting are censored at the extract date",
+        numerator="days from received_date to care_start_date",
+        unit="days",
+        direction="lower_is_better",
+        period_date="referrals.received_date",
+        kind="waiting_time",
+        method="Kaplan–Meier median with Brookmeyer–Crowley interval; mean of completed waits",
+        min_denominator=20,
+        cases=waiting_time_cases,
+        tables=("referrals",),
+        targets=Targets(high=30, moderate=45, source="National goal: mean waiting time < 30 days"),
+        sources=(NPR,),
+        funnel=False,
+        variation=True,
+    ),
+    Indicator(
+        id="WAIT-02",
+        title_nb="Vurdering ikke ferdig innen 10 virkedager (TSB)",
+        title_en="Assessment not completed within 10 working days (TSB)",
+        description_nb="Andel TSB-henvisninger som ikke er vurdert innen 10 virkedager etter "
+        "mottak (helger og helligdager regnes ikke med).",
+        description_en="Share of TSB referrals not assessed within 10 working days of receipt "
+        "(weekends and Norwegian public holidays excluded).",
+        population="TSB referrals whose 10-working-day deadline has passed",
+        exclusions="unassessed referrals whose deadline lies after the extract date",
+        numerator="assessed after the deadline, or still unassessed past it",
+        unit="fraction",
+        direction="lower_is_better",
+        period_date="referrals.received_date",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=assessment_breach_cases,
+        tables=("referrals",),
+        targets=Targets(high=0.05, moderate=0.10, illustrative=True),
+        sources=(NPR, PRIORITY),
+    ),
+    Indicator(
+        id="WAIT-03",
+        title_nb="Fristbrudd",
+        title_en="Deadline breaches",
+        description_nb="Andel henvisninger med rett til helsehjelp der behandlingen startet "
+        "etter fristen, eller der fristen er passert uten at behandling har startet.",
+        description_en="Share of referrals with a right to care whose care started after the "
+        "deadline, or that are still waiting past it.",
+        population="referrals with a right to care that started care or passed their deadline",
+        exclusions="referrals still waiting within their deadline",
+        numerator="care started after deadline_date, or not started and deadline passed",
+        unit="fraction",
+        direction="lower_is_better",
+        period_date="referrals.received_date",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=deadline_breach_cases,
+        tables=("referrals",),
+        targets=Targets(high=0.02, moderate=0.05, illustrative=True),
+        sources=(NPR,),
+    ),
+    Indicator(
+        id="PATH-01",
+        title_nb="Klinisk beslutning innen forløpstid (TSB)",
+        title_en="Clinical decision on time (TSB pathway)",
+        description_nb="Andel TSB-forløp (D01) med første oppmøte der klinisk beslutning kom "
+        "innen 21 dager (poliklinikk) eller 7 dager (døgn).",
+        description_en="Share of D01 pathways with a first attendance whose clinical decision "
+        "came within 21 days (outpatient) or 7 days (inpatient).",
+        population="D01 pathways with a first attendance",
+        exclusions="pathways without a decision that are still inside the limit",
+        numerator="clinical decision within 21 / 7 days of first attendance",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="pathway_events.event_date of first_attendance",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=decision_on_time_cases,
+        tables=("pathway_events",),
+        targets=Targets(high=0.8, moderate=0.6, source="National goal: 80 %"),
+        sources=(PATHWAYS, GUIDE_TSB),
+    ),
+    Indicator(
+        id="PATH-02",
+        title_nb="Første evaluering innen 7 dager (TSB)",
+        title_en="First evaluation within 7 days (TSB pathway)",
+        description_nb="Andel TSB-forløp (D01) med klinisk beslutning der første evaluering "
+        "kom innen 7 dager.",
+        description_en="Share of D01 pathways with a clinical decision whose first evaluation "
+        "came within 7 days of it.",
+        population="D01 pathways with a clinical decision",
+        exclusions="pathways without an evaluation still inside the 7 days",
+        numerator="evaluation within 7 days of the clinical decision",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="pathway_events.event_date of clinical_decision",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=evaluation_on_time_cases,
+        tables=("pathway_events",),
+        targets=_SHARE_TARGETS,
+        sources=(PATHWAYS, GUIDE_TSB),
+    ),
+    Indicator(
+        id="LEVEL-01",
+        title_nb="Andel tildelt døgnbehandling ved vurdering (TSB)",
+        title_en="Share assigned inpatient care at assessment (TSB)",
+        description_nb="Andel TSB-henvisninger med rett til helsehjelp som ble tildelt "
+        "døgnbehandling, per opptaksområde, standardisert for alder og kjønn (indirekte).",
+        description_en="Share of TSB referrals given a right to care that were assigned "
+        "inpatient care, by catchment area, indirectly standardised for age and sex.",
+        population="TSB referrals given a right to care",
+        exclusions="unassessed referrals",
+        numerator="assigned_level = inpatient",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="referrals.received_date",
+        kind="standardised_proportion",
+        method="Indirect age/sex standardisation (O/E x national share); Byar / exact "
+        "Poisson interval on O",
+        min_denominator=20,
+        cases=inpatient_share_cases,
+        tables=("referrals", "patients"),
+        targets=None,
+        sources=(NPR, "Seed article: unwarranted variation in TSB treatment level"),
+        variation=True,
+    ),
+    Indicator(
+        id="LEVEL-02",
+        title_nb="Bostedsløse som ønsket døgnbehandling og fikk det",
+        title_en="Homeless patients' wish for inpatient care met",
+        description_nb="Andel vurderte TSB-henvisninger for bostedsløse som ba om "
+        "døgnbehandling, der døgnbehandling ble tildelt.",
+        description_en="Share of assessed TSB referrals of homeless patients asking for "
+        "inpatient care that were assigned inpatient care.",
+        population="assessed TSB referrals with housing = homeless and requested inpatient care",
+        exclusions="unassessed referrals",
+        numerator="assigned_level = inpatient",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="referrals.received_date",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=10,
+        cases=homeless_wish_cases,
+        tables=("referrals",),
+        targets=Targets(high=0.7, moderate=0.5, illustrative=True),
+        sources=(NPR, "Seed article: homeless patients given outpatient care"),
+        periods=("year",),
+    ),
+    Indicator(
+        id="SOM-01",
+        title_nb="Registrert diabetes, observert / forventet",
+        title_en="Recorded diabetes, observed / expected",
+        description_nb="Pasienter med kontakt i TSB eller PHV i året: registrert diabetes "
+        "(ICD-10 E10–E14 eller ICPC-2 T89/T90) mot forventet ut fra befolkningens "
+        "forekomst etter alder og kjønn. Under 1 tyder på underdiagnostikk.",
+        description_en="Patients with a TSB or PHV contact in the year: recorded diabetes "
+        "(ICD-10 E10–E14 or ICPC-2 T89/T90) against the number expected from "
+        "general-population prevalence by age and sex. Below 1 signals under-diagnosis.",
+        population="patients with a TSB or PHV contact in the year (per treating trust)",
+        exclusions="patients under 18",
+        numerator="diabetes recorded in specialist or primary care in the year",
+        unit="ratio",
+        direction="higher_is_better",
+        period_date="first TSB/PHV contact of the patient in the year",
+        kind="observed_expected",
+        method="Indirect standardisation O/E; Byar (O >= 10) or exact Poisson interval",
+        min_denominator=5,
+        cases=_recorded_condition_cases("diabetes"),
+        tables=("contacts", "patients"),
+        targets=Targets(high=0.9, moderate=0.7, illustrative=True),
+        sources=(NPR, KPR, "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md"),
+        periods=("year",),
+    ),
+    Indicator(
+        id="SOM-02",
+        title_nb="Registrert høyt blodtrykk, observert / forventet",
+        title_en="Recorded hypertension, observed / expected",
+        description_nb="Som SOM-01 for høyt blodtrykk (ICD-10 I10–I15 eller ICPC-2 K86/K87).",
+        description_en="As SOM-01 for hypertension (ICD-10 I10–I15 or ICPC-2 K86/K87).",
+        population="patients with a TSB or PHV contact in the year (per treating trust)",
+        exclusions="patients under 18",
+        numerator="hypertension recorded in specialist or primary care in the year",
+        unit="ratio",
+        direction="higher_is_better",
+        period_date="first TSB/PHV contact of the patient in the year",
+        kind="observed_expected",
+        method="Indirect standardisation O/E; Byar (O >= 10) or exact Poisson interval",
+        min_denominator=5,
+        cases=_recorded_condition_cases("hypertension"),
+        tables=("contacts", "patients"),
+        targets=Targets(high=0.9, moderate=0.7, illustrative=True),
+        sources=(NPR, KPR, "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md"),
+        periods=("year",),
+    ),
+    Indicator(
+        id="SOM-03",
+        title_nb="Somatisk helse vurdert",
+        title_en="Somatic health assessed",
+        description_nb="Andel avsluttede forløp (D01/D11) med registrert somatisk vurdering.",
+        description_en="Share of ended D01/D11 pathways with a somatic assessment registered.",
+        population="ended D01 and D11 pathways",
+        exclusions="none",
+        numerator="pathway has a somatic_assessment event",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="pathway_events.event_date of end",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=_ended_pathways_with(("D01", "D11"), ("somatic_assessment",)),
+        tables=("pathway_events",),
+        targets=_SHARE_TARGETS,
+        sources=(PATHWAYS,),
+    ),
+    Indicator(
+        id="USER-01",
+        title_nb="Behandlingsplan utarbeidet sammen med pasienten",
+        title_en="Treatment plan made with the patient",
+        description_nb="Andel avsluttede TSB-forløp (D01) med behandlingsplan utarbeidet "
+        "sammen med pasienten.",
+        description_en="Share of ended D01 pathways with a treatment plan made with the patient.",
+        population="ended D01 pathways",
+        exclusions="none",
+        numerator="pathway has treatment_plan_with_patient",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="pathway_events.event_date of end",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=_ended_pathways_with(("D01",), ("treatment_plan_with_patient",)),
+        tables=("pathway_events",),
+        targets=_SHARE_TARGETS,
+        sources=(PATHWAYS,),
+    ),
+    Indicator(
+        id="USER-02",
+        title_nb="Tilbakemeldingsverktøy brukt",
+        title_en="Feedback tool used",
+        description_nb="Andel avsluttede TSB-forløp (D01) der tilbakemeldingsverktøy er brukt.",
+        description_en="Share of ended D01 pathways where a feedback tool was used.",
+        population="ended D01 pathways",
+        exclusions="none",
+        numerator="pathway has feedback_tool",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="pathway_events.event_date of end",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=_ended_pathways_with(("D01",), ("feedback_tool",)),
+        tables=("pathway_events",),
+        targets=_SHARE_TARGETS,
+        sources=(PATHWAYS,),
+    ),
+    Indicator(
+        id="USER-03",
+        title_nb="Individuell plan vurdert",
+        title_en="Individual plan assessed",
+        description_nb="Andel avsluttede TSB-forløp (D01) der behov for individuell plan er "
+        "vurdert.",
+        description_en="Share of ended D01 pathways where the need for an individual plan was "
+        "assessed.",
+        population="ended D01 pathways",
+        exclusions="none",
+        numerator="pathway has individual_plan_assessed",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="pathway_events.event_date of end",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=_ended_pathways_with(("D01",), ("individual_plan_assessed",)),
+        tables=("pathway_events",),
+        targets=_SHARE_TARGETS,
+        sources=(PATHWAYS,),
+    ),
+    Indicator(
+        id="USER-04",
+        title_nb="Brukermedvirkning: alle tre tiltak",
+        title_en="User-involvement coverage: all three measures",
+        description_nb="Andel avsluttede TSB-forløp (D01) med både behandlingsplan sammen med "
+        "pasienten, tilbakemeldingsverktøy og vurdert individuell plan.",
+        description_en="Share of ended D01 pathways with all of USER-01, USER-02 and USER-03.",
+        population="ended D01 pathways",
+        exclusions="none",
+        numerator="pathway has all three user-involvement events",
+        unit="fraction",
+        direction="higher_is_better",
+        period_date="pathway_events.event_date of end",
+        kind="proportion",
+        method="Wilson score interval",
+        min_denominator=20,
+        cases=_ended_pathways_with(
+            ("D01",), ("treatment_plan_with_patient", "feedback_tool", "individual_plan_assessed")
+        ),
+        tables=("pathway_events",),
+        targets=_SHARE_TARGETS,
+        sources=(PATHWAYS,),
+    ),
+)
+
+BY_ID: dict[str, Indicator] = {i.id: i for i in CATALOGUE}

@@ -1,0 +1,98 @@
+"""What an indicator definition declares.
+
+An :class:`Indicator` is data: ids, titles, population, numerator, unit, direction,
+goal-achievement targets, minimum denominator, statistical method, levels, periods and
+sources, plus one function that selects the cases from the extract.  The compute
+engine, ``indicators list`` and every report's methods appendix are derived from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import polars as pl
+
+Unit = Literal["fraction", "days", "ratio"]
+Direction = Literal["higher_is_better", "lower_is_better"]
+Level = Literal["national", "rhf", "trust", "catchment"]
+PeriodType = Literal["year", "tertial"]
+Kind = Literal["proportion", "standardised_proportion", "observed_expected", "waiting_time"]
+
+ALL_LEVELS: tuple[Level, ...] = ("national", "rhf", "trust", "catchment")
+ALL_PERIODS: tuple[PeriodType, ...] = ("year", "tertial")
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Goal-achievement thresholds (Norwegian reporting: high / moderate / low).
+
+    For a higher-is-better indicator a value ``>= high`` is high achievement and
+    ``>= moderate`` moderate; for a lower-is-better one ``<= high`` and ``<= moderate``.
+    ``illustrative`` marks thresholds that are not a national goal.
+    """
+
+    high: float
+    moderate: float
+    illustrative: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """What a case selector may use besides the tables: the extract date and reference data."""
+
+    extract_date: date
+    prevalence: pl.LazyFrame | None = None
+
+
+#: A case selector: tables (LazyFrames by name) and context -> one row per case.
+CaseSelector = Callable[[dict[str, pl.LazyFrame], CaseContext], pl.LazyFrame]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One quality indicator, fully declared.
+
+    The case selector returns a LazyFrame with one row per case and these columns:
+
+    - ``trust_id`` (treating trust) and ``patient_id`` (for the catchment trust),
+    - ``period_date``: the date that places the case in a period,
+    - for ``proportion``: ``numerator`` (bool);
+    - for ``standardised_proportion``: ``numerator`` (bool), ``age_band``, ``sex``;
+    - for ``observed_expected``: ``numerator`` (bool) and ``expected`` (probability);
+    - for ``waiting_time``: ``days`` (float) and ``event`` (bool; False = censored).
+    """
+
+    id: str
+    title_nb: str
+    title_en: str
+    description_nb: str
+    description_en: str
+    population: str
+    exclusions: str
+    numerator: str
+    unit: Unit
+    direction: Direction
+    period_date: str
+    kind: Kind
+    method: str
+    min_denominator: int
+    cases: CaseSelector
+    tables: tuple[str, ...]
+    targets: Targets | None = None
+    levels: tuple[Level, ...] = ALL_LEVELS
+    periods: tuple[PeriodType, ...] = ALL_PERIODS
+    sources: tuple[str, ...] = ()
+    funnel: bool = True
+    variation: bool = False
+
+    def title(self, lang: str = "nb") -> str:
+        """The title in ``lang`` (``nb`` or ``en``)."""
+        return self.title_nb if lang == "nb" else self.title_en
+
+    def description(self, lang: str = "nb") -> str:
+        """The description in ``lang`` (``nb`` or ``en``)."""
+        return self.description_nb if lang == "nb" else self.description_en

@@ -1,0 +1,17 @@
+"""The compute engine: every indicator for every unit and period in one pass."""
+
+from indicators.compute.engine import (
+    ComputeError,
+    ComputeResult,
+    compute_extract,
+    compute_indicators,
+    write_results,
+)
+
+__all__ = [
+    "ComputeError",
+    "ComputeResult",
+    "compute_extract",
+    "compute_indicators",
+    "write_results",
+]

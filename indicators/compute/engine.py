@@ -1,0 +1,266 @@
+"""Compute the whole catalogue from one extract, in one pass, and publish the results.
+
+Flow: load (lazy) -> cases per indicator -> counts per level, unit and period (one
+``collect_all``) -> statistics (intervals, funnels, overdispersion, variation,
+Kaplan–Meier) -> disclosure control -> ``indicators.parquet``, ``variation.parquet``,
+``waiting_curves.parquet`` and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from indicators import __version__
+from indicators.catalogue import CATALOGUE, CaseContext, Indicator
+from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
+from indicators.compute.statistics import (
+    add_goal_achievement,
+    add_intervals_and_funnels,
+    variation_table,
+    waiting_time_results,
+)
+from indicators.disclosure import disclose_curves, disclose_indicators
+from indicators.errors import IndicatorsError
+from indicators.extract.load import Extract, load_extract
+from indicators.reference import prevalence as default_prevalence
+from indicators.reference import rhfs, trusts
+from indicators.results import (
+    CURVE_SCHEMA,
+    INDICATOR_SCHEMA,
+    NATIONAL_UNIT_ID,
+    VARIATION_SCHEMA,
+    conform,
+)
+
+
+class ComputeError(IndicatorsError):
+    """The extract cannot be computed (no extract date, or no indicator can be computed)."""
+
+
+@dataclass
+class ComputeResult:
+    """Published tables, the internal (unsuppressed) table and what happened."""
+
+    indicators: pl.DataFrame
+    variation: pl.DataFrame
+    waiting_curves: pl.DataFrame
+    internal: pl.DataFrame
+    manifest: dict[str, Any]
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def _unit_names() -> pl.DataFrame:
+    t = trusts().select(
+        pl.col("trust_id").alias("unit_id"), pl.col("name").alias("unit_name"), "rhf_code"
+    )
+    r = rhfs().select(
+        pl.col("rhf_code").alias("unit_id"), pl.col("rhf_name").alias("unit_name"), "rhf_code"
+    )
+    n = pl.DataFrame(
+        {"unit_id": [NATIONAL_UNIT_ID], "unit_name": ["Norge"], "rhf_code": [None]},
+        schema={"unit_id": pl.String, "unit_name": pl.String, "rhf_code": pl.String},
+    )
+    return pl.concat([t, r, n]).unique("unit_id", keep="first")
+
+
+def compute_indicators(
+    extract: Extract,
+    *,
+    indicators: tuple[Indicator, ...] = CATALOGUE,
+    prevalence: pl.DataFrame | None = None,
+    extract_date: date | None = None,
+) -> ComputeResult:
+    """Compute every indicator for every level, unit and period of ``extract``.
+
+    Parameters
+    ----------
+    extract
+        A loaded extract (:func:`indicators.load_extract`).
+    indicators
+        The definitions to compute; default the whole catalogue.  An indicator whose
+        tables are missing from the extract is skipped and reported in
+        ``ComputeResult.skipped`` (and the manifest).
+    prevalence
+        General-population prevalence for SOM-01/02; default the package's
+        illustrative table.
+    extract_date
+        Censoring date for waiting times; default the manifest's ``extract_date``.
+
+    Returns
+    -------
+    ComputeResult
+        Published tables after disclosure control, the internal table before it, and
+        the results manifest.
+    """
+    started = time.perf_counter()
+    when = extract_date or extract.manifest.extract_date
+    if when is None:
+        raise ComputeError(
+            f"{extract.path}: the extract date is unknown; add extract_date to manifest.json "
+            "or pass --extract-date (waiting times are censored at it)"
+        )
+    prev = prevalence if prevalence is not None else default_prevalence()
+    ctx = CaseContext(extract_date=when, prevalence=prev.lazy())
+
+    runnable: list[Indicator] = []
+    skipped: dict[str, str] = {}
+    for indicator in indicators:
+        missing = [t for t in indicator.tables if t not in extract]
+        if missing:
+            skipped[indicator.id] = f"table(s) {', '.join(missing)} missing from the extract"
+        else:
+            runnable.append(indicator)
+    if not runnable:
+        raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
+
+    # Stage 1: every indicator's cases counted at the finest grain, in one collect_all
+    # over the extract (scans shared).  Stage 2: roll the small tables up to every level
+    # and period in memory.
+    plans = [
+        finest_cases(
+            indicator,
+            extract.tables,
+            ctx,
+            period_start=extract.manifest.period_start,
+            period_end=extract.manifest.period_end,
+        )
+        for indicator in runnable
+    ]
+    row_counts = {
+        name: extract.tables[name].select(pl.len()).collect().item() for name in extract.tables
+    }
+    finest_frames = pl.collect_all(plans)
+    kinds: list[tuple[Indicator, str]] = []
+    rolled_plans = []
+    for indicator, finest in zip(runnable, finest_frames, strict=True):
+        rolled = roll_up(indicator, finest.lazy())
+        if indicator.kind == "waiting_time":
+            rolled_plans.append(rolled)
+            kinds.append((indicator, "cases"))
+        else:
+            rolled_plans.append(count_cases(indicator, rolled))
+            kinds.append((indicator, "counts"))
+    frames = pl.collect_all(rolled_plans)
+
+    counted, curves = [], []
+    for (indicator, what), frame in zip(kinds, frames, strict=True):
+        if what == "cases":
+            rows, curve = waiting_time_results(indicator, frame)
+            counted.append(rows)
+            curves.append(curve)
+        else:
+            counted.append(_counts_to_rows(indicator, frame))
+    table = pl.concat(counted, how="diagonal_relaxed")
+    table = add_intervals_and_funnels(table, {i.id: i for i in runnable})
+    table = add_goal_achievement(table, {i.id: i for i in runnable})
+    table = (
+        table.join(_unit_names(), on="unit_id", how="left")
+        .with_columns(
+            pl.col("indicator_id")
+            .replace_strict({i.id: i.min_denominator for i in runnable}, return_dtype=pl.Int64)
+            .alias("min_denominator")
+        )
+        .sort(KEYS)
+    )
+    internal = conform(table, INDICATOR_SCHEMA).with_columns(table["n_cases"])
+    variation = conform(variation_table(table, {i.id: i for i in runnable}), VARIATION_SCHEMA)
+    published = conform(disclose_indicators(table), INDICATOR_SCHEMA)
+    curve_table = conform(
+        pl.concat(curves) if curves else pl.DataFrame(schema=CURVE_SCHEMA), CURVE_SCHEMA
+    )
+    curve_table = conform(disclose_curves(curve_table, published), CURVE_SCHEMA).sort(
+        "indicator_id", "level", "unit_id", "period", "time"
+    )
+    manifest = {
+        "extract": str(extract.path),
+        "extract_fingerprint": extract.fingerprint(),
+        "extract_date": when.isoformat(),
+        "period_start": _iso(extract.manifest.period_start),
+        "period_end": _iso(extract.manifest.period_end),
+        "synthetic": extract.manifest.synthetic,
+        "package_version": __version__,
+        "indicators": [i.id for i in runnable],
+        "skipped": skipped,
+        "row_counts": row_counts,
+        "rows_written": {
+            "indicators": published.height,
+            "variation": variation.height,
+            "waiting_curves": curve_table.height,
+        },
+        "suppressed": {
+            reason: int(count)
+            for reason, count in published.group_by("suppressed")
+            .len()
+            .drop_nulls()
+            .sort("suppressed")
+            .iter_rows()
+        },
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return ComputeResult(
+        indicators=published,
+        variation=variation,
+        waiting_curves=curve_table,
+        internal=internal,
+        manifest=manifest,
+        skipped=skipped,
+    )
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _counts_to_rows(indicator: Indicator, counts: pl.DataFrame) -> pl.DataFrame:
+    statistic = "ratio" if indicator.kind == "observed_expected" else "proportion"
+    denominator = "expected" if indicator.kind == "observed_expected" else "n_cases"
+    return counts.with_columns(
+        pl.lit(statistic).alias("statistic"),
+        pl.col("numerator").cast(pl.Float64),
+        pl.col(denominator).cast(pl.Float64).alias("denominator"),
+    )
+
+
+def write_results(result: ComputeResult, out: str | Path, *, internal: bool = False) -> Path:
+    """Write the published tables and ``manifest.json`` to ``out``.
+
+    With ``internal=True`` the unsuppressed table is also written, as
+    ``INTERNAL-unsuppressed-indicators.parquet``: for the advisers' own checks, never
+    for delivery (the report command refuses a directory that contains it).
+    """
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, frame in (
+        ("indicators.parquet", result.indicators),
+        ("variation.parquet", result.variation),
+        ("waiting_curves.parquet", result.waiting_curves),
+    ):
+        frame.write_parquet(target / name, compression="zstd", statistics=False)
+    stale = target / "INTERNAL-unsuppressed-indicators.parquet"
+    if internal:
+        result.internal.write_parquet(stale, compression="zstd", statistics=False)
+    elif stale.exists():
+        stale.unlink()
+    manifest = dict(result.manifest)
+    manifest["internal_table_written"] = internal
+    (target / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return target
+
+
+def compute_extract(
+    extract_dir: str | Path, out: str | Path, *, internal: bool = False, **kwargs: Any
+) -> ComputeResult:
+    """Load ``extract_dir``, compute the catalogue and write the results to ``out``."""
+    extract = load_extract(extract_dir)
+    result = compute_indicators(extract, **kwargs)
+    write_results(result, out, internal=internal)
+    return result

@@ -1,0 +1,282 @@
+"""Statistics on the counted indicators.
+
+Values, intervals, national values, funnels, overdispersion, goal achievement,
+variation and waiting-time curves.
+
+Everything works on the whole table at once (all indicators, levels, units and
+periods); per-group quantities (national value, φ, τ²) come from group-bys over
+``indicator_id``, ``level`` and ``period``.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from indicators.catalogue.model import Indicator
+from indicators.compute.aggregate import KEYS
+from indicators.stats.funnels import proportion_funnel_limits, ratio_funnel_limits
+from indicators.stats.poisson import poisson_lower, poisson_method, poisson_upper
+from indicators.stats.proportions import wilson_lower, wilson_upper
+from indicators.stats.survival import waiting_time_curve, waiting_time_summary
+from indicators.stats.variation import variation_statistics
+
+CONFIDENCE = 0.95
+GROUP = ["indicator_id", "level", "period", "period_type"]
+
+
+def _kind_map(by_id: dict[str, Indicator]) -> pl.Expr:
+    return pl.col("indicator_id").replace_strict(
+        {i: ind.kind for i, ind in by_id.items()}, return_dtype=pl.String
+    )
+
+
+def add_intervals_and_funnels(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
+    """Add value, interval, method, national value, funnel limits and flags.
+
+    - proportion: ``x / n`` with the Wilson score interval;
+    - O/E ratio: ``O / E`` with Byar's (O >= 10) or exact Poisson interval on O, over E;
+    - standardised proportion: ``(O / E) · p_national`` with the Poisson interval on O
+      scaled the same way;
+    - waiting time: already carries the Kaplan–Meier median and its interval.
+
+    Funnel limits are computed around the national value of the same indicator and
+    period (1 for O/E ratios) for every unit of the level, at 95 % and 99.8 %, plain and
+    overdispersion-adjusted (additive random effects, Spiegelhalter 2005).
+    """
+    kind = _kind_map(by_id)
+    x, n = pl.col("numerator"), pl.col("n_cases").cast(pl.Float64)
+    e = pl.col("expected")
+    table = table.with_columns(kind.alias("_kind"))
+    is_prop = pl.col("_kind") == "proportion"
+    is_ratio = pl.col("_kind").is_in(["observed_expected", "standardised_proportion"])
+
+    crude = table.filter(
+        (pl.col("level") == "national") & (pl.col("_kind") == "standardised_proportion")
+    ).select(*GROUP[:1], *GROUP[2:], (x / n).alias("_share"))
+    table = table.join(
+        crude, on=["indicator_id", "period", "period_type"], how="left"
+    ).with_columns(pl.col("_share").fill_null(1.0))
+    scale = pl.col("_share")
+    table = table.with_columns(
+        pl.when(is_prop)
+        .then(x / n)
+        .when(is_ratio)
+        .then(pl.when(e > 0).then(x / e * scale))
+        .otherwise(pl.col("value"))
+        .alias("value"),
+        pl.when(is_prop)
+        .then(wilson_lower(x, n, CONFIDENCE))
+        .when(is_ratio)
+        .then(pl.when(e > 0).then(poisson_lower(x, CONFIDENCE) / e * scale))
+        .otherwise(pl.col("ci_low"))
+        .alias("ci_low"),
+        pl.when(is_prop)
+        .then(wilson_upper(x, n, CONFIDENCE))
+        .when(is_ratio)
+        .then(pl.when(e > 0).then(poisson_upper(x, CONFIDENCE) / e * scale))
+        .otherwise(pl.col("ci_high"))
+        .alias("ci_high"),
+        pl.when(is_prop)
+        .then(pl.lit("wilson"))
+        .when(is_ratio)
+        .then(poisson_method(x))
+        .otherwise(pl.col("method"))
+        .alias("method"),
+        pl.lit(CONFIDENCE).alias("confidence"),
+    )
+    national = table.filter(pl.col("level") == "national").select(
+        "indicator_id", "period", "period_type", pl.col("value").alias("national_value")
+    )
+    table = table.join(national, on=["indicator_id", "period", "period_type"], how="left")
+    table = _funnels(table, by_id)
+    return table.drop("_kind", "_share")
+
+
+#: Funnel limit columns: our name -> the statistics module's name.
+FUNNEL_COLUMNS = {
+    "funnel_low_95": "lower_95",
+    "funnel_high_95": "upper_95",
+    "funnel_flag_95": "flag_95",
+    "funnel_low_998": "lower_99_8",
+    "funnel_high_998": "upper_99_8",
+    "funnel_flag_998": "flag_99_8",
+}
+
+
+def _funnel_run(units: pl.DataFrame, proportion: bool, adjustment: str) -> pl.DataFrame:
+    keys = [*GROUP, "unit_id"]
+    if proportion:
+        out = proportion_funnel_limits(
+            units.select(
+                *keys, "numerator", pl.col("n_cases").alias("denominator"), "national_value"
+            ),
+            "numerator",
+            "denominator",
+            group_by=GROUP,
+            target="national_value",
+            adjustment=adjustment,  # type: ignore[arg-type]
+        )
+    else:
+        out = ratio_funnel_limits(
+            units.select(*keys, pl.col("numerator").alias("observed"), "expected"),
+            "observed",
+            "expected",
+            group_by=GROUP,
+            target=1.0,
+            adjustment=adjustment,  # type: ignore[arg-type]
+        )
+    suffix = "" if adjustment == "none" else "_od"
+    return out.select(
+        *keys,
+        *(pl.col(theirs).alias(ours + suffix) for ours, theirs in FUNNEL_COLUMNS.items()),
+        *(["phi", "tau2", pl.col("target").alias("funnel_target")] if suffix else []),
+    )
+
+
+def _funnels(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
+    """Plain and overdispersion-adjusted (additive) funnel limits and flags for every unit.
+
+    Proportions: Wilson inversion around the national value.  O/E ratios: exact Poisson
+    around 1; for a standardised proportion the ratio limits are multiplied by the
+    national share, so they are on the scale of the value.
+    """
+    with_funnel = [i for i, ind in by_id.items() if ind.funnel]
+    eligible = (
+        pl.col("indicator_id").is_in(with_funnel)
+        & (pl.col("level") != "national")
+        & pl.col("value").is_not_null()
+    )
+    units = table.filter(eligible)
+    keys = [*GROUP, "unit_id"]
+    limits = []
+    for proportion in (True, False):
+        part = units.filter((pl.col("_kind") == "proportion") == proportion)
+        if part.height:
+            plain = _funnel_run(part, proportion, "none")
+            adjusted = _funnel_run(part, proportion, "additive")
+            limits.append(plain.join(adjusted, on=keys, how="left"))
+    if not limits:
+        return table
+    joined = table.join(pl.concat(limits, how="diagonal_relaxed"), on=keys, how="left")
+    scaled = [c for c in joined.columns if c.startswith("funnel_") and "flag" not in c]
+    ratio_kind = pl.col("_kind") == "standardised_proportion"
+    return joined.with_columns(
+        pl.when(ratio_kind).then(pl.col(c) * pl.col("_share")).otherwise(pl.col(c)).alias(c)
+        for c in scaled
+    )
+
+
+def add_goal_achievement(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
+    """Add ``target_level`` (high / moderate / low) from each indicator's targets.
+
+    Higher-is-better: ``value >= high`` is high, ``>= moderate`` moderate, else low;
+    lower-is-better the reverse.  Indicators without targets get null.
+    """
+    parts = []
+    for indicator_id, ind in by_id.items():
+        rows = table.filter(pl.col("indicator_id") == indicator_id)
+        t = ind.targets
+        if t is None:
+            parts.append(rows.with_columns(pl.lit(None, pl.String).alias("target_level")))
+            continue
+        v = pl.col("value")
+        if ind.direction == "higher_is_better":
+            level = pl.when(v >= t.high).then(pl.lit("high")).when(v >= t.moderate)
+        else:
+            level = pl.when(v <= t.high).then(pl.lit("high")).when(v <= t.moderate)
+        level = level.then(pl.lit("moderate")).when(v.is_not_null()).then(pl.lit("low"))
+        parts.append(rows.with_columns(level.otherwise(None).alias("target_level")))
+    return pl.concat(parts, how="diagonal_relaxed")
+
+
+def waiting_time_results(
+    indicator: Indicator, counts: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Kaplan–Meier per unit and period: the indicator rows and the curves behind them.
+
+    ``counts`` has one row per unit, period, waiting time (``days``) and ``event``, with
+    the number of referrals in ``n_cases``.  The row's ``value`` is the median waiting
+    time in days with its interval; ``numerator`` is the number who started care,
+    ``n_cases`` the referrals, and ``mean_days`` the mean wait of those who started.
+    """
+    curves = waiting_time_curve(
+        counts, "days", "event", group_by=KEYS, confidence=CONFIDENCE, weight="n_cases"
+    )
+    summary = waiting_time_summary(
+        counts, "days", "event", group_by=KEYS, confidence=CONFIDENCE, weight="n_cases"
+    )
+    started = pl.col("event")
+    w = pl.col("n_cases")
+    means = counts.group_by(KEYS).agg(
+        ((pl.col("days") * w).filter(started).sum() / w.filter(started).sum()).alias("mean_days"),
+        w.filter(started).sum().cast(pl.Float64).alias("numerator"),
+        w.sum().cast(pl.Int64).alias("n_cases"),
+    )
+    rows = (
+        summary.select(
+            *KEYS,
+            pl.col("median").alias("value"),
+            pl.col("median_ci_low").alias("ci_low"),
+            pl.col("median_ci_high").alias("ci_high"),
+        )
+        .join(means, on=KEYS, how="left")
+        .with_columns(
+            pl.lit("median_days").alias("statistic"),
+            pl.col("n_cases").cast(pl.Float64).alias("denominator"),
+            pl.lit("kaplan_meier").alias("method"),
+        )
+    )
+    curve_rows = curves.select(
+        "indicator_id",
+        "level",
+        "unit_id",
+        "period",
+        pl.col("time").cast(pl.Float64),
+        pl.col("n_at_risk").cast(pl.Int64),
+        "survival",
+        "ci_low",
+        "ci_high",
+    )
+    return rows, curve_rows
+
+
+def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
+    """Variation statistics across the units of each indicator, level and period.
+
+    CV, FT1–FT3 on the unit values (national row excluded); SCV where an expected count
+    exists (standardised indicators); φ and τ² from the funnel's overdispersion step.
+    """
+    units = table.filter(pl.col("level") != "national")
+    stats = variation_statistics(
+        units.with_columns(
+            # E for a crude proportion is n times the national share; waiting times
+            # have no expected count, so no SCV.
+            pl.when(pl.col("statistic") == "median_days")
+            .then(None)
+            .otherwise(pl.col("expected").fill_null(pl.col("n_cases") * pl.col("national_value")))
+            .alias("expected")
+        ),
+        "value",
+        observed="numerator",
+        expected="expected",
+        group_by=GROUP,
+    )
+    wide = stats.group_by(GROUP).agg(
+        pl.col("units").max().cast(pl.Int64).alias("k"),
+        *(
+            pl.col("value").filter(pl.col("statistic") == name).first().alias(name.lower())
+            for name in ("CV", "FT1", "FT2", "FT3", "SCV")
+        ),
+        pl.concat_str(pl.col("statistic"), pl.lit(": "), pl.col("reason"))
+        .drop_nulls()
+        .unique()
+        .sort()
+        .str.join("; ")
+        .alias("reason"),
+    )
+    dispersion = units.group_by(GROUP).agg(pl.col("phi").max(), pl.col("tau2").max())
+    return (
+        wide.join(dispersion, on=GROUP, how="left")
+        .with_columns(pl.when(pl.col("reason") != "").then("reason").alias("reason"))
+        .sort(GROUP)
+    )
