@@ -588,6 +588,8 @@ def _generate_tables(
     )
     ends = (p_first >= 0) & (rng.random(q) < 0.85)
     end = p_first + 45 + rng.gamma(2.0, 60.0, q).astype(np.int64)
+    # A pathway ends after its decision and evaluation, unless the patient dies first.
+    end = np.maximum(end, np.maximum(decision, evaluation) + 1)
     ended = ends & (end <= extract_day)
     pdeath = death_day[owner[p_ref]]
     ended |= (p_first >= 0) & (pdeath >= 0) & (pdeath >= p_first)
@@ -640,6 +642,8 @@ def _generate_tables(
     for event, (present, day, kind) in events.items():
         # Registration gaps: a few events that happened are never registered.
         registered = present & (day <= extract_day) & ((event == "start") | (rng.random(q) >= 0.03))
+        # Nothing happens after a pathway has ended (at death, say).
+        registered &= ~ended | (day <= end)
         rows = np.flatnonzero(registered)
         parts.append(
             base[rows].with_columns(

@@ -1,0 +1,43 @@
+"""The terminal summary of a validation: one line per table, then the failed rules."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from indicators.validate.results import ValidationReport
+
+
+def print_summary(report: ValidationReport, console: Console) -> None:
+    """Print rows, rules failed and unexpected counts per table, and each failed rule."""
+    overview = RichTable(title=f"Validation of {report.extract} ({report.fingerprint})")
+    for name in ("table", "rows", "rules", "failed", "warnings", "unexpected rows"):
+        overview.add_column(name, justify="left" if name == "table" else "right")
+    for t in report.tables.values():
+        overview.add_row(
+            t.table,
+            f"{t.rows:,}",
+            str(len(t.results)),
+            str(len(t.errors)),
+            str(len(t.warnings)),
+            f"{sum(r.unexpected for r in t.errors if r.rule.level == 'row'):,}",
+        )
+    console.print(overview)
+    failed = [r for r in report.results() if r.failed]
+    if failed:
+        details = RichTable(title="Failed rules")
+        for name in ("rule", "severity", "unexpected", "message", "examples (masked)"):
+            details.add_column(name, overflow="fold")
+        for r in failed:
+            details.add_row(
+                r.rule_id,
+                r.rule.severity,
+                f"{r.unexpected:,}",
+                r.rule.message + (f" ({r.detail})" if r.detail else ""),
+                "; ".join(r.examples),
+            )
+        console.print(details)
+    verdict = "[green]PASSED[/green]" if report.passed else "[red]FAILED[/red]"
+    if report.stopped:
+        verdict += " (a table-level rule failed: nothing was checked row by row in that table)"
+    console.print(f"{verdict} in {report.seconds:.1f} s")

@@ -1,0 +1,47 @@
+"""The distinct-value batches give exactly GX's own verdicts on the full rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from indicators.validate import suites
+from indicators.validate.gxrun import GXRunner, schema_frame, stored_type, to_pandas
+from indicators.validate.rules import rules_for
+
+
+@pytest.mark.slow
+def test_unexpected_counts_equal_gx_on_every_row(defect_validation):
+    runner = GXRunner()
+    parameters = suites.suite_parameters(date(2025, 12, 31))
+    for table, frame in defect_validation.frames.items():
+        rules = [r for r in rules_for(table) if r.level == "row" and not r.cross_table]
+        full = runner._validate(f"{table}.full", to_pandas(frame), rules, parameters)
+        ours = {r.rule_id: r for r in defect_validation.report.tables[table].results}
+        for rule, res in zip(rules, full, strict=True):
+            assert ours[rule.id].unexpected == res.result["unexpected_count"], rule.id
+            rows = defect_validation.failing_rows[table].get(rule.id)
+            index = sorted(res.result.get("unexpected_index_list") or [])
+            assert ([] if rows is None else rows.to_list()) == index, rule.id
+
+
+def test_stored_types_name_the_families_the_type_rules_accept():
+    assert stored_type(pl.Int8) == "integer"
+    assert stored_type(pl.Datetime("us")) == "datetime"
+    assert stored_type(pl.Null) == "empty"
+    assert stored_type(pl.Struct({"a": pl.Int8})).startswith("other")
+
+
+def test_schema_frame_has_one_row_of_type_names_or_none_when_empty():
+    frame = schema_frame({"a": pl.Int64(), "b": pl.String()}, height=10)
+    assert frame.to_dict("list") == {"a": ["integer"], "b": ["text"]}
+    assert len(schema_frame({"a": pl.Int64()}, height=0)) == 0
+
+
+def test_to_pandas_joins_lists_and_keeps_nulls():
+    frame = pl.DataFrame({"l": [["F10.2", "E11"], []], "s": ["x", None]})
+    out = to_pandas(frame)
+    assert out["l"].tolist() == ["F10.2|E11", ""]
+    assert out["s"].isna().tolist() == [False, True]

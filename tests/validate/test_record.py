@@ -1,0 +1,39 @@
+"""The validation record in EXTRACT/validation.json and require_passed."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.errors import IndicatorsError
+from indicators.validate import ValidationRequiredError, require_passed
+from indicators.validate.record import RECORD_FILE, current_fingerprint, read_record, write_record
+from tests.validate.conftest import copy_extract
+
+
+def test_require_passed_refuses_an_unvalidated_extract(passing_extract, tmp_path):
+    extract = copy_extract(passing_extract, tmp_path / "x")
+    with pytest.raises(ValidationRequiredError, match="Run `indicators validate"):
+        require_passed(extract)
+    assert issubclass(ValidationRequiredError, IndicatorsError)
+
+
+def test_require_passed_accepts_a_passed_record_until_a_file_changes(
+    passing_extract, passing_validation, tmp_path
+):
+    extract = copy_extract(passing_extract, tmp_path / "x")
+    write_record(extract, passing_validation.report)
+    assert (extract / RECORD_FILE).exists()
+    assert current_fingerprint(extract) == passing_validation.report.fingerprint
+    require_passed(extract)
+    (extract / "primary_care.parquet").unlink()
+    with pytest.raises(ValidationRequiredError, match="no validation of these files"):
+        require_passed(extract)
+
+
+def test_require_passed_refuses_a_failed_record(defect_extract, defect_validation, tmp_path):
+    extract = copy_extract(defect_extract, tmp_path / "x")
+    write_record(extract, defect_validation.report)
+    with pytest.raises(ValidationRequiredError, match="failed"):
+        require_passed(extract)
+    entry = read_record(extract)["validations"][defect_validation.report.fingerprint]
+    assert entry["counts"]["patients.sex.not_null"] == 5
