@@ -76,6 +76,89 @@ def synth(
     console.print(f"[green]wrote[/green] {out} ({counts}) in {result.seconds:.1f} s")
 
 
+@app.command("list")
+def list_indicators(
+    lang: Annotated[str, typer.Option(help="Language of the titles: nb or en.")] = "en",
+) -> None:
+    """Print the indicator catalogue: ids, titles, unit, direction and method."""
+    from rich.table import Table
+
+    from indicators.catalogue import CATALOGUE
+
+    table = Table(title="Indicator catalogue")
+    for column in ("id", "title", "unit", "better", "method", "min n"):
+        table.add_column(column)
+    for ind in CATALOGUE:
+        better = "higher" if ind.direction == "higher_is_better" else "lower"
+        table.add_row(
+            ind.id, ind.title(lang), ind.unit, better, ind.method, str(ind.min_denominator)
+        )
+    Console().print(table)
+
+
+@app.command()
+def compute(
+    extract: Annotated[Path, typer.Argument(help="Extract directory (Parquet or CSV tables).")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the results tables.")],
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="Also write the unsuppressed table (INTERNAL-unsuppressed-indicators.parquet); "
+            "for the advisers' own checks, never for delivery.",
+        ),
+    ] = False,
+    prevalence: Annotated[
+        Path | None,
+        typer.Option(
+            help="Prevalence table for SOM-01/02 (';'-separated CSV); default: "
+            "the package's illustrative table."
+        ),
+    ] = None,
+    allow_unvalidated: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unvalidated",
+            help="Compute even though the extract's files have not passed "
+            "`indicators validate` (the manifest records that).",
+        ),
+    ] = False,
+) -> None:
+    """Compute every indicator for every unit and period, with disclosure control.
+
+    The extract must have passed `indicators validate` (its record in
+    EXTRACT/validation.json must match the files as they are now), unless
+    --allow-unvalidated is given.
+    """
+    from indicators.compute import compute_extract
+    from indicators.reference import prevalence as read_prevalence
+    from indicators.validate.record import ValidationRequiredError, require_passed
+
+    try:
+        require_passed(extract)
+    except ValidationRequiredError as error:
+        if not allow_unvalidated:
+            console.print(f"[red]not computed:[/red] {error}")
+            console.print("Use --allow-unvalidated to compute anyway (recorded in the manifest).")
+            raise typer.Exit(1) from None
+        console.print(f"[yellow]computing an unvalidated extract:[/yellow] {error}")
+
+    with console.status("computing indicators"):
+        result = compute_extract(
+            extract,
+            out,
+            internal=internal,
+            prevalence=read_prevalence(prevalence) if prevalence else None,
+        )
+    m = result.manifest
+    console.print(
+        f"[green]wrote[/green] {out}: {m['rows_written']['indicators']:,} indicator rows "
+        f"({sum(m['suppressed'].values()):,} suppressed) in {m['seconds']:.1f} s"
+    )
+    for indicator_id, reason in result.skipped.items():
+        console.print(f"[yellow]skipped[/yellow] {indicator_id}: {reason}")
+
+
 @app.command()
 def demo(
     out: Annotated[
@@ -83,13 +166,172 @@ def demo(
     ] = Path("outputs/demo"),
     scale: Annotated[float, typer.Option(min=0.001, help="Size of the synthetic extract.")] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic extract.")] = 2025,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Report notebooks run in parallel (default: CPUs).")
+    ] = None,
 ) -> None:
-    """Run the whole pipeline on a synthetic national extract: synth, validate, compute, report."""
+    """Run the whole pipeline on a synthetic national extract: synth, validate, compute, report.
+
+    Writes OUT/extract, OUT/validation, OUT/results and OUT/reports, and prints the
+    path of OUT/reports/index.html (open it in a browser).
+    """
     from indicators.demo import run_demo
 
-    final = run_demo(out, scale=scale, seed=seed, console=console)
-    console.print(f"[green]demo finished[/green]: {final}")
-    typer.echo(str(final))
+    index = run_demo(out, scale=scale, seed=seed, jobs=jobs, console=console)
+    typer.echo(str(index.resolve()))
+
+
+@app.command()
+def report(
+    results_dir: Annotated[
+        Path, typer.Argument(help="Results directory written by `indicators compute`.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the reports and index.html.")],
+    trusts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusts",
+            help="'all' (default), or organisation numbers (repeat the option or separate "
+            "with commas).",
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Report language: nb (bokmål) or en.")] = "nb",
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Notebooks run in parallel (default: CPUs).")
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="Period, e.g. 2025 or 2025-T2 (default: latest full year)."),
+    ] = None,
+    extract: Annotated[
+        Path | None,
+        typer.Option(
+            help="Extract whose patient ids the leak check looks for (default: the one "
+            "named in the results manifest)."
+        ),
+    ] = None,
+    national: Annotated[
+        bool, typer.Option("--national/--no-national", help="Also the national overview.")
+    ] = True,
+) -> None:
+    """Render a report per trust (and the national overview) as offline HTML, then leak-check."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from indicators.reports.run import render_reports
+
+    if lang not in ("nb", "en"):
+        raise typer.BadParameter(f"{lang!r}: use nb or en", param_hint="--lang")
+    ids = [t for item in trusts or [] for t in item.split(",") if t.strip()]
+    ids = None if not ids or ids == ["all"] else [t.strip() for t in ids]
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("rendering reports", total=None)
+
+        def done(outcome) -> None:
+            progress.advance(task)
+            if not outcome.ok:
+                progress.console.print(f"[red]failed[/red] {outcome.name}: {outcome.error}")
+
+        result = render_reports(
+            results_dir,
+            out,
+            trusts=ids,
+            lang=lang,
+            jobs=jobs,
+            period=period,
+            national=national,
+            extract=extract,
+            on_start=lambda total: progress.update(task, total=total),
+            on_done=done,
+        )
+    for leak in result.leaks:
+        console.print(f"[red]leak[/red] {leak}")
+    made = len(result.outcomes) - len(result.failed)
+    console.print(
+        f"{made} of {len(result.outcomes)} reports for {result.period} in {result.seconds:.1f} s; "
+        f"{len(result.leaks)} leak-check findings"
+    )
+    typer.echo(str(result.index))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    extract: Annotated[Path, typer.Argument(help="Extract directory to validate.")],
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Directory for validation.html and validation.json."),
+    ] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Write JUnit XML (one test case per rule).")
+    ] = None,
+    quarantine: Annotated[
+        Path | None,
+        typer.Option(
+            "--quarantine", help="Write accepted and quarantined rows (Parquet) per table here."
+        ),
+    ] = None,
+    extract_date: Annotated[
+        str | None,
+        typer.Option("--extract-date", help="YYYY-MM-DD; overrides manifest.json's date."),
+    ] = None,
+) -> None:
+    """Validate an extract: exit 0 if valid, 1 if invalid, 2 if it cannot be read.
+
+    Records the outcome in EXTRACT/validation.json (keyed by the extract's fingerprint),
+    which `indicators compute` checks before computing.
+    """
+    import json
+    from datetime import date
+
+    from indicators.validate.html import write_html
+    from indicators.validate.junit import write_junit
+    from indicators.validate.record import write_record
+    from indicators.validate.run import validate_extract
+    from indicators.validate.summary import print_summary
+
+    when = None
+    if extract_date is not None:
+        try:
+            when = date.fromisoformat(extract_date)
+        except ValueError:
+            raise typer.BadParameter(f"{extract_date!r} is not a date as YYYY-MM-DD") from None
+    validation = validate_extract(extract, extract_date=when)
+    result = validation.report
+    print_summary(result, Console())
+    write_record(extract, result)
+    if junit is not None:
+        write_junit(result, junit)
+    if report is not None:
+        write_html(result, report)
+        payload = {
+            "extract": result.extract,
+            "fingerprint": result.fingerprint,
+            "passed": result.passed,
+            "results": [r.to_dict() for r in result.results()],
+        }
+        (report / "validation.json").write_text(
+            json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    if quarantine is not None:
+        if result.stopped:
+            console.print(
+                "[red]not quarantined:[/red] a table-level rule failed, so rows were not "
+                "checked; correct the file(s) first"
+            )
+        else:
+            from indicators.validate.quarantine import write_quarantine
+
+            counts = write_quarantine(validation, quarantine)["tables"]
+            moved = sum(t["quarantined"] for t in counts.values())
+            console.print(f"quarantined {moved:,} rows; accepted rows in {quarantine / 'accepted'}")
+    raise typer.Exit(0 if result.passed else 1)
 
 
 def main() -> None:

@@ -1,0 +1,153 @@
+"""Caterpillar plot: every unit's value and interval, ordered, against the national value.
+
+Points are coloured by goal achievement (DOMAIN.md §6); units outside the 99.8 %
+overdispersion-adjusted funnel limits are drawn as diamonds.  Suppressed units are
+listed at the bottom with their suppression text instead of a point.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.theme import (
+    GOAL_COLOURS,
+    HIGHLIGHT,
+    NATIONAL,
+    NO_GOAL_COLOUR,
+    WIDTH,
+    chart_config,
+    value_axis_format,
+)
+from indicators.reports.format import format_interval, format_values, suppression_text
+from indicators.reports.labels import text
+
+OUTLIER_FLAGS = ("high", "low")
+
+
+@unvalidated
+def caterpillar_chart(
+    rows: pl.DataFrame,
+    *,
+    unit: str,
+    national_value: float | None = None,
+    highlight: str | None = None,
+    title: str = "",
+    lang: str = "nb",
+) -> ChartView:
+    """Horizontal interval plot of one indicator across units, best to worst by value.
+
+    Parameters
+    ----------
+    rows
+        Indicator-table rows of one indicator, level and period: ``unit_id``,
+        ``label`` (short unit name), ``value``, ``ci_low``, ``ci_high``,
+        ``target_level``, ``funnel_flag_998_od``, ``suppressed``.
+    unit
+        ``fraction``, ``days`` or ``ratio``.
+    national_value
+        Drawn as a vertical rule.
+    highlight
+        ``unit_id`` whose label is drawn in bold colour.
+    title
+        Chart title.
+    lang
+        ``nb`` or ``en``.
+    """
+    ordered = rows.sort(
+        pl.col("value").is_null(), "value", "label", descending=[False, True, False]
+    )
+    labels_text = [
+        f"{name} ({suppression_text(s, lang=lang)})" if s else name
+        for name, s in ordered.select("label", "suppressed").iter_rows()
+    ]
+    goal_names = {k: text(f"goal_{k}", lang) for k in GOAL_COLOURS}
+    data = ordered.with_columns(
+        pl.Series("axis_label", labels_text, dtype=pl.String),
+        format_values(
+            ordered["value"], unit=unit, suppressed=ordered["suppressed"], lang=lang
+        ).alias("value_text"),
+        pl.Series(
+            "interval_text",
+            [
+                format_interval(lo, hi, unit=unit, suppressed=s, lang=lang)
+                for lo, hi, s in ordered.select("ci_low", "ci_high", "suppressed").iter_rows()
+            ],
+            dtype=pl.String,
+        ),
+        pl.col("target_level")
+        .replace_strict(goal_names, default=text("goal_none", lang))
+        .alias("goal"),
+        pl.col("funnel_flag_998_od").is_in(OUTLIER_FLAGS).fill_null(False).alias("outlier"),
+        (pl.col("unit_id") == (highlight or "")).alias("is_highlight"),
+    ).select(
+        "axis_label",
+        "value",
+        "ci_low",
+        "ci_high",
+        "value_text",
+        "interval_text",
+        "goal",
+        "outlier",
+        "is_highlight",
+    )
+    order = data["axis_label"].to_list()
+    fmt = value_axis_format(unit)
+    y = alt.Y("axis_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    x_scale = alt.Scale(zero=unit == "fraction", nice=True)
+    domain = [*goal_names.values(), text("goal_none", lang)]
+    colours = [*GOAL_COLOURS.values(), NO_GOAL_COLOUR]
+    tooltip = [
+        alt.Tooltip("axis_label:N", title=text("trust", lang)),
+        alt.Tooltip("value_text:N", title=text("value", lang)),
+        alt.Tooltip("interval_text:N", title=text("interval", lang)),
+        alt.Tooltip("goal:N", title=text("goal", lang)),
+    ]
+    base = alt.Chart(named("units"))
+    bars = base.mark_rule(color="#8A96A3", strokeWidth=1.5).encode(
+        y=y, x=alt.X("ci_low:Q", scale=x_scale), x2=alt.X2("ci_high")
+    )
+    points = base.mark_point(filled=True, size=80, opacity=1).encode(
+        y=y,
+        x=alt.X("value:Q", title=text("value", lang), axis=alt.Axis(format=fmt), scale=x_scale),
+        color=alt.Color(
+            "goal:N", scale=alt.Scale(domain=domain, range=colours), title=text("goal", lang)
+        ),
+        shape=alt.Shape(
+            "outlier:N",
+            scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
+            legend=None,
+        ),
+        stroke=alt.Stroke(
+            "is_highlight:N",
+            scale=alt.Scale(domain=[False, True], range=["transparent", HIGHLIGHT]),
+            legend=None,
+        ),
+        strokeWidth=alt.StrokeWidthValue(2),
+        tooltip=tooltip,
+    )
+    layers: list[alt.Chart] = [bars, points]
+    if national_value is not None:
+        layers.append(
+            alt.Chart(named("national"))
+            .mark_rule(color=NATIONAL, strokeDash=[4, 3])
+            .encode(x=alt.X("national:Q"))
+        )
+    if highlight is not None and data["is_highlight"].any():
+        layers.append(
+            base.transform_filter("datum.is_highlight")
+            .mark_text(align="right", dx=-6, fontWeight="bold", color=HIGHLIGHT, text="▶")
+            .encode(y=y, x=alt.XValue(0))
+        )
+    chart = (
+        alt.layer(*layers)
+        .properties(width=WIDTH - 120, height=max(120, 18 * data.height), title=title)
+        .configure(**chart_config(lang))
+    )
+    datasets = {"units": data, "national": pl.DataFrame({"national": [national_value]})}
+    return ChartView(
+        chart,
+        description=f"{text('caterpillar_title', lang)}: {title}",
+        datasets=datasets,
+    )

@@ -1,0 +1,114 @@
+"""Show a chart interactively in JupyterLab and as static, offline SVG everywhere else.
+
+A :class:`ChartView` offers the front end two representations of one chart:
+
+- ``application/vnd.vegalite.v5+json``: the Vega-Lite spec, which JupyterLab renders
+  with its bundled Vega (no network), interactive with tooltips;
+- ``image/svg+xml``: the same chart drawn by vl-convert in-process, which nbconvert
+  embeds inline in the delivered HTML (its output priority prefers SVG and does not know
+  the Vega mimetype).  No script, font or data is fetched: vl-convert is called with no
+  allowed base URL, and every dataset is inline in the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property, wraps
+from typing import Any, ParamSpec, TypeVar
+
+import altair as alt
+import polars as pl
+from altair.utils.schemapi import debug_mode
+
+#: The Vega-Lite mimetype JupyterLab 4 renders.
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
+VEGALITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+
+
+def named(name: str) -> alt.NamedData:
+    """A reference to the dataset ``name`` given to :class:`ChartView`."""
+    return alt.NamedData(name=name)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def unvalidated(build: Callable[P, R]) -> Callable[P, R]:
+    """Build a chart without altair validating every object as it is made.
+
+    altair checks each schema object against the Vega-Lite JSON schema when it is
+    created (its "debug mode"), which costs more than drawing the chart.  The chart
+    builders here are fixed code covered by tests, so they turn that off while they run.
+    """
+
+    @wraps(build)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with debug_mode(False):
+            return build(*args, **kwargs)
+
+    return wrapper
+
+
+class ChartView:
+    """An altair chart that displays as Vega-Lite (interactive) and SVG (static).
+
+    Parameters
+    ----------
+    chart
+        The altair chart (with its config already set).
+    description
+        A plain-text description for non-graphical front ends and screen readers.
+    datasets
+        The data of the chart's layers by name (see :func:`named`); they are put
+        inline in the spec as Vega-Lite ``datasets``.  Passing data this way rather than
+        to ``alt.Chart`` keeps altair from copying every row at every step.
+    """
+
+    def __init__(
+        self,
+        chart: alt.TopLevelMixin,
+        *,
+        description: str,
+        datasets: dict[str, pl.DataFrame] | None = None,
+    ) -> None:
+        self.chart = chart
+        self.description = description
+        self.datasets = datasets or {}
+
+    @cached_property
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite spec as a dict, with all data inline."""
+        spec = self.chart.to_dict(validate=False)
+        if self.datasets:
+            spec["datasets"] = {
+                **spec.get("datasets", {}),
+                **{name: frame.to_dicts() for name, frame in self.datasets.items()},
+            }
+        return spec
+
+    @cached_property
+    def svg(self) -> str:
+        """The chart as an SVG document drawn offline by vl-convert."""
+        import vl_convert
+
+        svg = vl_convert.vegalite_to_svg(self.spec, allowed_base_urls=[])
+        label = _escape(self.description)
+        return svg.replace(">", f' role="img" aria-label="{label}">', 1)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        spec = {**self.spec, "$schema": VEGALITE_V5_SCHEMA}
+        return {
+            VEGALITE_MIMETYPE: spec,
+            "image/svg+xml": self.svg,
+            "text/plain": self.description,
+        }
+
+    def __repr__(self) -> str:
+        return f"ChartView({self.description!r})"
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )

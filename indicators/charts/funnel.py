@@ -1,0 +1,185 @@
+"""Funnel plot: every unit's value against its denominator, with control limits.
+
+The limits are the published ones (``funnel_*`` columns of the indicator table), each
+computed by the compute engine at a unit's own denominator; the curves join them in
+order of denominator.  Overdispersion-adjusted limits are drawn solid, the unadjusted
+ones dashed; in JupyterLab a click on the legend shows one set at a time.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.theme import (
+    HEIGHT,
+    HIGHLIGHT,
+    LIMIT_COLOURS,
+    NATIONAL,
+    OTHER,
+    WIDTH,
+    chart_config,
+    value_axis_format,
+)
+from indicators.reports.format import format_values
+from indicators.reports.labels import text
+
+#: (column, band, adjusted, side) of every published limit.
+LIMIT_COLUMNS = [
+    (f"funnel_{side}_{band}{suffix}", label, suffix == "_od", side)
+    for suffix in ("_od", "")
+    for band, label in (("95", "95"), ("998", "99.8"))
+    for side in ("low", "high")
+]
+
+
+def funnel_limits_long(rows: pl.DataFrame, *, lang: str = "nb") -> pl.DataFrame:
+    """The limits of ``rows`` as one row per unit x limit, for drawing as lines.
+
+    Columns: ``denominator``, ``limit`` (value), ``series`` (legend text), ``line``
+    (series and side, one line each).  Rows with a null denominator or limit are left out.
+
+    >>> rows = pl.DataFrame({"denominator": [10.0, 40.0], "funnel_low_95_od": [0.2, 0.3]})
+    >>> funnel_limits_long(rows, lang="en")["series"].unique().to_list()
+    ['Adjusted 95%']
+    """
+    parts = []
+    for column, band, adjusted, side in LIMIT_COLUMNS:
+        if column not in rows.columns:
+            continue
+        kind = text("adjusted" if adjusted else "unadjusted", lang)
+        band_text = band.replace(".", ",") + " %" if lang == "nb" else band + "%"
+        parts.append(
+            rows.select(
+                pl.col("denominator").cast(pl.Float64),
+                pl.col(column).cast(pl.Float64).alias("limit"),
+                pl.lit(f"{kind} {band_text}").alias("series"),
+                pl.lit(f"{kind} {band_text} {side}").alias("line"),
+                pl.lit(band).alias("band"),
+                pl.lit(adjusted).alias("adjusted"),
+            )
+        )
+    if not parts:
+        return pl.DataFrame(schema={"denominator": pl.Float64, "limit": pl.Float64})
+    return pl.concat(parts).drop_nulls(["denominator", "limit"]).sort("line", "denominator")
+
+
+@unvalidated
+def funnel_chart(
+    rows: pl.DataFrame,
+    *,
+    unit: str,
+    highlight: str | None = None,
+    title: str = "",
+    x_title: str | None = None,
+    lang: str = "nb",
+) -> ChartView:
+    """Funnel plot of one indicator in one period.
+
+    Parameters
+    ----------
+    rows
+        Indicator-table rows of all units at one level: ``unit_id``, ``unit_name``,
+        ``denominator``, ``value``, ``funnel_target`` and the ``funnel_*`` limit columns.
+        Suppressed rows (null value) are not drawn.
+    unit
+        ``fraction``, ``days`` or ``ratio``: sets the value axis format.
+    highlight
+        ``unit_id`` of the unit to draw in colour and label.
+    title
+        Chart title.
+    x_title
+        Title of the denominator axis (default: "Number (n)").
+    lang
+        ``nb`` or ``en``.
+
+    Returns
+    -------
+    ChartView
+    """
+    points = rows.filter(pl.col("value").is_not_null() & pl.col("denominator").is_not_null())
+    points = points.with_columns(
+        (pl.col("unit_id") == (highlight or "")).alias("is_highlight"),
+        format_values(points["value"], unit=unit, lang=lang).alias("value_text"),
+        format_values(
+            points["denominator"], unit="ratio" if unit == "ratio" else "count", lang=lang
+        ).alias("n_text"),
+    ).select("unit_name", "denominator", "value", "is_highlight", "value_text", "n_text")
+    limits = funnel_limits_long(rows, lang=lang)
+    target = rows["funnel_target"].drop_nulls()
+    fmt = value_axis_format(unit)
+    x = alt.X(
+        "denominator:Q",
+        title=x_title or text("denominator", lang),
+        scale=alt.Scale(zero=False, nice=True),
+        axis=alt.Axis(format=",.0f"),
+    )
+    y_title = text("value", lang)
+
+    series = limits["series"].unique(maintain_order=True).to_list() if limits.height else []
+    colours = [LIMIT_COLOURS["99.8" if ("99" in s) else "95"] for s in series]
+    pick = alt.selection_point(fields=["series"], bind="legend")
+    lines = (
+        alt.Chart(named("limits"))
+        .mark_line(interpolate="monotone", strokeWidth=1.4)
+        .encode(
+            x=x,
+            y=alt.Y("limit:Q", title=y_title, axis=alt.Axis(format=fmt)),
+            detail=alt.Detail("line:N"),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=series, range=colours),
+                title=text("limit", lang),
+            ),
+            strokeDash=alt.StrokeDash(
+                "adjusted:N",
+                scale=alt.Scale(domain=[True, False], range=[[1, 0], [5, 4]]),
+                legend=None,
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.1)),
+        )
+        .add_params(pick)
+    )
+    tooltip = [
+        alt.Tooltip("unit_name:N", title=text("trust", lang)),
+        alt.Tooltip("value_text:N", title=text("value", lang)),
+        alt.Tooltip("n_text:N", title=x_title or text("denominator", lang)),
+    ]
+    others = (
+        alt.Chart(named("others"))
+        .mark_circle(size=55, color=OTHER, opacity=0.9)
+        .encode(x=x, y=alt.Y("value:Q", axis=alt.Axis(format=fmt)), tooltip=tooltip)
+    )
+    layers: list[alt.Chart] = [lines, others]
+    if target.len():
+        layers.insert(
+            0,
+            alt.Chart(named("target"))
+            .mark_rule(color=NATIONAL, strokeWidth=1)
+            .encode(y=alt.Y("target:Q")),
+        )
+    mine = points.filter(pl.col("is_highlight"))
+    if mine.height:
+        layers.append(
+            alt.Chart(named("mine"))
+            .mark_point(size=140, filled=True, color=HIGHLIGHT, shape="diamond")
+            .encode(x=x, y=alt.Y("value:Q"), tooltip=tooltip)
+        )
+        layers.append(
+            alt.Chart(named("mine"))
+            .mark_text(align="left", dx=9, dy=-9, fontWeight="bold", color=HIGHLIGHT)
+            .encode(x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N"))
+        )
+    chart = (
+        alt.layer(*layers)
+        .properties(width=WIDTH, height=HEIGHT, title=title)
+        .configure(**chart_config(lang))
+    )
+    datasets = {
+        "limits": limits,
+        "others": points.filter(~pl.col("is_highlight")),
+        "mine": mine,
+        "target": pl.DataFrame({"target": target.head(1)}),
+    }
+    return ChartView(chart, description=f"{text('funnel_title', lang)}: {title}", datasets=datasets)

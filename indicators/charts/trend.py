@@ -1,0 +1,102 @@
+"""Trend: a unit's value per period next to the national value, with its interval."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.theme import HIGHLIGHT, NATIONAL, WIDTH, chart_config, value_axis_format
+from indicators.reports.format import format_interval, format_values
+from indicators.reports.labels import text
+
+
+@unvalidated
+def trend_chart(
+    rows: pl.DataFrame,
+    *,
+    unit: str,
+    unit_label: str,
+    national_label: str,
+    title: str = "",
+    lang: str = "nb",
+) -> ChartView:
+    """Line chart of values by period for one unit and the nation.
+
+    Parameters
+    ----------
+    rows
+        Indicator-table rows of one indicator, one unit and the national unit, over
+        periods of one type: ``period``, ``value``, ``ci_low``, ``ci_high``,
+        ``suppressed`` and ``is_national`` (bool).  Suppressed periods leave a gap.
+    unit
+        ``fraction``, ``days`` or ``ratio``.
+    unit_label, national_label
+        Legend text for the unit and for the nation.
+    title
+        Chart title.
+    lang
+        ``nb`` or ``en``.
+    """
+    data = rows.sort("period").with_columns(
+        pl.when(pl.col("is_national"))
+        .then(pl.lit(national_label))
+        .otherwise(pl.lit(unit_label))
+        .alias("series"),
+        format_values(rows.sort("period")["value"], unit=unit, lang=lang).alias("value_text"),
+        pl.Series(
+            "interval_text",
+            [
+                format_interval(lo, hi, unit=unit, suppressed=s, lang=lang)
+                for lo, hi, s in rows.sort("period")
+                .select("ci_low", "ci_high", "suppressed")
+                .iter_rows()
+            ],
+            dtype=pl.String,
+        ),
+    )
+    data = data.with_columns(
+        pl.when(pl.col("suppressed").is_not_null())
+        .then(format_values(data["value"], unit=unit, suppressed=data["suppressed"], lang=lang))
+        .otherwise(pl.col("value_text"))
+        .alias("value_text")
+    ).select("period", "series", "value", "ci_low", "ci_high", "value_text", "interval_text")
+    periods = data["period"].unique().sort().to_list()
+    fmt = value_axis_format(unit)
+    x = alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0))
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL]),
+        title=None,
+    )
+    tooltip = [
+        alt.Tooltip("series:N", title=text("trust", lang)),
+        alt.Tooltip("period:N", title=text("period", lang)),
+        alt.Tooltip("value_text:N", title=text("value", lang)),
+        alt.Tooltip("interval_text:N", title=text("interval", lang)),
+    ]
+    base = alt.Chart(named("trend"))
+    band = (
+        base.transform_filter(alt.datum.series == unit_label)
+        .mark_area(opacity=0.18, color=HIGHLIGHT)
+        .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
+    )
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        x=x,
+        y=alt.Y("value:Q", title=text("value", lang), axis=alt.Axis(format=fmt)),
+        color=colour,
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            scale=alt.Scale(domain=[unit_label, national_label], range=[[1, 0], [5, 3]]),
+            legend=None,
+        ),
+        tooltip=tooltip,
+    )
+    chart = (
+        alt.layer(band, line)
+        .properties(width=WIDTH, height=220, title=title)
+        .configure(**chart_config(lang))
+    )
+    return ChartView(
+        chart, description=f"{text('trend_title', lang)}: {title}", datasets={"trend": data}
+    )

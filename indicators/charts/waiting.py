@@ -1,0 +1,91 @@
+"""Waiting-time curve: the Kaplan–Meier share still waiting, a unit against the nation."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.theme import HIGHLIGHT, NATIONAL, WIDTH, chart_config
+from indicators.reports.format import format_count, format_percent
+from indicators.reports.labels import text
+
+
+@unvalidated
+def waiting_curve_chart(
+    curves: pl.DataFrame,
+    *,
+    unit_label: str,
+    national_label: str,
+    title: str = "",
+    lang: str = "nb",
+) -> ChartView:
+    """Step chart of the share still waiting by days since referral.
+
+    Parameters
+    ----------
+    curves
+        Rows of ``waiting_curves.parquet`` for one unit and the nation in one period,
+        with ``is_national`` (bool): ``time``, ``survival``, ``ci_low``, ``ci_high``,
+        ``n_at_risk``.
+    unit_label, national_label
+        Legend text.
+    title
+        Chart title.
+    lang
+        ``nb`` or ``en``.
+    """
+    data = curves.sort("is_national", "time").with_columns(
+        pl.when(pl.col("is_national"))
+        .then(pl.lit(national_label))
+        .otherwise(pl.lit(unit_label))
+        .alias("series"),
+    )
+    data = data.with_columns(
+        pl.Series(
+            "survival_text",
+            [format_percent(v, lang=lang) for v in data["survival"].to_list()],
+            dtype=pl.String,
+        ),
+        pl.Series(
+            "at_risk_text",
+            [format_count(v, lang=lang) for v in data["n_at_risk"].to_list()],
+            dtype=pl.String,
+        ),
+    ).select("series", "time", "survival", "ci_low", "ci_high", "survival_text", "at_risk_text")
+    x = alt.X("time:Q", title=text("days_since_referral", lang), axis=alt.Axis(format=",.0f"))
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL]),
+        title=None,
+    )
+    base = alt.Chart(named("curves"))
+    band = (
+        base.transform_filter(alt.datum.series == unit_label)
+        .mark_area(interpolate="step-after", opacity=0.18, color=HIGHLIGHT)
+        .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
+    )
+    line = base.mark_line(interpolate="step-after", strokeWidth=2).encode(
+        x=x,
+        y=alt.Y(
+            "survival:Q",
+            title=text("still_waiting", lang),
+            axis=alt.Axis(format=".0%"),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("series:N", title=text("trust", lang)),
+            alt.Tooltip("time:Q", title=text("days_since_referral", lang), format=",.0f"),
+            alt.Tooltip("survival_text:N", title=text("still_waiting", lang)),
+            alt.Tooltip("at_risk_text:N", title="n"),
+        ],
+    )
+    chart = (
+        alt.layer(band, line)
+        .properties(width=WIDTH, height=260, title=title)
+        .configure(**chart_config(lang))
+    )
+    return ChartView(
+        chart, description=f"{text('waiting_title', lang)}: {title}", datasets={"curves": data}
+    )

@@ -1,0 +1,216 @@
+"""Numbers, shares, intervals and suppressed values as a report prints them (DOMAIN.md §6).
+
+Norwegian bokmål (``nb``, the default) uses a decimal comma, a space between thousands
+and a space before the per cent sign; English (``en``) uses a decimal point, a comma
+between thousands and no space before the per cent sign.  A suppressed value is never
+printed as a number: ``small_count`` reads ``"<5"`` and ``too_few`` reads ``"for få"`` /
+``"too few"``.
+
+Examples
+--------
+>>> format_number(1234.5, lang="nb"), format_number(1234.5, lang="en")
+('1 234,5', '1,234.5')
+>>> format_percent(0.724, lang="nb"), format_percent(0.724, lang="en")
+('72,4 %', '72.4%')
+>>> format_value(None, unit="fraction", suppressed="small_count", lang="nb")
+'<5'
+>>> format_value(None, unit="fraction", suppressed="too_few", lang="nb")
+'for få'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import polars as pl
+
+from indicators.results import SUPPRESSED_SMALL_COUNT, SUPPRESSED_TOO_FEW
+
+Lang = Literal["nb", "en"]
+LANGS: tuple[Lang, ...] = ("nb", "en")
+
+#: What a report prints instead of a suppressed value, by reason and language.
+SUPPRESSED_TEXT: dict[str, dict[str, str]] = {
+    SUPPRESSED_SMALL_COUNT: {"nb": "<5", "en": "<5"},
+    SUPPRESSED_TOO_FEW: {"nb": "for få", "en": "too few"},
+}
+#: What a report prints for a missing value (no data).
+MISSING_TEXT = "–"
+
+#: Decimals shown by unit: shares in per cent with one decimal, days one, ratios two,
+#: counts none.
+DECIMALS = {"fraction": 1, "days": 1, "ratio": 2, "count": 0}
+
+
+def check_lang(lang: str) -> Lang:
+    """Return ``lang`` if it is a report language (``nb`` or ``en``), else raise ValueError.
+
+    >>> check_lang("en")
+    'en'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"report language {lang!r} is not supported; use 'nb' or 'en'")
+    return lang  # type: ignore[return-value]
+
+
+def format_number(value: float | None, *, decimals: int = 1, lang: str = "nb") -> str:
+    """Format a number with the language's decimal and thousands separators.
+
+    Parameters
+    ----------
+    value
+        The number; ``None`` or NaN prints as ``"–"``.
+    decimals
+        Digits after the decimal separator.
+    lang
+        ``nb``: ``1 234,5``; ``en``: ``1,234.5``.
+
+    Examples
+    --------
+    >>> format_number(1234567, decimals=0, lang="nb")
+    '1 234 567'
+    >>> format_number(-0.5, decimals=2, lang="en")
+    '-0.50'
+    """
+    check_lang(lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_TEXT
+    text = f"{value:,.{decimals}f}"
+    if lang == "nb":
+        text = text.replace(",", " ").replace(".", ",")
+    return text
+
+
+def format_count(value: float | None, *, lang: str = "nb") -> str:
+    """Format a count of persons or cases (no decimals).
+
+    >>> format_count(12345.0, lang="nb")
+    '12 345'
+    """
+    return format_number(value, decimals=0, lang=lang)
+
+
+def format_percent(value: float | None, *, decimals: int = 1, lang: str = "nb") -> str:
+    """Format a fraction (0–1) as per cent: ``72,4 %`` (nb) or ``72.4%`` (en).
+
+    >>> format_percent(1.0, decimals=0, lang="nb")
+    '100 %'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_TEXT
+    number = format_number(value * 100, decimals=decimals, lang=lang)
+    return f"{number} %" if lang == "nb" else f"{number}%"
+
+
+def format_value(
+    value: float | None,
+    *,
+    unit: str,
+    suppressed: str | None = None,
+    lang: str = "nb",
+    with_unit: bool = True,
+) -> str:
+    """Format an indicator value in its unit, or the suppression text if it is withheld.
+
+    Parameters
+    ----------
+    value
+        The value (fraction 0–1, days, or an O/E ratio).
+    unit
+        ``fraction``, ``days`` or ``ratio``.
+    suppressed
+        ``None``, ``"small_count"`` or ``"too_few"``; when set, ``value`` is ignored.
+    lang
+        ``nb`` or ``en``.
+    with_unit
+        Append the unit (``%``, ``dager`` / ``days``); ratios have none.
+
+    Examples
+    --------
+    >>> format_value(23.44, unit="days", lang="nb")
+    '23,4 dager'
+    >>> format_value(0.8421, unit="ratio", lang="en")
+    '0.84'
+    >>> format_value(0.5, unit="fraction", suppressed="too_few", lang="en")
+    'too few'
+    """
+    if suppressed is not None:
+        return suppression_text(suppressed, lang=lang)
+    if unit == "fraction":
+        if with_unit:
+            return format_percent(value, decimals=DECIMALS[unit], lang=lang)
+        return format_number(
+            None if value is None else value * 100, decimals=DECIMALS[unit], lang=lang
+        )
+    text = format_number(value, decimals=DECIMALS.get(unit, 2), lang=lang)
+    if unit == "days" and with_unit and text != MISSING_TEXT:
+        text += " dager" if lang == "nb" else " days"
+    return text
+
+
+def format_interval(
+    low: float | None,
+    high: float | None,
+    *,
+    unit: str,
+    suppressed: str | None = None,
+    lang: str = "nb",
+) -> str:
+    """Format a confidence interval as ``low–high`` with the unit once at the end.
+
+    A suppressed row prints the suppression text; a missing bound prints ``–``.
+
+    >>> format_interval(0.681, 0.763, unit="fraction", lang="nb")
+    '68,1–76,3 %'
+    >>> format_interval(0.681, 0.763, unit="fraction", lang="en")
+    '68.1–76.3%'
+    >>> format_interval(None, None, unit="ratio", suppressed="small_count")
+    '<5'
+    """
+    if suppressed is not None:
+        return suppression_text(suppressed, lang=lang)
+    if low is None or high is None:
+        return MISSING_TEXT
+    lo = format_value(low, unit=unit, lang=lang, with_unit=False)
+    hi = format_value(high, unit=unit, lang=lang, with_unit=True)
+    return f"{lo}–{hi}"
+
+
+def suppression_text(reason: str, *, lang: str = "nb") -> str:
+    """What a report prints for a value withheld for ``reason``.
+
+    >>> suppression_text("small_count"), suppression_text("too_few", lang="en")
+    ('<5', 'too few')
+    """
+    check_lang(lang)
+    try:
+        return SUPPRESSED_TEXT[reason][lang]
+    except KeyError:
+        raise ValueError(f"unknown suppression reason {reason!r}") from None
+
+
+def format_values(
+    values: pl.Series,
+    *,
+    unit: str,
+    suppressed: pl.Series | None = None,
+    lang: str = "nb",
+    with_unit: bool = True,
+) -> pl.Series:
+    """:func:`format_value` for a column (and its ``suppressed`` reasons), as strings.
+
+    >>> s = format_values(pl.Series([0.5, None]), unit="fraction",
+    ...                   suppressed=pl.Series(["", "small_count"]), lang="nb")
+    >>> s.to_list()
+    ['50,0 %', '<5']
+    """
+    reasons = suppressed.to_list() if suppressed is not None else [None] * values.len()
+    return pl.Series(
+        values.name,
+        [
+            format_value(v, unit=unit, suppressed=r or None, lang=lang, with_unit=with_unit)
+            for v, r in zip(values.to_list(), reasons, strict=True)
+        ],
+        dtype=pl.String,
+    )

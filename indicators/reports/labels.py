@@ -1,0 +1,207 @@
+"""Every fixed text of the reports, in bokmål (``nb``) and English (``en``).
+
+One table, so a translation is reviewed in one place and a missing one fails a test.
+
+>>> text("summary", "nb"), text("summary", "en")
+('Oppsummering', 'Summary')
+"""
+
+from __future__ import annotations
+
+from indicators.reports.format import check_lang
+
+TEXT: dict[str, dict[str, str]] = {
+    "trust_report": {"nb": "Kvalitetsindikatorer", "en": "Quality indicators"},
+    "national_overview": {
+        "nb": "Nasjonal oversikt over kvalitetsindikatorer",
+        "en": "National overview of quality indicators",
+    },
+    "subtitle": {
+        "nb": "Psykisk helsevern og tverrfaglig spesialisert rusbehandling",
+        "en": "Mental-health and substance-use treatment",
+    },
+    "rhf": {"nb": "Regionalt helseforetak", "en": "Regional health authority"},
+    "period": {"nb": "Periode", "en": "Period"},
+    "extract_date": {"nb": "Uttrekksdato", "en": "Extract date"},
+    "fingerprint": {"nb": "Fingeravtrykk for uttrekket", "en": "Extract fingerprint"},
+    "package_version": {"nb": "Programversjon", "en": "Package version"},
+    "computed_with": {"nb": "beregnet med", "en": "computed with"},
+    "rendered_with": {"nb": "rapport laget med", "en": "report made with"},
+    "synthetic_banner": {
+        "nb": "SYNTETISKE DATA – dette uttrekket er generert og beskriver ingen virkelige "
+        "pasienter eller helseforetak.",
+        "en": "SYNTHETIC DATA – this extract is generated and describes no real patients "
+        "or health trusts.",
+    },
+    "summary": {"nb": "Oppsummering", "en": "Summary"},
+    "indicator": {"nb": "Indikator", "en": "Indicator"},
+    "value": {"nb": "Verdi", "en": "Value"},
+    "interval": {"nb": "95 % konfidensintervall", "en": "95% confidence interval"},
+    "national": {"nb": "Nasjonalt", "en": "National"},
+    "nation": {"nb": "Landet", "en": "Nation"},
+    "goal": {"nb": "Måloppnåelse", "en": "Goal achievement"},
+    "funnel_position": {"nb": "Plassering i traktplott", "en": "Funnel-plot position"},
+    "denominator": {"nb": "Antall (n)", "en": "Number (n)"},
+    "expected": {"nb": "Forventet antall (E)", "en": "Expected number (E)"},
+    "goal_high": {"nb": "Høy", "en": "High"},
+    "goal_moderate": {"nb": "Middels", "en": "Moderate"},
+    "goal_low": {"nb": "Lav", "en": "Low"},
+    "goal_none": {"nb": "Ingen mål", "en": "No target"},
+    "illustrative_note": {
+        "nb": "* Illustrativt mål, ikke et nasjonalt mål.",
+        "en": "* Illustrative target, not a national goal.",
+    },
+    "above_998": {"nb": "Over 99,8 %-grensen", "en": "Above the 99.8% limit"},
+    "below_998": {"nb": "Under 99,8 %-grensen", "en": "Below the 99.8% limit"},
+    "above_95": {"nb": "Over 95 %-grensen", "en": "Above the 95% limit"},
+    "below_95": {"nb": "Under 95 %-grensen", "en": "Below the 95% limit"},
+    "within": {"nb": "Innenfor grensene", "en": "Within the limits"},
+    "no_funnel": {"nb": "Ikke vurdert", "en": "Not assessed"},
+    "funnel_note": {
+        "nb": "Plassering mot kontrollgrensene justert for overspredning (Spiegelhalter 2005).",
+        "en": "Position against control limits adjusted for overdispersion (Spiegelhalter 2005).",
+    },
+    "suppression_note": {
+        "nb": "«<5»: færre enn fem personer, verdien er skjult. «for få»: for få personer "
+        "til en pålitelig verdi.",
+        "en": "'<5': fewer than five persons, the value is withheld. 'too few': too few "
+        "persons for a reliable value.",
+    },
+    "indicators": {"nb": "Indikatorene", "en": "The indicators"},
+    "funnel_title": {"nb": "Traktplott", "en": "Funnel plot"},
+    "trend_title": {"nb": "Utvikling per tertial", "en": "Trend by tertial"},
+    "trend_year_title": {"nb": "Utvikling per år", "en": "Trend by year"},
+    "waiting_title": {
+        "nb": "Andel som fortsatt venter (Kaplan–Meier)",
+        "en": "Share still waiting (Kaplan–Meier)",
+    },
+    "caterpillar_title": {"nb": "Alle helseforetak", "en": "All health trusts"},
+    "trust": {"nb": "Helseforetak", "en": "Health trust"},
+    "other_trusts": {"nb": "Andre helseforetak", "en": "Other health trusts"},
+    "limits_od": {
+        "nb": "Grenser justert for overspredning",
+        "en": "Limits adjusted for overdispersion",
+    },
+    "limits_plain": {"nb": "Ujusterte grenser", "en": "Unadjusted limits"},
+    "limit": {"nb": "Grense", "en": "Limit"},
+    "days_since_referral": {
+        "nb": "Dager siden henvisning mottatt",
+        "en": "Days since referral received",
+    },
+    "still_waiting": {"nb": "Andel som venter", "en": "Share still waiting"},
+    "no_data_indicator": {
+        "nb": "Ingen publiserbare tall for helseforetaket i perioden.",
+        "en": "No publishable figures for the trust in the period.",
+    },
+    "no_curve": {
+        "nb": "Ingen ventetidskurve kan publiseres for helseforetaket i perioden.",
+        "en": "No waiting-time curve can be published for the trust in the period.",
+    },
+    "variation": {"nb": "Variasjon mellom enheter", "en": "Variation between units"},
+    "variation_all": {
+        "nb": "Variasjon mellom helseforetak per indikator",
+        "en": "Variation between health trusts per indicator",
+    },
+    "variation_note": {
+        "nb": "k: antall enheter; CV: variasjonskoeffisient; FT1–FT3: forholdet mellom høyeste "
+        "og laveste, nest høyeste og nest laveste, osv.; SCV: systematisk variasjonskomponent; "
+        "φ: overspredningsfaktor; τ²: varians mellom enheter.",
+        "en": "k: number of units; CV: coefficient of variation; FT1–FT3: highest over lowest, "
+        "second highest over second lowest, and so on; SCV: systematic component of "
+        "variation; φ: overdispersion factor; τ²: between-unit variance.",
+    },
+    "level": {"nb": "Nivå", "en": "Level"},
+    "level_trust": {"nb": "behandlende helseforetak", "en": "treating trust"},
+    "level_catchment": {"nb": "opptaksområde", "en": "catchment area"},
+    "level_rhf": {"nb": "regionalt helseforetak", "en": "regional health authority"},
+    "level_national": {"nb": "nasjonalt", "en": "national"},
+    "outliers": {
+        "nb": "Avvikere utenfor 99,8 %-grensene",
+        "en": "Outliers beyond the 99.8% limits",
+    },
+    "outliers_note": {
+        "nb": "Helseforetak utenfor 99,8 %-kontrollgrensene justert for overspredning; "
+        "ujustert plassering i egen kolonne.",
+        "en": "Health trusts beyond the 99.8% control limits adjusted for overdispersion; "
+        "the unadjusted position in its own column.",
+    },
+    "no_outliers": {
+        "nb": "Ingen helseforetak ligger utenfor 99,8 %-grensene.",
+        "en": "No health trust lies beyond the 99.8% limits.",
+    },
+    "adjusted": {"nb": "Justert", "en": "Adjusted"},
+    "unadjusted": {"nb": "Ujustert", "en": "Unadjusted"},
+    "direction": {"nb": "Retning", "en": "Direction"},
+    "data_quality": {"nb": "Datakvalitet", "en": "Data quality"},
+    "no_validation": {
+        "nb": "Ingen valideringsrapport funnet for uttrekket.",
+        "en": "No validation record found for the extract.",
+    },
+    "validation_source": {"nb": "Valideringsrapport", "en": "Validation record"},
+    "validation_passed": {"nb": "Uttrekket besto valideringen.", "en": "The extract passed."},
+    "validation_failed": {
+        "nb": "Uttrekket besto ikke valideringen.",
+        "en": "The extract did not pass validation.",
+    },
+    "rule": {"nb": "Regel", "en": "Rule"},
+    "status": {"nb": "Status", "en": "Status"},
+    "rows_affected": {"nb": "Rader", "en": "Rows"},
+    "rows_for_trust": {"nb": "Rader for helseforetaket", "en": "Rows for the trust"},
+    "severity": {"nb": "Alvorlighet", "en": "Severity"},
+    "description": {"nb": "Beskrivelse", "en": "Description"},
+    "no_failed_rules": {"nb": "Ingen regler feilet.", "en": "No rule failed."},
+    "methods": {"nb": "Metodevedlegg", "en": "Methods appendix"},
+    "methods_intro": {
+        "nb": "Definisjonene under er generert fra indikatorkatalogen i programpakken.",
+        "en": "The definitions below are generated from the package's indicator catalogue.",
+    },
+    "methods_general": {
+        "nb": "Andeler har Wilson-intervall, forholdstall (observert/forventet) Byar- eller "
+        "eksakte Poisson-intervall, ventetider Kaplan–Meier-estimat med sensurering ved "
+        "uttrekksdato. Traktplottene har kontrollgrenser på 95 % og 99,8 % rundt landsverdien, "
+        "justert for overspredning (Spiegelhalter 2005). Antall fra 1 til 4 personer vises "
+        "som «<5», og verdier med for lav nevner som «for få».",
+        "en": "Shares have Wilson intervals, ratios (observed/expected) Byar or exact Poisson "
+        "intervals, waiting times Kaplan–Meier estimates censored at the extract date. The "
+        "funnel plots have 95% and 99.8% control limits around the national value, adjusted "
+        "for overdispersion (Spiegelhalter 2005). Counts of 1 to 4 persons show as '<5', and "
+        "values with too small a denominator as 'too few'.",
+    },
+    "population": {"nb": "Populasjon (nevner)", "en": "Population (denominator)"},
+    "exclusions": {"nb": "Eksklusjoner", "en": "Exclusions"},
+    "numerator": {"nb": "Teller", "en": "Numerator"},
+    "unit": {"nb": "Enhet", "en": "Unit"},
+    "targets": {"nb": "Målnivåer", "en": "Targets"},
+    "min_denominator": {"nb": "Minste nevner", "en": "Minimum denominator"},
+    "method": {"nb": "Metode", "en": "Method"},
+    "levels": {"nb": "Nivåer", "en": "Levels"},
+    "periods": {"nb": "Perioder", "en": "Periods"},
+    "sources": {"nb": "Kilder", "en": "Sources"},
+    "period_date": {"nb": "Dato som plasserer et tilfelle i en periode", "en": "Period date"},
+    "unit_fraction": {"nb": "andel", "en": "share"},
+    "unit_days": {"nb": "dager", "en": "days"},
+    "unit_ratio": {"nb": "forholdstall (O/E)", "en": "ratio (O/E)"},
+    "higher_is_better": {"nb": "høyere er bedre", "en": "higher is better"},
+    "lower_is_better": {"nb": "lavere er bedre", "en": "lower is better"},
+    "illustrative": {"nb": "illustrativt", "en": "illustrative"},
+    "high_from": {"nb": "høy", "en": "high"},
+    "moderate_from": {"nb": "middels", "en": "moderate"},
+    "index_title": {"nb": "Rapporter", "en": "Reports"},
+    "report": {"nb": "Rapport", "en": "Report"},
+    "notebook": {"nb": "Notatbok", "en": "Notebook"},
+    "status_ok": {"nb": "ferdig", "en": "done"},
+    "status_failed": {"nb": "feilet", "en": "failed"},
+    "error": {"nb": "Feil", "en": "Error"},
+    "seconds": {"nb": "Sekunder", "en": "Seconds"},
+    "mean_days": {"nb": "Gjennomsnittlig ventetid", "en": "Mean waiting time"},
+    "median_days": {"nb": "Median ventetid", "en": "Median waiting time"},
+}
+
+
+def text(key: str, lang: str = "nb") -> str:
+    """The fixed text ``key`` in ``lang``; raises KeyError naming a missing key."""
+    check_lang(lang)
+    try:
+        return TEXT[key][lang]
+    except KeyError:
+        raise KeyError(f"no report text {key!r} in language {lang!r}") from None

@@ -1,0 +1,117 @@
+"""Executed notebook -> one self-contained, offline HTML file without code.
+
+The ``offline`` nbconvert template (``indicators/reports/templates/offline``) is the
+JupyterLab template without require.js, MathJax, Mermaid and the widget manager, all of
+which load from a CDN, and with SVG outputs embedded inline.  After conversion the XML
+namespace declarations of the inline SVGs and the comments of the style sheets (which
+credit their sources by URL) are dropped, so the file names no URL at all;
+:func:`external_references` checks that nothing would be fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+TEMPLATE_NAME = "offline"
+
+#: A reference that would make the browser fetch something: src/href/url() or @import
+#: pointing to http(s) or a protocol-relative ``//host`` address.
+EXTERNAL_REFERENCE = re.compile(
+    r"""(?:\b(?:src|href|srcset|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:@import\s+["']?\s*(?:url\()?\s*["']?(?:https?:)?//)""",
+    re.IGNORECASE,
+)
+_STYLE_BLOCK = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL | re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_SVG_NAMESPACES = re.compile(r'(<svg\b[^>]*?)\s+xmlns(?::xlink)?="http://www\.w3\.org/[^"]*"')
+
+
+def template_dir() -> Path:
+    """The directory holding the ``offline`` nbconvert template."""
+    return Path(str(files("indicators.reports") / "templates"))
+
+
+def external_references(html: str) -> list[str]:
+    """Snippets of ``html`` that would load something from the network.
+
+    >>> external_references('<img src="https://example.org/x.png">')
+    ['<img src="https://example.org/x.png">']
+    >>> external_references('<a href="#ind-WAIT-01">x</a><svg viewBox="0 0 1 1"></svg>')
+    []
+    """
+    return [
+        html[max(0, m.start() - 5) : m.end() + 24].strip()
+        for m in EXTERNAL_REFERENCE.finditer(html)
+    ]
+
+
+def strip_svg_namespaces(html: str) -> str:
+    """Drop ``xmlns`` declarations from inline ``<svg>`` tags (HTML5 implies them).
+
+    >>> strip_svg_namespaces('<svg xmlns="http://www.w3.org/2000/svg" width="2"></svg>')
+    '<svg width="2"></svg>'
+    """
+    previous = None
+    while previous != html:
+        previous = html
+        html = _SVG_NAMESPACES.sub(r"\1", html)
+    return html
+
+
+@cache
+def html_exporter() -> Any:
+    """The nbconvert exporter of the ``offline`` template (made once per process)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(template_dir())],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_markdown=True,
+        embed_images=True,
+    )
+
+
+def strip_css_comments(html: str) -> str:
+    """Drop comments inside ``<style>`` blocks (the JupyterLab theme credits its sources).
+
+    >>> strip_css_comments("<style>/* see https://x.org */ p { color: red; }</style>")
+    '<style> p { color: red; }</style>'
+    """
+    return _STYLE_BLOCK.sub(
+        lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3), html
+    )
+
+
+def notebook_to_html(notebook: str | Path, html_path: str | Path, *, title: str) -> Path:
+    """Convert an executed notebook to offline HTML with code cells and prompts left out.
+
+    Parameters
+    ----------
+    notebook
+        The executed ``.ipynb``.
+    html_path
+        Where to write the HTML.
+    title
+        The page title.
+
+    Returns
+    -------
+    Path
+        ``html_path``.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb.metadata["title"] = title
+    body, _ = html_exporter().from_notebook_node(nb)
+    target = Path(html_path)
+    target.write_text(strip_css_comments(strip_svg_namespaces(body)), "utf-8")
+    return target

@@ -1,0 +1,287 @@
+"""The tables of the reports: summary per trust, variation, outliers.
+
+Each takes rows of the published results and returns HTML (see
+:mod:`indicators.reports.html` for the markers the leak check reads).  Values are
+formatted by :mod:`indicators.reports.format`; a withheld value is printed as its
+suppression text only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from indicators.charts.theme import GOAL_COLOURS
+from indicators.reports.format import (
+    MISSING_TEXT,
+    format_count,
+    format_interval,
+    format_number,
+    format_value,
+)
+from indicators.reports.html import Cell, attrs, escape, table
+from indicators.reports.labels import TEXT, text
+
+if TYPE_CHECKING:
+    from indicators.catalogue.model import Indicator
+
+Row = Mapping[str, Any]
+
+
+def value_cell(row: Row | None, *, unit: str, lang: str) -> Cell:
+    """The value of a results row, with its markers; ``–`` when there is no row."""
+    if row is None:
+        return Cell(MISSING_TEXT, attributes=attrs(class_="num"))
+    suppressed = row.get("suppressed")
+    return Cell(
+        format_value(row.get("value"), unit=unit, suppressed=suppressed, lang=lang),
+        attributes=attrs(
+            class_="num sup" if suppressed else "num",
+            data_indicator=row.get("indicator_id"),
+            data_unit=row.get("unit_id"),
+            data_period=row.get("period"),
+            data_suppressed=suppressed,
+        ),
+    )
+
+
+def interval_cell(row: Row | None, *, unit: str, lang: str) -> Cell:
+    """The confidence interval of a results row, with the same markers as its value."""
+    if row is None:
+        return Cell(MISSING_TEXT, attributes=attrs(class_="num"))
+    suppressed = row.get("suppressed")
+    return Cell(
+        format_interval(
+            row.get("ci_low"), row.get("ci_high"), unit=unit, suppressed=suppressed, lang=lang
+        ),
+        attributes=attrs(
+            class_="num sup" if suppressed else "num",
+            data_indicator=row.get("indicator_id"),
+            data_unit=row.get("unit_id"),
+            data_period=row.get("period"),
+            data_suppressed=suppressed,
+        ),
+    )
+
+
+def denominator_cell(row: Row | None, *, unit: str, lang: str) -> Cell:
+    """The denominator: a count of persons or cases (``data-count``), or an expected E."""
+    if row is None or row.get("suppressed") or row.get("denominator") is None:
+        reason = row.get("suppressed") if row is not None else None
+        body = format_value(None, unit=unit, suppressed=reason, lang=lang) if reason else "–"
+        return Cell(body, attributes=attrs(class_="num sup", data_suppressed=reason))
+    n = row["denominator"]
+    if unit == "ratio":
+        return Cell(format_number(n, decimals=1, lang=lang), attributes=attrs(class_="num"))
+    return Cell(format_count(n, lang=lang), attributes=attrs(class_="num", data_count=int(n)))
+
+
+def goal_cell(level: str | None, *, illustrative: bool, has_targets: bool, lang: str) -> Cell:
+    """Goal achievement as a coloured dot and a word (DOMAIN.md §6 colours)."""
+    if not has_targets:
+        return Cell(text("goal_none", lang))
+    if level not in GOAL_COLOURS:
+        return Cell(MISSING_TEXT)
+    colour = GOAL_COLOURS[level]
+    mark = "*" if illustrative else ""
+    return Cell(
+        html=(
+            f'<span class="ind-goal" style="background:{colour}"></span>'
+            f"{escape(text(f'goal_{level}', lang))}{mark}"
+        ),
+        attributes=attrs(data_goal=level),
+    )
+
+
+def level_text(level: str, lang: str = "nb") -> str:
+    """A level's name in ``lang``; an unknown level prints as it is.
+
+    >>> level_text("catchment", "en")
+    'catchment area'
+    """
+    key = f"level_{level}"
+    return text(key, lang) if key in TEXT else level
+
+
+def funnel_position(row: Row | None) -> str:
+    """Text key of a row's funnel position, from its overdispersion-adjusted flags.
+
+    >>> funnel_position({"funnel_flag_998_od": "high", "funnel_flag_95_od": "high"})
+    'above_998'
+    >>> funnel_position({"funnel_flag_998_od": "within", "funnel_flag_95_od": "low"})
+    'below_95'
+    >>> funnel_position({"funnel_flag_998_od": None, "funnel_flag_95_od": None})
+    'no_funnel'
+    """
+    if row is None:
+        return "no_funnel"
+    f998, f95 = row.get("funnel_flag_998_od"), row.get("funnel_flag_95_od")
+    if f998 == "high":
+        return "above_998"
+    if f998 == "low":
+        return "below_998"
+    if f95 == "high":
+        return "above_95"
+    if f95 == "low":
+        return "below_95"
+    if f95 == "within" or f998 == "within":
+        return "within"
+    return "no_funnel"
+
+
+def summary_table_html(
+    indicators: Sequence[Indicator],
+    trust_rows: Mapping[str, Row],
+    national_rows: Mapping[str, Row],
+    *,
+    lang: str = "nb",
+) -> str:
+    """Every indicator's value for one unit beside the national value.
+
+    Parameters
+    ----------
+    indicators
+        The indicators in report order.
+    trust_rows, national_rows
+        Results rows by indicator id for the unit and for the nation (missing = no data).
+    lang
+        ``nb`` or ``en``.
+    """
+    header = [
+        text("indicator", lang),
+        text("value", lang),
+        text("interval", lang),
+        text("denominator", lang),
+        text("national", lang),
+        text("goal", lang),
+        text("funnel_position", lang),
+    ]
+    rows = []
+    for ind in indicators:
+        row = trust_rows.get(ind.id)
+        national = national_rows.get(ind.id)
+        national_value = None
+        if row is not None and row.get("national_value") is not None:
+            national_value = row.get("national_value")
+        elif national is not None:
+            national_value = national.get("value")
+        name = Cell(
+            html=f'<a href="#ind-{escape(ind.id)}">{escape(ind.id)}</a> {escape(ind.title(lang))}'
+        )
+        rows.append(
+            [
+                name,
+                value_cell(row, unit=ind.unit, lang=lang),
+                interval_cell(row, unit=ind.unit, lang=lang),
+                denominator_cell(row, unit=ind.unit, lang=lang),
+                Cell(
+                    format_value(national_value, unit=ind.unit, lang=lang),
+                    attributes=attrs(class_="num"),
+                ),
+                goal_cell(
+                    row.get("target_level") if row else None,
+                    illustrative=bool(ind.targets and ind.targets.illustrative),
+                    has_targets=ind.targets is not None,
+                    lang=lang,
+                ),
+                Cell(text(funnel_position(row), lang)),
+            ]
+        )
+    notes = (
+        f'<p class="ind-note">{escape(text("illustrative_note", lang))} '
+        f"{escape(text('funnel_note', lang))}</p>"
+        f'<p class="ind-note">{escape(text("suppression_note", lang))}</p>'
+    )
+    return table(header, rows, data_table="summary") + notes
+
+
+def variation_table_html(
+    variation: pl.DataFrame, *, titles: Mapping[str, str] | None = None, lang: str = "nb"
+) -> str:
+    """Variation statistics (one row per indicator x level) as a table.
+
+    ``variation`` has the columns of :data:`indicators.results.VARIATION_SCHEMA`;
+    ``titles`` maps indicator ids to titles for the first column.
+    """
+    header = [
+        text("indicator", lang),
+        text("level", lang),
+        "k",
+        "CV (%)",
+        "FT1",
+        "FT2",
+        "FT3",
+        "SCV (%)",
+        "φ",
+        "τ²",
+    ]
+    rows = []
+    for r in variation.iter_rows(named=True):
+        title = (titles or {}).get(r["indicator_id"], "")
+        rows.append(
+            [
+                f"{r['indicator_id']} {title}".strip(),
+                level_text(r["level"], lang),
+                Cell(str(r["k"] if r["k"] is not None else "–"), attributes=attrs(class_="num")),
+                *(
+                    Cell(format_number(r[c], decimals=d, lang=lang), attributes=attrs(class_="num"))
+                    for c, d in (
+                        ("cv", 1),
+                        ("ft1", 2),
+                        ("ft2", 2),
+                        ("ft3", 2),
+                        ("scv", 1),
+                        ("phi", 2),
+                        ("tau2", 4),
+                    )
+                ),
+            ]
+        )
+    note = f'<p class="ind-note">{escape(text("variation_note", lang))}</p>'
+    return table(header, rows, data_table="variation") + note
+
+
+def outlier_table_html(
+    rows: pl.DataFrame, *, units: Mapping[str, str], titles: Mapping[str, str], lang: str = "nb"
+) -> str:
+    """Units outside the 99.8 % adjusted limits: indicator, unit, value, both positions.
+
+    ``rows`` are results rows already filtered to outliers; ``units`` maps indicator id
+    to unit (fraction/days/ratio).
+    """
+    if rows.is_empty():
+        return f"<p>{escape(text('no_outliers', lang))}</p>"
+    header = [
+        text("indicator", lang),
+        text("trust", lang),
+        text("value", lang),
+        text("interval", lang),
+        text("national", lang),
+        f"{text('funnel_position', lang)} ({text('adjusted', lang).lower()})",
+        f"{text('funnel_position', lang)} ({text('unadjusted', lang).lower()})",
+    ]
+    out = []
+    for r in rows.iter_rows(named=True):
+        unit = units.get(r["indicator_id"], "fraction")
+        plain = {
+            "funnel_flag_998_od": r.get("funnel_flag_998"),
+            "funnel_flag_95_od": r.get("funnel_flag_95"),
+        }
+        out.append(
+            [
+                f"{r['indicator_id']} {titles.get(r['indicator_id'], '')}".strip(),
+                r.get("unit_name") or r["unit_id"],
+                value_cell(r, unit=unit, lang=lang),
+                interval_cell(r, unit=unit, lang=lang),
+                Cell(
+                    format_value(r.get("national_value"), unit=unit, lang=lang),
+                    attributes=attrs(class_="num"),
+                ),
+                text(funnel_position(r), lang),
+                text(funnel_position(plain), lang),
+            ]
+        )
+    note = f'<p class="ind-note">{escape(text("outliers_note", lang))}</p>'
+    return table(header, out, data_table="outliers") + note

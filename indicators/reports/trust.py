@@ -1,0 +1,363 @@
+"""The report for one health trust: every section the trust notebook shows.
+
+:class:`TrustReport` reads the published results once and gives the notebook one call
+per section: :meth:`~TrustReport.header`, :meth:`~TrustReport.summary`,
+:meth:`~TrustReport.indicator_sections`, :meth:`~TrustReport.data_quality` and
+:meth:`~TrustReport.methods`.  Each returns something Jupyter displays (HTML, or charts
+that are interactive in JupyterLab and static SVG in HTML).
+
+Examples
+--------
+In a notebook, after the parameters cell::
+
+    report = TrustReport.load(results_dir, trust_id=trust_id, period=period, lang=lang)
+    report.header()
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from indicators.reports.data import NoTrustDataError, ResultsData, report_level
+from indicators.reports.format import check_lang, format_interval, format_value
+from indicators.reports.header import header_html
+from indicators.reports.html import Html, Parts, escape
+from indicators.reports.labels import text
+from indicators.reports.methods import methods_html
+from indicators.reports.quality import find_validation, quality_html, read_validation
+from indicators.reports.tables import summary_table_html, variation_table_html
+from indicators.results import NATIONAL_UNIT_ID
+
+if TYPE_CHECKING:
+    from indicators.catalogue.model import Indicator
+
+#: The indicator whose waiting-time curve a report draws.
+WAITING_INDICATOR = "WAIT-01"
+
+
+def unit_labels() -> dict[str, str]:
+    """Short display names of the trusts by ``trust_id`` (reference data)."""
+    from indicators.reference import trusts
+
+    return dict(trusts().select("trust_id", "short_name").iter_rows())
+
+
+class TrustReport:
+    """Sections of one trust's report for one period, from the published results.
+
+    Parameters
+    ----------
+    data
+        The results (read once, see :class:`ResultsData`).
+    trust_id
+        The trust's organisation number.
+    period
+        ``2025`` or ``2025-T2``; None chooses the latest full year in the results.
+    lang
+        ``nb`` (default) or ``en``.
+    validation
+        Path to a validation record; default: found next to the results or extract.
+
+    Raises
+    ------
+    NoTrustDataError
+        When the results hold no row for the trust in the period.
+    PeriodError
+        When the period is not in the results.
+    """
+
+    def __init__(
+        self,
+        data: ResultsData,
+        *,
+        trust_id: str,
+        period: str | None = None,
+        lang: str = "nb",
+        validation: str | Path | None = None,
+    ) -> None:
+        self.data = data
+        self.lang = check_lang(lang)
+        self.trust_id = str(trust_id)
+        self.period = data.check_period(period)
+        self.validation_path = find_validation(
+            data.directory, data.extract_path, Path(validation) if validation else None
+        )
+        rows = self._unit_rows(self.period)
+        if rows.is_empty():
+            raise NoTrustDataError(
+                f"the results in {data.directory} hold no rows for trust {self.trust_id} "
+                f"in period {self.period}; check the trust id (organisation number) and period"
+            )
+
+    @classmethod
+    def load(
+        cls,
+        results_dir: str | Path,
+        *,
+        trust_id: str,
+        period: str | None = None,
+        lang: str = "nb",
+        validation: str | Path | None = None,
+    ) -> TrustReport:
+        """Read the results in ``results_dir`` and make the report of ``trust_id``."""
+        data = ResultsData.read(results_dir)
+        return cls(data, trust_id=trust_id, period=period, lang=lang, validation=validation)
+
+    # ------------------------------------------------------------------ lookups
+    @cached_property
+    def catalogue(self) -> tuple[Indicator, ...]:
+        """The catalogue's indicators that the results hold, in catalogue order."""
+        from indicators.catalogue import CATALOGUE
+
+        present = set(self.data.indicators["indicator_id"].unique().to_list())
+        return tuple(i for i in CATALOGUE if i.id in present)
+
+    @cached_property
+    def trust(self) -> dict[str, Any]:
+        """The trust's reference row (name, short name, RHF); from the results if unknown."""
+        from indicators.reference import trusts
+
+        ref = trusts().filter(pl.col("trust_id") == self.trust_id)
+        if ref.height:
+            return ref.row(0, named=True)
+        row = self._unit_rows(self.period).row(0, named=True)
+        return {
+            "trust_id": self.trust_id,
+            "name": row["unit_name"] or self.trust_id,
+            "short_name": row["unit_name"] or self.trust_id,
+            "rhf_name": row.get("rhf_code") or "",
+        }
+
+    def _unit_rows(self, period: str | None = None) -> pl.DataFrame:
+        frame = self.data.indicators.filter(
+            (pl.col("unit_id") == self.trust_id) & pl.col("level").is_in(["trust", "catchment"])
+        )
+        frame = frame.filter(
+            pl.col("level")
+            == pl.col("indicator_id").replace_strict(
+                {i: report_level(i) for i in frame["indicator_id"].unique().to_list()},
+                default="trust",
+            )
+        )
+        return frame if period is None else frame.filter(pl.col("period") == period)
+
+    def _national_rows(self, period: str | None = None) -> pl.DataFrame:
+        frame = self.data.indicators.filter(
+            (pl.col("level") == "national") & (pl.col("unit_id") == NATIONAL_UNIT_ID)
+        )
+        return frame if period is None else frame.filter(pl.col("period") == period)
+
+    @cached_property
+    def _rows_by_indicator(self) -> dict[str, dict[str, Any]]:
+        return {r["indicator_id"]: r for r in self._unit_rows(self.period).iter_rows(named=True)}
+
+    @cached_property
+    def _national_by_indicator(self) -> dict[str, dict[str, Any]]:
+        return {
+            r["indicator_id"]: r for r in self._national_rows(self.period).iter_rows(named=True)
+        }
+
+    # ------------------------------------------------------------------ sections
+    def header(self) -> Html:
+        """Trust name, RHF, period, extract date and fingerprint, versions, synthetic banner."""
+        title = f"{text('trust_report', self.lang)}: {self.trust['name']}"
+        subtitle = f"{self.trust.get('rhf_name', '')} · {text('subtitle', self.lang)}"
+        return Html(
+            header_html(
+                self.data, title=title, subtitle=subtitle, period=self.period, lang=self.lang
+            ),
+            with_css=True,
+        )
+
+    def summary(self) -> Html:
+        """Every indicator: the trust's value, interval, n, national value, goal, funnel."""
+        body = f"<h2>{escape(text('summary', self.lang))}</h2>" + summary_table_html(
+            self.catalogue,
+            self._rows_by_indicator,
+            self._national_by_indicator,
+            lang=self.lang,
+        )
+        return Html(body)
+
+    def indicator_sections(self) -> Parts:
+        """Per indicator: heading and value, funnel plot, trend, waiting curve, variation."""
+        parts: list[Any] = [Html(f"<h2>{escape(text('indicators', self.lang))}</h2>")]
+        for indicator in self.catalogue:
+            parts.extend(self.indicator_section(indicator.id))
+        return Parts(parts)
+
+    def indicator_section(self, indicator_id: str) -> Parts:
+        """The parts of one indicator's section (see :meth:`indicator_sections`)."""
+        from indicators.catalogue import BY_ID
+
+        ind = BY_ID[indicator_id]
+        row = self._rows_by_indicator.get(ind.id)
+        parts: list[Any] = [Html(self._indicator_intro(ind, row))]
+        if row is None:
+            return Parts(parts)
+        funnel = self.funnel(ind)
+        if funnel is not None:
+            parts.append(funnel)
+        elif not ind.funnel:
+            parts.append(self.caterpillar(ind))
+        trend = self.trend(ind)
+        if trend is not None:
+            parts.append(trend)
+        if ind.id == WAITING_INDICATOR:
+            parts.append(self.waiting_curve(ind))
+        if ind.variation:
+            parts.append(self.variation(ind))
+        return Parts(parts)
+
+    def _indicator_intro(self, ind: Indicator, row: dict[str, Any] | None) -> str:
+        lang = self.lang
+        head = (
+            f'<h3 id="ind-{escape(ind.id)}">{escape(ind.id)} {escape(ind.title(lang))}</h3>'
+            f"<p>{escape(ind.description(lang))}</p>"
+        )
+        if row is None:
+            return head + f'<p class="ind-note">{escape(text("no_data_indicator", lang))}</p>'
+        suppressed = row.get("suppressed")
+        value = format_value(row.get("value"), unit=ind.unit, suppressed=suppressed, lang=lang)
+        interval = format_interval(
+            row.get("ci_low"), row.get("ci_high"), unit=ind.unit, suppressed=suppressed, lang=lang
+        )
+        national = format_value(row.get("national_value"), unit=ind.unit, lang=lang)
+        marker = (
+            f' data-indicator="{escape(ind.id)}" data-unit="{escape(self.trust_id)}"'
+            f' data-period="{escape(self.period)}"'
+            + (f' data-suppressed="{escape(suppressed)}"' if suppressed else "")
+        )
+        line = (
+            f"<p><strong>{escape(self.trust['short_name'])}</strong>: "
+            f"<span{marker}>{escape(value)}</span>"
+        )
+        if not suppressed:
+            line += f" ({escape(interval)})"
+        line += f"; {escape(text('national', lang).lower())}: {escape(national)}."
+        if ind.id == WAITING_INDICATOR and not suppressed and row.get("mean_days") is not None:
+            mean = format_value(row["mean_days"], unit="days", lang=lang)
+            line += f" {escape(text('mean_days', lang))}: {escape(mean)}."
+        return head + line + "</p>"
+
+    def _level_rows(self, ind: Indicator, period: str) -> pl.DataFrame:
+        labels = unit_labels()
+        return self.data.indicators.filter(
+            (pl.col("indicator_id") == ind.id)
+            & (pl.col("level") == report_level(ind.id))
+            & (pl.col("period") == period)
+        ).with_columns(
+            pl.col("unit_id")
+            .replace_strict(labels, default=None)
+            .fill_null(pl.col("unit_name"))
+            .alias("label")
+        )
+
+    def funnel(self, ind: Indicator):
+        """Funnel plot of all trusts with this one highlighted (None without limits)."""
+        from indicators.charts import funnel_chart
+
+        rows = self._level_rows(ind, self.period)
+        if not ind.funnel or rows["funnel_high_95"].drop_nulls().is_empty():
+            return None
+        x_title = text("expected" if ind.unit == "ratio" else "denominator", self.lang)
+        title = f"{ind.id} {ind.title(self.lang)}: {text('funnel_title', self.lang)} {self.period}"
+        return funnel_chart(
+            rows.with_columns(pl.col("label").alias("unit_name")),
+            unit=ind.unit,
+            highlight=self.trust_id,
+            title=title,
+            x_title=x_title,
+            lang=self.lang,
+        )
+
+    def caterpillar(self, ind: Indicator):
+        """All trusts' values with intervals, this one marked (for indicators without funnel)."""
+        from indicators.charts import caterpillar_chart
+
+        rows = self._level_rows(ind, self.period)
+        national = self._national_by_indicator.get(ind.id, {}).get("value")
+        title = f"{ind.id} {ind.title(self.lang)}: {text('caterpillar_title', self.lang)}"
+        return caterpillar_chart(
+            rows,
+            unit=ind.unit,
+            national_value=national,
+            highlight=self.trust_id,
+            title=f"{title} {self.period}",
+            lang=self.lang,
+        )
+
+    def trend(self, ind: Indicator):
+        """The trust's value by tertial (by year if the indicator has no tertials)."""
+        from indicators.charts import trend_chart
+
+        ptype = "tertial" if "tertial" in ind.periods else "year"
+        rows = pl.concat(
+            [
+                self._unit_rows().with_columns(pl.lit(False).alias("is_national")),
+                self._national_rows().with_columns(pl.lit(True).alias("is_national")),
+            ]
+        ).filter((pl.col("indicator_id") == ind.id) & (pl.col("period_type") == ptype))
+        if rows.filter(~pl.col("is_national")).is_empty():
+            return None
+        key = "trend_title" if ptype == "tertial" else "trend_year_title"
+        return trend_chart(
+            rows,
+            unit=ind.unit,
+            unit_label=self.trust["short_name"],
+            national_label=text("nation", self.lang),
+            title=f"{ind.id} {ind.title(self.lang)}: {text(key, self.lang)}",
+            lang=self.lang,
+        )
+
+    def waiting_curve(self, ind: Indicator):
+        """Kaplan–Meier share still waiting: the trust against the nation."""
+        from indicators.charts import waiting_curve_chart
+
+        curves = self.data.curves.filter(
+            (pl.col("indicator_id") == ind.id)
+            & (pl.col("period") == self.period)
+            & (
+                ((pl.col("level") == report_level(ind.id)) & (pl.col("unit_id") == self.trust_id))
+                | ((pl.col("level") == "national") & (pl.col("unit_id") == NATIONAL_UNIT_ID))
+            )
+        ).with_columns((pl.col("level") == "national").alias("is_national"))
+        if curves.filter(~pl.col("is_national")).is_empty():
+            return Html(f'<p class="ind-note">{escape(text("no_curve", self.lang))}</p>')
+        return waiting_curve_chart(
+            curves,
+            unit_label=self.trust["short_name"],
+            national_label=text("nation", self.lang),
+            title=f"{ind.id} {text('waiting_title', self.lang)} {self.period}",
+            lang=self.lang,
+        )
+
+    def variation(self, ind: Indicator) -> Html:
+        """Variation statistics of the indicator across units in the period."""
+        rows = self.data.variation.filter(
+            (pl.col("indicator_id") == ind.id)
+            & (pl.col("period") == self.period)
+            & (pl.col("level") != "national")
+        ).sort("level")
+        body = f"<h4>{escape(text('variation', self.lang))}</h4>" + variation_table_html(
+            rows, titles={ind.id: ""}, lang=self.lang
+        )
+        return Html(body)
+
+    def data_quality(self) -> Html:
+        """What validation found (for the trust's rows where the record says)."""
+        fingerprint = self.data.manifest.get("extract_fingerprint")
+        summary = (
+            read_validation(self.validation_path, fingerprint=fingerprint)
+            if self.validation_path
+            else None
+        )
+        return Html(quality_html(summary, lang=self.lang, trust_id=self.trust_id))
+
+    def methods(self) -> Html:
+        """The methods appendix, generated from the catalogue."""
+        return Html(methods_html(self.catalogue, lang=self.lang))

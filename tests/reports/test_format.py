@@ -1,0 +1,69 @@
+"""Number formatting and suppressed values, bokmål and English (DOMAIN.md §6, §5)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from indicators.reports.format import (
+    format_count,
+    format_interval,
+    format_number,
+    format_percent,
+    format_value,
+    format_values,
+)
+from indicators.reports.labels import TEXT
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("nb", "1 234,5"), ("en", "1,234.5")])
+def test_thousands_and_decimal_separators_follow_the_language(lang, expected):
+    assert format_number(1234.5, lang=lang) == expected
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("nb", "72,4 %"), ("en", "72.4%")])
+def test_shares_print_as_per_cent_with_one_decimal(lang, expected):
+    assert format_percent(0.724, lang=lang) == expected
+
+
+def test_large_counts_get_a_space_between_thousands_in_bokmal():
+    assert format_count(1234567, lang="nb") == "1 234 567"
+
+
+def test_an_interval_prints_the_unit_once():
+    assert format_interval(0.681, 0.763, unit="fraction", lang="nb") == "68,1–76,3 %"
+    assert format_interval(21.0, 1234.5, unit="days", lang="nb") == "21,0–1 234,5 dager"
+
+
+@pytest.mark.parametrize(
+    ("reason", "lang", "expected"),
+    [
+        ("small_count", "nb", "<5"),
+        ("small_count", "en", "<5"),
+        ("too_few", "nb", "for få"),
+        ("too_few", "en", "too few"),
+    ],
+)
+def test_a_suppressed_value_prints_its_reason_never_a_number(reason, lang, expected):
+    assert format_value(0.4, unit="fraction", suppressed=reason, lang=lang) == expected
+    assert format_interval(0.1, 0.9, unit="fraction", suppressed=reason, lang=lang) == expected
+
+
+def test_a_column_of_values_formats_suppressed_rows_as_their_reason():
+    out = format_values(
+        pl.Series([0.5, None, None]),
+        unit="fraction",
+        suppressed=pl.Series([None, "small_count", "too_few"]),
+        lang="nb",
+    )
+    assert out.to_list() == ["50,0 %", "<5", "for få"]
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="use 'nb' or 'en'"):
+        format_number(1.0, lang="de")
+
+
+def test_every_report_text_exists_in_both_languages():
+    missing = [key for key, texts in TEXT.items() if set(texts) != {"nb", "en"}]
+    assert missing == []

@@ -1,0 +1,53 @@
+"""The report notebooks are contracts: their parameters are what the runner passes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import papermill
+import pytest
+
+from indicators.reports.run import (
+    NATIONAL_NOTEBOOK,
+    TRUST_NOTEBOOK,
+    national_parameters,
+    notebook_dir,
+    trust_parameters,
+)
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def _declared(name: str) -> set[str]:
+    return set(papermill.inspect_notebook(str(NOTEBOOKS / name)))
+
+
+def test_the_runner_finds_the_notebooks_of_the_source_tree():
+    assert notebook_dir() == NOTEBOOKS
+
+
+def test_trust_notebook_parameters_match_what_the_runner_passes():
+    passed = trust_parameters(trust_id="1", period="2025", results_dir=Path("r"), lang="nb")
+    assert _declared(TRUST_NOTEBOOK) == set(passed) == {"trust_id", "period", "results_dir", "lang"}
+
+
+def test_national_notebook_parameters_match_what_the_runner_passes():
+    passed = national_parameters(period="2025", results_dir=Path("r"), lang="nb")
+    assert _declared(NATIONAL_NOTEBOOK) == set(passed)
+
+
+@pytest.mark.parametrize("name", [TRUST_NOTEBOOK, NATIONAL_NOTEBOOK])
+def test_notebooks_are_committed_without_outputs_and_with_parameters_first(name):
+    nb = json.loads((NOTEBOOKS / name).read_text("utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+    assert "parameters" in nb["cells"][0]["metadata"].get("tags", [])
+
+
+@pytest.mark.parametrize("name", [TRUST_NOTEBOOK, NATIONAL_NOTEBOOK])
+def test_notebooks_hold_no_logic(name):
+    nb = json.loads((NOTEBOOKS / name).read_text("utf-8"))
+    source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    for construct in ("def ", "class ", "lambda", "pl.", "for ", "import polars"):
+        assert construct not in source, construct

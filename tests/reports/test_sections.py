@@ -1,0 +1,118 @@
+"""Sections of the trust report and the national overview, read from a results directory."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indicators.reports import NationalOverview, NoTrustDataError, PeriodError, TrustReport
+from indicators.reports.data import ResultsData
+
+from .conftest import MISSING_TRUST, OUTLIER_TRUST, SMALL_COUNT_TRUST, TOO_FEW_TRUST
+
+
+def _cell(html: str, indicator: str) -> str:
+    match = re.search(rf'<td[^>]*data-indicator="{indicator}"[^>]*>([^<]*)</td>', html)
+    assert match, indicator
+    return match.group(1)
+
+
+def test_the_default_period_is_the_latest_full_year(results_dir):
+    assert ResultsData.read(results_dir).default_period() == "2025"
+
+
+def test_an_unknown_period_is_refused_naming_the_periods_there_are(results_dir):
+    with pytest.raises(PeriodError, match="2024-T1"):
+        TrustReport.load(results_dir, trust_id=SMALL_COUNT_TRUST, period="2019")
+
+
+def test_a_trust_without_rows_cannot_have_a_report(results_dir):
+    with pytest.raises(NoTrustDataError, match=MISSING_TRUST):
+        TrustReport.load(results_dir, trust_id=MISSING_TRUST)
+
+
+def test_header_states_period_extract_fingerprint_version_and_synthetic_banner(results_dir):
+    html = TrustReport.load(results_dir, trust_id=SMALL_COUNT_TRUST).header()._repr_html_()
+    assert "Finnmarkssykehuset HF" in html
+    assert "Helse Nord RHF" in html
+    assert "2025-12-31" in html
+    assert "sha256:3f1c0d9a" in html
+    assert "0.1.0" in html
+    assert 'data-synthetic="true"' in html
+    assert "SYNTETISKE DATA" in html
+
+
+@pytest.mark.parametrize(("lang", "too_few"), [("nb", "for få"), ("en", "too few")])
+def test_summary_shows_suppressed_values_as_their_reason(results_dir, lang, too_few):
+    small = TrustReport.load(results_dir, trust_id=SMALL_COUNT_TRUST, lang=lang)
+    assert _cell(small.summary()._repr_html_(), "WAIT-02") == "&lt;5"
+    few = TrustReport.load(results_dir, trust_id=TOO_FEW_TRUST, lang=lang)
+    assert _cell(few.summary()._repr_html_(), "SOM-01") == too_few
+
+
+def test_summary_formats_numbers_in_the_report_language(results_dir):
+    nb = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST).summary()._repr_html_()
+    en = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST, lang="en").summary()._repr_html_()
+    assert re.fullmatch(r"\d+,\d %", _cell(nb, "WAIT-02"))
+    assert re.fullmatch(r"\d+\.\d%", _cell(en, "WAIT-02"))
+    assert "Over 99,8 %-grensen" in nb  # the planted outlier
+    assert "#3BAA34" in nb or "#FD9C00" in nb or "#E30713" in nb
+
+
+def test_indicator_sections_have_funnel_trend_waiting_curve_and_variation(results_dir):
+    from indicators.charts import ChartView
+
+    report = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST)
+    parts = list(report.indicator_sections())
+    charts = [p.description for p in parts if isinstance(p, ChartView)]
+    assert any(c.startswith("Traktplott: WAIT-02") for c in charts)
+    assert any(c.startswith("Utvikling per tertial: WAIT-02") for c in charts)
+    assert any("Kaplan–Meier" in c for c in charts)
+    html = "".join(p._repr_html_() for p in parts if hasattr(p, "_repr_html_"))
+    assert 'data-table="variation"' in html
+
+
+def test_a_chart_offers_interactive_vega_lite_and_offline_svg(results_dir):
+    from indicators.charts import ChartView
+
+    report = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST, lang="en")
+    chart = next(p for p in report.indicator_sections() if isinstance(p, ChartView))
+    bundle = chart._repr_mimebundle_()
+    assert bundle["application/vnd.vegalite.v5+json"]["datasets"]
+    svg = bundle["image/svg+xml"]
+    assert svg.startswith("<svg")
+    assert not re.search(r"(?:href|src)=\"(?:https?:)?//", svg)
+
+
+def test_methods_appendix_is_generated_from_the_catalogue(results_dir):
+    from indicators.catalogue import BY_ID
+
+    html = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST).methods()._repr_html_()
+    assert BY_ID["WAIT-02"].population in html
+    assert "illustrativt" in html
+
+
+def test_data_quality_says_so_when_there_is_no_validation_record(results_dir):
+    html = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST).data_quality()._repr_html_()
+    assert "Ingen valideringsrapport" in html
+
+
+def test_data_quality_shows_the_failed_rules_of_a_validation_record(results_dir, tmp_path):
+    record = tmp_path / "validation.json"
+    record.write_text(
+        '{"passed": false, "results": [{"rule_id": "referrals.dates.order", "success": false,'
+        ' "unexpected": 12, "severity": "error", "message": "dates in order"}]}',
+        "utf-8",
+    )
+    report = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST, lang="en", validation=record)
+    html = report.data_quality()._repr_html_()
+    assert "did not pass" in html
+    assert "referrals.dates.order" in html
+
+
+def test_national_overview_lists_the_planted_outlier(results_dir):
+    overview = NationalOverview.load(results_dir, lang="en")
+    html = overview.outliers()._repr_html_()
+    assert "Innlandet" in html
+    assert 'data-table="variation"' in overview.variation()._repr_html_()
