@@ -1,0 +1,96 @@
+"""Benchmark: validate a national-size synthetic extract (--scale 5, ~10 million contacts).
+
+Generates the extract once into outputs/bench/extract-scale<S>/ (reused afterwards),
+validates it in a fresh child process per run (so GX's import and the peak memory of
+one validation are measured), and writes the median of the runs to
+outputs/bench/validate.json: wall time, time inside GX (building batches and running
+the suites), the rest (reading, converting, cross-table rules), and peak resident memory.
+
+    python benchmarks/bench_validate.py [--scale 5] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "outputs" / "bench"
+
+CHILD = """
+import json, sys, time
+start = time.perf_counter()
+from indicators.validate.run import validate_extract
+imported = time.perf_counter() - start
+v = validate_extract(sys.argv[1])
+r = v.report
+print(json.dumps({"wall": time.perf_counter() - start, "import": imported,
+                  "validate": r.seconds, "gx": r.gx_seconds, "passed": r.passed,
+                  "rows": {t.table: t.rows for t in r.tables.values()}}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=5.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args()
+    extract = OUT / f"extract-scale{args.scale:g}"
+    if not (extract / "manifest.json").exists():
+        from indicators.synth import generate_extract
+
+        print(f"generating {extract} ...", flush=True)
+        generate_extract(extract, scale=args.scale, seed=args.seed, progress=False)
+    runs = []
+    for i in range(args.runs):
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(extract)], capture_output=True, text=True, check=True
+        )
+        run = json.loads(proc.stdout.strip().splitlines()[-1])
+        run["process_wall"] = time.perf_counter() - started
+        run["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        runs.append(run)
+        print(
+            f"run {i + 1}: {run['process_wall']:.1f} s (validate {run['validate']:.1f} s, "
+            f"GX {run['gx']:.1f} s, import {run['import']:.1f} s), "
+            f"peak RSS so far {run['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    validate_s = median("validate")
+    gx_s = median("gx")
+    result = {
+        "benchmark": "validate",
+        "scale": args.scale,
+        "rows": runs[0]["rows"],
+        "runs": args.runs,
+        "median_process_wall_s": round(median("process_wall"), 2),
+        "median_validate_s": round(validate_s, 2),
+        "median_gx_s": round(gx_s, 2),
+        "median_rest_s": round(validate_s - gx_s, 2),
+        "gx_share": round(gx_s / validate_s, 3) if validate_s else None,
+        "median_import_s": round(median("import"), 2),
+        "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs)),
+        "passed": runs[0]["passed"],
+        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "targets": {"wall_s": 60, "memory_mb": 8192},
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "validate.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
