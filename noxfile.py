@@ -46,6 +46,39 @@ def demo(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def validate_synthetic(session: nox.Session) -> None:
+    """Validate synthetic extracts as a CI job would: clean must pass (0), defects must fail (1)."""
+    install(session)
+    tmp = Path(session.create_tmp())
+    clean, defects = tmp / "extract-clean", tmp / "extract-defects"
+    session.run("indicators", "synth", "--out", str(clean), "--scale", "0.2")
+    session.run("indicators", "validate", str(clean), "--junit", str(tmp / "clean.xml"))
+    session.run(
+        "indicators",
+        "synth",
+        "--out",
+        str(defects),
+        "--scale",
+        "0.2",
+        "--format",
+        "csv",
+        "--defects",
+    )
+    session.run(
+        "indicators",
+        "validate",
+        str(defects),
+        "--report",
+        str(tmp / "defects-report"),
+        "--junit",
+        str(tmp / "defects.xml"),
+        "--quarantine",
+        str(tmp / "quarantine"),
+        success_codes=[1],
+    )
+
+
+@nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Run the benchmarks in benchmarks/ and write their results to outputs/bench/."""
     install(session, "bench")

@@ -25,7 +25,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+
+
+def _console(*, stderr: bool = False) -> Console:
+    """A console that is wide enough for tables when writing to a CI log, not a terminal."""
+    plain = Console(stderr=stderr)
+    return plain if plain.is_terminal else Console(stderr=stderr, width=140)
+
+
+console = _console(stderr=True)
 
 
 @app.callback()
@@ -93,7 +101,7 @@ def list_indicators(
         table.add_row(
             ind.id, ind.title(lang), ind.unit, better, ind.method, str(ind.min_denominator)
         )
-    Console().print(table)
+    _console().print(table)
 
 
 @app.command()
@@ -304,7 +312,7 @@ def validate(
             raise typer.BadParameter(f"{extract_date!r} is not a date as YYYY-MM-DD") from None
     validation = validate_extract(extract, extract_date=when)
     result = validation.report
-    print_summary(result, Console())
+    print_summary(result, _console())
     write_record(extract, result)
     if junit is not None:
         write_junit(result, junit)

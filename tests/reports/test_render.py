@@ -6,6 +6,7 @@ headless Chromium at /usr/bin/chromium (``apt-get install -y chromium``).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -124,6 +125,8 @@ def _png_colours(png: bytes) -> int:
 @pytest.mark.browser
 def test_a_report_opens_in_headless_chromium_and_is_not_blank(rendered, tmp_path):
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install headless Chromium (apt-get install -y chromium)")
         pytest.skip("headless Chromium not installed at /usr/bin/chromium")
     out, _ = rendered
     html = out / f"{OUTLIER_TRUST}_2025_nb.html"
