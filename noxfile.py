@@ -11,6 +11,8 @@ nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
+# A missing Python 3.11 must fail the run, not skip the tests silently.
+nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
 ROOT = Path(__file__).parent
