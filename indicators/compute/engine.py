@@ -157,7 +157,9 @@ def compute_indicators(
             curves.append(curve)
         else:
             counted.append(_counts_to_rows(indicator, frame))
-    table = pl.concat(counted, how="diagonal_relaxed")
+    # Group-bys return rows in no fixed order; everything after this point sees them
+    # sorted, so float sums (national values, φ, τ², variation) are reproducible.
+    table = pl.concat(counted, how="diagonal_relaxed").sort(KEYS)
     table = add_intervals_and_funnels(table, {i.id: i for i in runnable})
     table = add_goal_achievement(table, {i.id: i for i in runnable})
     table = (

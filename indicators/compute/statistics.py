@@ -105,6 +105,9 @@ FUNNEL_COLUMNS = {
 
 def _funnel_run(units: pl.DataFrame, proportion: bool, adjustment: str) -> pl.DataFrame:
     keys = [*GROUP, "unit_id"]
+    # φ and τ² are float sums over the units of a group: summed in a fixed order (sorted
+    # by group and unit), they come out bit for bit the same on every run.
+    units = units.sort(keys)
     if proportion:
         out = proportion_funnel_limits(
             units.select(
