@@ -8,7 +8,11 @@ export conventions: ``;`` separator, decimal comma, UTF-8 or Windows-1252, dates
 
 Nothing is silently coerced to null: a value that cannot be parsed to its column's type
 raises :class:`~indicators.errors.ExtractReadError` naming the file, the column and the
-first offending rows.
+first offending rows.  A CSV line with fewer or more fields than the header is an error
+too (it is never padded with empty values), and so are two-digit years.  Parquet columns
+are converted only where no information is lost: whole floats and wider integers to
+integers, midnight timestamps to dates; a fractional value in an integer column or a
+number in a date column is an error.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ EXAMPLE_ROWS = 5
 TRUE_WORDS = ("true", "ja", "j", "1", "yes", "sann")
 FALSE_WORDS = ("false", "nei", "n", "0", "no", "usann")
 NULL_WORDS = ("",)
+#: The two date forms accepted in text, each with a four-digit year.
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+NORWEGIAN_DATE = r"^\d{2}\.\d{2}\.\d{4}$"
 
 
 @dataclass(frozen=True)
@@ -225,17 +232,51 @@ def _read_parquet(file: Path, table: Table) -> pl.LazyFrame:
             _parse_column(values, column, file, row_offset=1)
             exprs.append(_parse_expr(column))
             continue
-        _check_castable(frame, column, actual, file)
+        _check_lossless(frame, column, actual, file)
         exprs.append(pl.col(column.name).cast(target))
     return frame.select(exprs)
 
 
-def _check_castable(frame: pl.LazyFrame, column: Column, actual: pl.DataType, file: Path) -> None:
-    target = column.polars_dtype
+def _lossy(column: Column, actual: pl.DataType) -> pl.Expr | None:
+    """Values that converting from ``actual`` to the model's type would change.
+
+    True on the offending values; None if a column of type ``actual`` is not accepted.
+    """
+    col = pl.col(column.name)
+    unreadable = col.cast(column.polars_dtype, strict=False).is_null()
+    match column.dtype:
+        case "int" if actual.is_integer():
+            return unreadable  # out of the Int32 range
+        case "int" if actual.is_float():
+            return unreadable | (col != col.floor())  # a fraction would be cut off
+        case "date" if isinstance(actual, pl.Datetime):
+            return unreadable | (col != col.dt.truncate("1d"))  # a time of day would be lost
+        case "bool" if actual.is_integer():
+            return ~col.is_in([0, 1])
+        case "str" | "list[str]":
+            return unreadable
+    return None
+
+
+def _check_lossless(frame: pl.LazyFrame, column: Column, actual: pl.DataType, file: Path) -> None:
+    lossy = _lossy(column, actual)
+    accepted = {
+        "int": "whole numbers (integers, or floats without a fraction)",
+        "date": "dates (Parquet DATE, or text as YYYY-MM-DD or DD.MM.YYYY)",
+        "bool": "booleans (or the integers 0 and 1)",
+    }
+    if lossy is None:
+        raise ExtractReadError(
+            f"{file}: column {column.name!r} has type {actual}, which cannot be read as "
+            f"{column.dtype}; it must hold {accepted[column.dtype]}. Export the column "
+            "with its proper type.",
+            file=str(file),
+            column=column.name,
+        )
     col = pl.col(column.name)
     bad = (
         frame.with_row_index("_row", offset=1)
-        .filter(col.is_not_null() & col.cast(target, strict=False).is_null())
+        .filter(col.is_not_null() & lossy)
         .select("_row", col.cast(pl.String).alias("value"))
         .head(EXAMPLE_ROWS)
         .collect()
@@ -243,7 +284,8 @@ def _check_castable(frame: pl.LazyFrame, column: Column, actual: pl.DataType, fi
     if bad.height:
         raise ExtractReadError(
             f"{file}: column {column.name!r} has type {actual} and cannot be read as "
-            f"{column.dtype}; rows {_rows(bad)}",
+            f"{column.dtype} without changing values; rows {_rows(bad)}. Correct the "
+            "export; no value is rounded, truncated or set to empty silently.",
             file=str(file),
             column=column.name,
         )
@@ -268,6 +310,9 @@ def _read_csv(file: Path, table: Table) -> pl.DataFrame:
         raise ExtractReadError(
             f"{file}: neither UTF-8 nor Windows-1252 text ({exc})", file=str(file)
         ) from None
+    # Blank lines after the last row are not rows (polars would read them as empty ones).
+    text = text.rstrip("\r\n")
+    _check_field_counts(text, file)
     try:
         raw = pl.read_csv(
             io.StringIO(text),
@@ -283,6 +328,70 @@ def _read_csv(file: Path, table: Table) -> pl.DataFrame:
     _check_columns(file, table, raw.columns)
     # Data row n (1-based, under the header) is line n + 1 of the file.
     return _parse_frame(raw, table, file)
+
+
+def field_counts(text: str) -> pl.DataFrame:
+    r"""Fields per record of ``;``-separated text, with the line where each record starts.
+
+    Returns columns ``line`` (1-based) and ``fields``.  Separators inside double quotes
+    do not count, and a quoted field may span lines.  Vectorised: string expressions over
+    the lines, no loop over rows.
+
+    Examples
+    --------
+    >>> field_counts('a;b;c\n1;"x;y";3\n2;4\n"multi\nline";5;6')
+    shape: (4, 2)
+    ┌──────┬────────┐
+    │ line ┆ fields │
+    │ ---  ┆ ---    │
+    │ u32  ┆ u32    │
+    ╞══════╪════════╡
+    │ 1    ┆ 3      │
+    │ 2    ┆ 3      │
+    │ 3    ┆ 2      │
+    │ 4    ┆ 3      │
+    └──────┴────────┘
+    """
+    lines = pl.DataFrame({"text": text.split("\n")}).with_row_index("line", offset=1)
+    # '""' is an escaped quote or an empty quoted field: neither holds a separator.
+    lines = lines.with_columns(pl.col("text").str.replace_all('""', "", literal=True))
+    lines = lines.with_columns(pl.col("text").str.count_matches('"', literal=True).alias("quotes"))
+    if (lines["quotes"] % 2 == 1).any():
+        # A line starting while an odd number of quotes is open continues the record above.
+        opens = (pl.col("quotes").cum_sum() - pl.col("quotes")) % 2 == 0
+        lines = (
+            lines.with_columns(opens.cum_sum().alias("_record"))
+            .group_by("_record", maintain_order=True)
+            .agg(pl.col("line").first(), pl.col("text").str.join("\n"), pl.col("quotes").sum())
+            .drop("_record")
+        )
+    unquoted = (
+        pl.when(pl.col("quotes") > 0)
+        .then(pl.col("text").str.replace_all(r'"[^"]*"', ""))
+        .otherwise(pl.col("text"))
+    )
+    return lines.select("line", (unquoted.str.count_matches(";", literal=True) + 1).alias("fields"))
+
+
+def _check_field_counts(text: str, file: Path) -> None:
+    """Raise if a CSV record has fewer or more fields than the header.
+
+    polars would pad a short record with nulls, or refuse a long one without saying where.
+    """
+    counts = field_counts(text)
+    header = counts["fields"][0]
+    bad = counts.slice(1).filter(pl.col("fields") != header)
+    if bad.height:
+        examples = ", ".join(
+            f"{line} ({fields} field{'s' if fields != 1 else ''})"
+            for line, fields in bad.head(EXAMPLE_ROWS).iter_rows()
+        )
+        raise ExtractReadError(
+            f"{file}: {bad.height} line(s) do not have the header's {header} fields; "
+            f"lines {examples}. A line is cut short or holds an extra ';' (quote text that "
+            "contains ';'); correct the export: missing values are not filled in silently.",
+            file=str(file),
+        )
 
 
 def _parse_frame(raw: pl.DataFrame, table: Table, file: Path) -> pl.DataFrame:
@@ -311,10 +420,15 @@ def _parse_expr(column: Column) -> pl.Expr:
                 .alias(name)
             )
         case "date":
-            return pl.coalesce(
-                value.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-                value.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
-            ).alias(name)
+            # strptime's %Y also takes two digits ("01.02.24" would be year 24): check the
+            # form first, so anything else stays null and is reported.
+            return (
+                pl.when(value.str.contains(ISO_DATE))
+                .then(value.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+                .when(value.str.contains(NORWEGIAN_DATE))
+                .then(value.str.strptime(pl.Date, "%d.%m.%Y", strict=False))
+                .alias(name)
+            )
         case "bool":
             lowered = value.str.to_lowercase()
             return (
@@ -352,7 +466,7 @@ def _parse_column(raw: pl.DataFrame, column: Column, file: Path, *, row_offset: 
     if bad.height:
         expected = {
             "int": "a whole number",
-            "date": "a date as YYYY-MM-DD or DD.MM.YYYY",
+            "date": "a date as YYYY-MM-DD or DD.MM.YYYY (four-digit year)",
             "bool": "true/false (or ja/nei, J/N, 1/0)",
         }[column.dtype]
         examples = bad.head(EXAMPLE_ROWS).select("_row", pl.col("raw").alias("value"))

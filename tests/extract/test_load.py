@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -197,3 +198,103 @@ def test_the_fingerprint_changes_when_a_table_file_changes(tmp_path: Path):
     assert load_extract(tmp_path).fingerprint() == before
     tiny_tables()["patients"].head(1).write_parquet(tmp_path / "patients.parquet")
     assert load_extract(tmp_path).fingerprint() != before
+
+
+@pytest.mark.parametrize("value", ["01.03.24", "24-03-01", "1.3.2024", "2024-3-1"])
+def test_a_date_not_written_as_yyyy_mm_dd_or_dd_mm_yyyy_is_an_error(tmp_path: Path, value: str):
+    """strptime's %Y takes two digits: ``01.03.24`` must not load as 1 March of year 24."""
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV.replace("01.03.2024", value))
+    with pytest.raises(
+        ExtractReadError,
+        match=rf"patients\.csv: column 'death_date'.*rows 2 \('{re.escape(value)}'\)",
+    ) as info:
+        load_extract(tmp_path, tables=["patients"])
+    assert info.value.column == "death_date"
+
+
+def test_parquet_text_dates_follow_the_csv_rules_for_the_year(tmp_path: Path):
+    frame = tiny_tables()["patients"].with_columns(
+        pl.Series("death_date", [None, "01.03.24"], dtype=pl.String)
+    )
+    frame.write_parquet(tmp_path / "patients.parquet")
+    with pytest.raises(ExtractReadError, match=r"'death_date'.*rows 2 \('01\.03\.24'\)"):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_a_csv_line_with_too_few_fields_is_named_not_padded_with_empty_values(tmp_path: Path):
+    text = PATIENTS_CSV + "P3;1980;F\nP4;1990;M;0301;\nP5;2001\n"
+    write_csv(tmp_path / "patients.csv", text)
+    with pytest.raises(
+        ExtractReadError,
+        match=r"patients\.csv: 2 line\(s\) do not have the header's 5 fields; "
+        r"lines 4 \(3 fields\), 6 \(2 fields\)",
+    ) as info:
+        load_extract(tmp_path, tables=["patients"])
+    assert info.value.file == str(tmp_path / "patients.csv")
+
+
+def test_a_blank_line_between_rows_is_an_error_but_blank_lines_at_the_end_are_not(
+    tmp_path: Path,
+):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV + "\n\n")
+    assert load_extract(tmp_path, tables=["patients"])["patients"].collect().height == 2
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV.replace("\nP2", "\n\nP2"))
+    with pytest.raises(ExtractReadError, match=r"lines 3 \(1 field\)"):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_a_csv_line_with_too_many_fields_is_named(tmp_path: Path):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV.replace("P1;1980;F;", "P1;1980;F;x;"))
+    with pytest.raises(ExtractReadError, match=r"lines 2 \(6 fields\)"):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_separators_and_line_breaks_inside_quotes_do_not_count_as_fields(tmp_path: Path):
+    text = (
+        "pathway_id;patient_id;referral_id;trust_id;pathway_type;event;outcome;care_level;event_date\n"
+        'F1;P1;H1;993467049;D01;end;"avsluttet; ""etter ønske""\nav pasienten";;2024-05-02\n'
+        "F1;P1;H1;993467049;D01;start;;;2024-01-02\n"
+    )
+    write_csv(tmp_path / "pathway_events.csv", text)
+    frame = load_extract(tmp_path, tables=["pathway_events"])["pathway_events"].collect()
+    assert frame["outcome"].to_list() == ['avsluttet; "etter ønske"\nav pasienten', None]
+    write_csv(tmp_path / "pathway_events.csv", text + "F2;P1;H1\n")
+    with pytest.raises(ExtractReadError, match=r"lines 5 \(3 fields\)"):
+        load_extract(tmp_path, tables=["pathway_events"])
+
+
+def test_parquet_floats_in_an_integer_column_load_only_when_whole(tmp_path: Path):
+    frame = tiny_tables()["patients"].with_columns(pl.Series("birth_year", [1980.0, 1995.0]))
+    frame.write_parquet(tmp_path / "patients.parquet")
+    loaded = load_extract(tmp_path, tables=["patients"])["patients"].collect()
+    assert loaded["birth_year"].to_list() == [1980, 1995]
+    assert loaded.schema["birth_year"] == pl.Int32
+    frame.with_columns(pl.Series("birth_year", [1980.7, 1995.0])).write_parquet(
+        tmp_path / "patients.parquet"
+    )
+    with pytest.raises(
+        ExtractReadError, match=r"'birth_year' has type Float64.*rows 1 \('1980\.7'\)"
+    ):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_parquet_numbers_in_a_date_column_are_an_error(tmp_path: Path):
+    frame = tiny_tables()["patients"].with_columns(pl.Series("death_date", [None, 19783]))
+    frame.write_parquet(tmp_path / "patients.parquet")
+    with pytest.raises(
+        ExtractReadError, match=r"'death_date' has type Int64, which cannot be read as date"
+    ):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_parquet_timestamps_in_a_date_column_load_only_at_midnight(tmp_path: Path):
+    midnight = datetime(2024, 3, 1)
+    frame = tiny_tables()["patients"].with_columns(pl.Series("death_date", [None, midnight]))
+    frame.write_parquet(tmp_path / "patients.parquet")
+    loaded = load_extract(tmp_path, tables=["patients"])["patients"].collect()
+    assert loaded["death_date"].to_list() == [None, date(2024, 3, 1)]
+    frame.with_columns(pl.Series("death_date", [None, datetime(2024, 3, 1, 13, 30)])).write_parquet(
+        tmp_path / "patients.parquet"
+    )
+    with pytest.raises(ExtractReadError, match=r"'death_date'.*without changing values; rows 2"):
+        load_extract(tmp_path, tables=["patients"])
