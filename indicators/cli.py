@@ -60,7 +60,8 @@ def synth(
         ),
     ] = 1.0,
     seed: Annotated[
-        int, typer.Option(help="Random seed; the same seed gives identical files.")
+        int,
+        typer.Option(min=0, help="Random seed (0 or more); the same seed gives identical files."),
     ] = 2025,
     format: Annotated[
         OutputFormat, typer.Option("--format", help="parquet, or ';'-separated CSV.")

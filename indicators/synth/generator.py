@@ -141,17 +141,34 @@ class SynthResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
+#: The generation steps shown in the progress display, in order.
+GENERATION_STEPS = ("patients", "referrals", "contacts", "pathway events", "primary care")
+
+
 class _Steps:
-    """Progress over the generation steps (rich progress bar, or silent)."""
+    """Progress over the steps of a run (rich progress bar, or silent).
+
+    ``step(description)`` starts a step and counts the previous one as done; ``close()``
+    counts the last one, so the bar is full exactly when all ``total`` steps are done.
+    """
 
     def __init__(self, enabled: bool, total: int):
         self._progress = None
+        self._total = total
+        self._started = False
         if enabled:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self._progress = Progress(
-                TextColumn("[bold]synth[/bold] {task.description:<22}"),
+                TextColumn("[bold]synth[/bold] {task.description:<24}"),
                 BarColumn(),
+                MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 transient=False,
             )
@@ -160,11 +177,14 @@ class _Steps:
 
     def step(self, description: str) -> None:
         if self._progress is not None:
-            self._progress.update(self._task, description=description, advance=1)
+            advance = 1 if self._started else 0
+            self._progress.update(self._task, description=description, advance=advance)
+        self._started = True
 
-    def close(self) -> None:
+    def close(self, *, finished: bool = True) -> None:
         if self._progress is not None:
-            self._progress.update(self._task, description="done")
+            if finished and self._started:
+                self._progress.update(self._task, description="done", advance=1)
             self._progress.stop()
 
 
@@ -731,12 +751,14 @@ def generate_tables(
     progress
         Show a progress bar on the terminal.
     """
-    rng = np.random.default_rng(seed)
-    steps = _Steps(progress, total=6)
+    steps = _Steps(progress, total=len(GENERATION_STEPS))
+    finished = False
     try:
-        return _canonical(_generate_tables(rng, scale, steps.step))
+        tables = _canonical(_generate_tables(np.random.default_rng(seed), scale, steps.step))
+        finished = True
     finally:
-        steps.close()
+        steps.close(finished=finished)
+    return tables
 
 
 def synthetic_manifest(seed: int, scale: float) -> Manifest:
@@ -794,26 +816,35 @@ def generate_extract(
     for stale in [*target.glob("*.parquet"), *target.glob("*.csv")]:
         if stale.stem in EXTRACT:
             stale.unlink()
-    tables = generate_tables(scale=scale, seed=seed, progress=progress)
-    manifest = synthetic_manifest(seed, scale)
-    encodings: dict[str, tuple[str, str]] = {}
-    if defects:
-        from indicators.synth.defects import inject_defects
+    # The generation steps, the defects if asked for, then writing each table.
+    steps = _Steps(progress, total=len(GENERATION_STEPS) + int(defects) + len(EXTRACT))
+    finished = False
+    try:
+        tables = _canonical(_generate_tables(np.random.default_rng(seed), scale, steps.step))
+        manifest = synthetic_manifest(seed, scale)
+        encodings: dict[str, tuple[str, str]] = {}
+        if defects:
+            from indicators.synth.defects import inject_defects
 
-        tables, defect_list, encodings = inject_defects(tables, seed=seed, manifest=manifest)
-        manifest = Manifest(
-            extract_date=manifest.extract_date,
-            source=manifest.source,
-            period_start=manifest.period_start,
-            period_end=manifest.period_end,
-            synthetic=True,
-            extra={**manifest.extra, "defects": defect_list},
-        )
-    files = {}
-    for name, frame in tables.items():
-        fmt, encoding = encodings.get(name, (format, "utf-8"))
-        files[name] = write_table(frame, target, name, format=fmt, encoding=encoding)  # type: ignore[arg-type]
-    files["manifest"] = write_manifest(target, manifest)
+            steps.step("defects")
+            tables, defect_list, encodings = inject_defects(tables, seed=seed, manifest=manifest)
+            manifest = Manifest(
+                extract_date=manifest.extract_date,
+                source=manifest.source,
+                period_start=manifest.period_start,
+                period_end=manifest.period_end,
+                synthetic=True,
+                extra={**manifest.extra, "defects": defect_list},
+            )
+        files = {}
+        for name, frame in tables.items():
+            steps.step(f"writing {name}")
+            fmt, encoding = encodings.get(name, (format, "utf-8"))
+            files[name] = write_table(frame, target, name, format=fmt, encoding=encoding)  # type: ignore[arg-type]
+        files["manifest"] = write_manifest(target, manifest)
+        finished = True
+    finally:
+        steps.close(finished=finished)
     return SynthResult(
         path=target,
         row_counts={name: frame.height for name, frame in tables.items()},
