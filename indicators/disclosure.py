@@ -1,17 +1,44 @@
 """Disclosure control (DOMAIN.md §5), applied once to the results before they are published.
 
-Rules, applied to every row of the indicator table:
+Rules, applied to every row of the indicator table (:func:`mark_suppressed`), in order:
 
-1. **Small counts.**  When the number of persons in the numerator, in the population,
-   or in the complement (population − numerator) is between 1 and 4, the row is
-   marked ``small_count``: reports show ``"<5"`` and every count, value, interval and
-   funnel limit of the row is withheld.
-2. **Too few.**  Otherwise, when the denominator is below the indicator's minimum
-   (cases for proportions and waiting times, expected count for O/E ratios), the row
-   is marked ``too_few`` ("for få") and its value is withheld likewise.
+1. **Small counts** (primary).  When the number of persons in the numerator, in the
+   population, or in the complement (population − numerator) is between 1 and
+   ``MIN_COUNT - 1``, the row is marked ``small_count``: reports show ``"<5"``.  For a
+   waiting time (Kaplan–Meier) the population is the referrals and the numerator those
+   who started care, so a small number started or still waiting withholds the median
+   and the mean as well.
+2. **Too few** (statistical reliability).  Otherwise, when the denominator is below the
+   indicator's minimum (persons for proportions and waiting times, the expected count
+   for O/E ratios), the row is marked ``too_few`` ("for få").
+3. **Secondary suppression** (complementary).  Within one indicator, level and period,
+   the units of a level add up to a published total: the trusts of an RHF to the RHF's
+   row, the RHFs and the catchment trusts to the national row.  When exactly one unit of
+   such a group is suppressed, and for a small count, its counts could be recovered by
+   subtraction (total − the other units).  The published unit with the smallest
+   population in the group (ties: lowest unit id) is then suppressed too, as
+   ``secondary``.  Groups: RHFs within the country; treating trusts within their RHF;
+   catchment trusts within the country.
 
-For a waiting time (Kaplan–Meier) the population is the referrals; a small number
-started (or still waiting) withholds that count but not the median.
+Every count, value, interval, funnel limit and goal-achievement level of a suppressed
+row is withheld (:func:`withhold`).
+
+What this protects, and what it does not
+-----------------------------------------
+- Protected: recovering a masked count of one unit by subtracting the published units of
+  the same indicator, level and period from their total (national − RHFs, RHF − its
+  trusts, national − catchment trusts).  After rule 3, every such group has no
+  suppressed unit or at least two, so subtraction gives only the sum of two or more.
+- Not protected: differencing **across periods** (a year's row minus its published
+  tertials can reveal the one suppressed tertial of a unit) and chains across
+  dimensions (a secondary cell recovered from the periods, then used within its
+  level).  Closing these needs iterative (hypercube) suppression over levels and periods
+  together; it is not done here.  Reports that show both years and tertials of small
+  units should bear this in mind.
+- Not protected either: units that do not add up to a published total (catchment trusts
+  leave out patients whose municipality is unknown; SOM-01/02 count a patient once in
+  every trust treating them, so trusts sum to more than the nation).  Subtraction there
+  recovers no exact count, and rule 3 is applied anyway.
 
 Curves are published only where at least :data:`MIN_COUNT` referrals are at risk, and
 not at all for a unit whose row is suppressed.
@@ -19,18 +46,28 @@ not at all for a unit whose row is suppressed.
 Examples
 --------
 >>> import polars as pl
->>> rows = pl.DataFrame({"indicator_id": ["X", "X", "X"], "statistic": ["proportion"] * 3,
-...     "numerator": [3.0, 30.0, 12.0], "n_cases": [40, 40, 14], "denominator": [40.0, 40.0, 14.0],
-...     "value": [0.075, 0.75, 0.857], "min_denominator": [20, 20, 20]})
->>> disclose_indicators(rows)["suppressed"].to_list()
-['small_count', None, 'small_count']
+>>> rows = pl.DataFrame({"indicator_id": "X", "level": "trust", "period": "2025",
+...     "period_type": "year", "unit_id": ["A", "B", "C", "D"], "rhf_code": "1",
+...     "statistic": "proportion", "numerator": [3.0, 30.0, 12.0, 20.0],
+...     "n_cases": [40, 40, 30, 60], "denominator": [40.0, 40.0, 30.0, 60.0],
+...     "min_denominator": 20})
+>>> mark_suppressed(rows)["suppressed"].to_list()
+['small_count', None, 'secondary', None]
+
+Trust A's numerator (3) is masked; C, the smallest other trust of the same RHF, is
+withheld too, so that the RHF's total minus B and D gives only A and C together.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from indicators.results import SUPPRESSED_SMALL_COUNT, SUPPRESSED_TOO_FEW
+from indicators.results import (
+    NATIONAL_UNIT_ID,
+    SUPPRESSED_SECONDARY,
+    SUPPRESSED_SMALL_COUNT,
+    SUPPRESSED_TOO_FEW,
+)
 
 #: Counts of persons from 1 to MIN_COUNT - 1 are masked ("<5").
 MIN_COUNT = 5
@@ -58,44 +95,102 @@ WITHHELD = (
     "target_level",
 )
 
+#: What the disclosure rules are, for the results manifest.
+RULES = {
+    "small_count": f"a count of persons from 1 to {MIN_COUNT - 1} in the numerator, the "
+    "population or their difference withholds the row",
+    "too_few": "a denominator below the indicator's min_denominator withholds the row",
+    "secondary": "when exactly one unit of an indicator x level x period x parent total "
+    "(RHF for trusts, the nation otherwise) is suppressed for a small count, the published "
+    "unit with the smallest population there is withheld too; differencing across periods "
+    "is not protected",
+}
+
 
 def _small(expr: pl.Expr) -> pl.Expr:
     return expr.is_between(1, MIN_COUNT - 1).fill_null(False)
 
 
-def disclose_indicators(frame: pl.DataFrame) -> pl.DataFrame:
-    """Mark and withhold what may not be published; return the publishable table.
-
-    Needs the columns ``statistic``, ``numerator``, ``n_cases`` (persons in the
-    population), ``denominator`` and ``min_denominator``; drops ``n_cases`` and
-    ``min_denominator`` from the result.
-    """
-    is_wait = pl.col("statistic") == "median_days"
+def _primary() -> pl.Expr:
     complement = pl.col("n_cases") - pl.col("numerator")
-    small = _small(pl.col("n_cases")) | (
-        ~is_wait & (_small(pl.col("numerator")) | _small(complement))
-    )
+    small = _small(pl.col("n_cases")) | _small(pl.col("numerator")) | _small(complement)
     basis = pl.when(pl.col("statistic") == "ratio").then("denominator").otherwise("n_cases")
     too_few = basis.cast(pl.Float64) < pl.col("min_denominator")
-    reason = (
+    return (
         pl.when(small)
         .then(pl.lit(SUPPRESSED_SMALL_COUNT))
         .when(too_few)
         .then(pl.lit(SUPPRESSED_TOO_FEW))
         .otherwise(pl.lit(None, pl.String))
     )
-    out = frame.with_columns(reason.alias("suppressed"))
+
+
+def _parent() -> pl.Expr:
+    """The published total a unit belongs to: the RHF for a trust, the nation otherwise."""
+    return (
+        pl.when(pl.col("level") == "trust")
+        .then(pl.col("rhf_code"))
+        .when(pl.col("level").is_in(["rhf", "catchment"]))
+        .then(pl.lit(NATIONAL_UNIT_ID))
+    )
+
+
+def mark_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``suppressed``: ``small_count``, ``too_few``, ``secondary`` or null.
+
+    Needs ``indicator_id``, ``level``, ``unit_id``, ``rhf_code``, ``period``,
+    ``period_type``, ``statistic``, ``numerator``, ``n_cases`` (persons in the
+    population), ``denominator`` and ``min_denominator``.  Nothing is withheld yet (see
+    :func:`withhold`); the rows keep their order.
+    """
+    group = ["indicator_id", "level", "period", "period_type", "_parent"]
+    marked = frame.with_row_index("_row").with_columns(
+        _primary().alias("suppressed"), _parent().alias("_parent")
+    )
+    hidden = pl.col("suppressed").is_not_null()
+    published = ~hidden
+    lone_small = (hidden.sum().over(group) == 1) & (
+        (pl.col("suppressed") == SUPPRESSED_SMALL_COUNT).any().over(group)
+    )
+    # Rows sorted by population within the group: the first published one is the
+    # complementary cell.
+    first_published = published & (published.cast(pl.Int64).cum_sum().over(group) == 1)
+    secondary = pl.col("_parent").is_not_null() & lone_small & first_published
+    return (
+        marked.sort([*group, "n_cases", "unit_id"], nulls_last=True)
+        .with_columns(
+            pl.when(secondary)
+            .then(pl.lit(SUPPRESSED_SECONDARY))
+            .otherwise(pl.col("suppressed"))
+            .alias("suppressed")
+        )
+        .sort("_row")
+        .drop("_row", "_parent")
+    )
+
+
+def withhold(frame: pl.DataFrame) -> pl.DataFrame:
+    """Null every count, value, interval, limit and level of the rows marked ``suppressed``.
+
+    Drops ``n_cases`` and ``min_denominator`` (internal columns) from the result.
+    """
     hide = pl.col("suppressed").is_not_null()
-    out = out.with_columns(
-        pl.when(hide).then(None).otherwise(pl.col(c)).alias(c) for c in WITHHELD if c in out.columns
+    out = frame.with_columns(
+        pl.when(hide).then(None).otherwise(pl.col(c)).alias(c)
+        for c in WITHHELD
+        if c in frame.columns
     )
-    # A waiting-time row keeps its median, but a small number started or still waiting
-    # is not shown.
-    hide_started = is_wait & (_small(pl.col("numerator")) | _small(complement))
-    out = out.with_columns(
-        pl.when(hide_started).then(None).otherwise(pl.col("numerator")).alias("numerator")
-    )
-    return out.drop("n_cases", "min_denominator")
+    return out.drop("n_cases", "min_denominator", strict=False)
+
+
+def disclose_indicators(frame: pl.DataFrame) -> pl.DataFrame:
+    """Mark and withhold what may not be published; return the publishable table.
+
+    :func:`mark_suppressed` (unless ``suppressed`` is already there), then
+    :func:`withhold`.
+    """
+    marked = frame if "suppressed" in frame.columns else mark_suppressed(frame)
+    return withhold(marked)
 
 
 def disclose_curves(curves: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:

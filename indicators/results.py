@@ -17,8 +17,10 @@ A results directory holds:
 
 Conventions: proportions are fractions 0–1, waiting times are days, ratios are O/E.
 Suppressed rows carry a reason in ``suppressed`` and null ``value``, ``ci_low``,
-``ci_high``, ``numerator`` and ``denominator``; reports show ``"<5"`` (small count) or
-``"too few"`` / ``"for få"`` (below the indicator's minimum denominator).
+``ci_high``, ``numerator`` and ``denominator``; reports show ``"<5"`` (small count),
+``"too few"`` / ``"for få"`` (below the indicator's minimum denominator), or a withheld
+mark (``secondary``: withheld so that a small count cannot be recovered by subtraction;
+see :mod:`indicators.disclosure`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ TARGET_LEVELS = ("high", "moderate", "low")
 #: Reason codes in ``suppressed``.
 SUPPRESSED_SMALL_COUNT = "small_count"
 SUPPRESSED_TOO_FEW = "too_few"
-SUPPRESSION_REASONS = (SUPPRESSED_SMALL_COUNT, SUPPRESSED_TOO_FEW)
+SUPPRESSED_SECONDARY = "secondary"
+SUPPRESSION_REASONS = (SUPPRESSED_SMALL_COUNT, SUPPRESSED_TOO_FEW, SUPPRESSED_SECONDARY)
 
 #: The national total's unit id.
 NATIONAL_UNIT_ID = "NO"
@@ -73,7 +76,7 @@ INDICATOR_SCHEMA = pl.Schema(
         "funnel_flag_95_od": pl.String,
         "funnel_flag_998_od": pl.String,
         "target_level": pl.String,  # high / moderate / low goal achievement
-        "suppressed": pl.String,  # null, small_count or too_few
+        "suppressed": pl.String,  # null, small_count, too_few or secondary
     }
 )
 

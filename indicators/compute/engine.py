@@ -21,12 +21,13 @@ from indicators import __version__
 from indicators.catalogue import CATALOGUE, CaseContext, Indicator
 from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
 from indicators.compute.statistics import (
+    add_funnels,
     add_goal_achievement,
-    add_intervals_and_funnels,
+    add_intervals,
     variation_table,
     waiting_time_results,
 )
-from indicators.disclosure import disclose_curves, disclose_indicators
+from indicators.disclosure import disclose_curves, mark_suppressed, withhold
 from indicators.errors import IndicatorsError
 from indicators.extract.load import Extract, load_extract
 from indicators.reference import prevalence as default_prevalence
@@ -160,20 +161,24 @@ def compute_indicators(
     # Group-bys return rows in no fixed order; everything after this point sees them
     # sorted, so float sums (national values, φ, τ², variation) are reproducible.
     table = pl.concat(counted, how="diagonal_relaxed").sort(KEYS)
-    table = add_intervals_and_funnels(table, {i.id: i for i in runnable})
-    table = add_goal_achievement(table, {i.id: i for i in runnable})
+    by_id = {i.id: i for i in runnable}
     table = (
-        table.join(_unit_names(), on="unit_id", how="left")
+        add_intervals(table, by_id)
+        .join(_unit_names(), on="unit_id", how="left", maintain_order="left")
         .with_columns(
             pl.col("indicator_id")
             .replace_strict({i.id: i.min_denominator for i in runnable}, return_dtype=pl.Int64)
             .alias("min_denominator")
         )
-        .sort(KEYS)
     )
+    # Disclosure is decided on the counts alone; funnels (φ, τ²) and variation then use
+    # only the units that will be published.
+    table = mark_suppressed(table)
+    table = add_funnels(table, by_id, among=pl.col("suppressed").is_null())
+    table = add_goal_achievement(table, by_id).sort(KEYS)
     internal = conform(table, INDICATOR_SCHEMA).with_columns(table["n_cases"])
-    variation = conform(variation_table(table, {i.id: i for i in runnable}), VARIATION_SCHEMA)
-    published = conform(disclose_indicators(table), INDICATOR_SCHEMA)
+    variation = conform(variation_table(table, by_id), VARIATION_SCHEMA)
+    published = conform(withhold(table), INDICATOR_SCHEMA)
     curve_table = conform(
         pl.concat(curves) if curves else pl.DataFrame(schema=CURVE_SCHEMA), CURVE_SCHEMA
     )

@@ -30,8 +30,8 @@ def _kind_map(by_id: dict[str, Indicator]) -> pl.Expr:
     )
 
 
-def add_intervals_and_funnels(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
-    """Add value, interval, method, national value, funnel limits and flags.
+def add_intervals(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
+    """Add value, interval, method and national value to every row.
 
     - proportion: ``x / n`` with the Wilson score interval;
     - O/E ratio: ``O / E`` with Byar's (O >= 10) or exact Poisson interval on O, over E;
@@ -39,9 +39,8 @@ def add_intervals_and_funnels(table: pl.DataFrame, by_id: dict[str, Indicator]) 
       scaled the same way;
     - waiting time: already carries the Kaplan–Meier median and its interval.
 
-    Funnel limits are computed around the national value of the same indicator and
-    period (1 for O/E ratios) for every unit of the level, at 95 % and 99.8 %, plain and
-    overdispersion-adjusted (additive random effects, Spiegelhalter 2005).
+    Also adds ``_scale`` (the national crude share for a standardised proportion, 1
+    otherwise), which :func:`add_funnels` uses and drops.
     """
     kind = _kind_map(by_id)
     x, n = pl.col("numerator"), pl.col("n_cases").cast(pl.Float64)
@@ -52,11 +51,11 @@ def add_intervals_and_funnels(table: pl.DataFrame, by_id: dict[str, Indicator]) 
 
     crude = table.filter(
         (pl.col("level") == "national") & (pl.col("_kind") == "standardised_proportion")
-    ).select(*GROUP[:1], *GROUP[2:], (x / n).alias("_share"))
+    ).select(*GROUP[:1], *GROUP[2:], (x / n).alias("_scale"))
     table = table.join(
-        crude, on=["indicator_id", "period", "period_type"], how="left"
-    ).with_columns(pl.col("_share").fill_null(1.0))
-    scale = pl.col("_share")
+        crude, on=["indicator_id", "period", "period_type"], how="left", maintain_order="left"
+    ).with_columns(pl.col("_scale").fill_null(1.0))
+    scale = pl.col("_scale")
     table = table.with_columns(
         pl.when(is_prop)
         .then(x / n)
@@ -87,9 +86,9 @@ def add_intervals_and_funnels(table: pl.DataFrame, by_id: dict[str, Indicator]) 
     national = table.filter(pl.col("level") == "national").select(
         "indicator_id", "period", "period_type", pl.col("value").alias("national_value")
     )
-    table = table.join(national, on=["indicator_id", "period", "period_type"], how="left")
-    table = _funnels(table, by_id)
-    return table.drop("_kind", "_share")
+    return table.join(
+        national, on=["indicator_id", "period", "period_type"], how="left", maintain_order="left"
+    ).drop("_kind")
 
 
 #: Funnel limit columns: our name -> the statistics module's name.
@@ -132,18 +131,30 @@ def _funnel_run(units: pl.DataFrame, proportion: bool, adjustment: str) -> pl.Da
     return out.select(
         *keys,
         *(pl.col(theirs).alias(ours + suffix) for ours, theirs in FUNNEL_COLUMNS.items()),
-        *(["phi", "tau2", pl.col("target").alias("funnel_target")] if suffix else []),
+        *(["phi", "tau2"] if suffix else [pl.col("target").alias("funnel_target")]),
     )
 
 
-def _funnels(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
-    """Plain and overdispersion-adjusted (additive) funnel limits and flags for every unit.
+def add_funnels(
+    table: pl.DataFrame, by_id: dict[str, Indicator], *, among: pl.Expr
+) -> pl.DataFrame:
+    """Plain and overdispersion-adjusted (additive) funnel limits and flags.
 
-    Proportions: Wilson inversion around the national value.  O/E ratios: exact Poisson
-    around 1; for a standardised proportion the ratio limits are multiplied by the
-    national share, so they are on the scale of the value.
+    Funnel limits are computed around the national value of the same indicator and
+    period (1 for O/E ratios), at 95 % and 99.8 %, plain and overdispersion-adjusted
+    (additive random effects, Spiegelhalter 2005).  Proportions: Wilson inversion around
+    the national value.  O/E ratios: exact Poisson around 1; for a standardised
+    proportion the ratio limits are multiplied by the national share, so they are on the
+    scale of the value.
+
+    Plain limits depend only on the national value and the unit's own size, and are
+    computed for every unit.  The overdispersion-adjusted limits depend on all units of
+    the funnel through φ and τ²: these are estimated only from the units selected by
+    ``among`` (the published ones), so nothing published reveals a withheld unit, and
+    other rows get null adjusted limits, φ and τ².
     """
     with_funnel = [i for i, ind in by_id.items() if ind.funnel]
+    table = table.with_columns(_kind_map(by_id).alias("_kind"))
     eligible = (
         pl.col("indicator_id").is_in(with_funnel)
         & (pl.col("level") != "national")
@@ -156,17 +167,29 @@ def _funnels(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
         part = units.filter((pl.col("_kind") == "proportion") == proportion)
         if part.height:
             plain = _funnel_run(part, proportion, "none")
-            adjusted = _funnel_run(part, proportion, "additive")
-            limits.append(plain.join(adjusted, on=keys, how="left"))
-    if not limits:
-        return table
-    joined = table.join(pl.concat(limits, how="diagonal_relaxed"), on=keys, how="left")
+            shown = part.filter(among)
+            if shown.height:
+                adjusted = _funnel_run(shown, proportion, "additive")
+                plain = plain.join(adjusted, on=keys, how="left", maintain_order="left")
+            limits.append(plain)
+    joined = table
+    if limits:
+        joined = table.join(
+            pl.concat(limits, how="diagonal_relaxed"), on=keys, how="left", maintain_order="left"
+        )
+    # Columns no unit filled (no funnel, or no published unit): present, all null.
+    names = [f"{c}{sfx}" for c in FUNNEL_COLUMNS for sfx in ("", "_od")]
+    joined = joined.with_columns(
+        pl.lit(None, pl.String if "flag" in c else pl.Float64).alias(c)
+        for c in [*names, "phi", "tau2", "funnel_target"]
+        if c not in joined.columns
+    )
     scaled = [c for c in joined.columns if c.startswith("funnel_") and "flag" not in c]
     ratio_kind = pl.col("_kind") == "standardised_proportion"
     return joined.with_columns(
-        pl.when(ratio_kind).then(pl.col(c) * pl.col("_share")).otherwise(pl.col(c)).alias(c)
+        pl.when(ratio_kind).then(pl.col(c) * pl.col("_scale")).otherwise(pl.col(c)).alias(c)
         for c in scaled
-    )
+    ).drop("_kind", "_scale")
 
 
 def add_goal_achievement(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
@@ -244,19 +267,33 @@ def waiting_time_results(
 
 
 def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
-    """Variation statistics across the units of each indicator, level and period.
+    """Variation statistics across the published units of each indicator, level and period.
 
-    CV, FT1–FT3 on the unit values (national row excluded); SCV where an expected count
-    exists (standardised indicators); φ and τ² from the funnel's overdispersion step.
+    Only indicators that declare ``variation`` are summarised, and only from units whose
+    value is published (``suppressed`` null): k counts those units, so a withheld value
+    cannot be recovered from FT1 x min or the like.  CV and FT1–FT3 on the unit values
+    (national row excluded); SCV only where the expected count comes from
+    standardisation (standardised proportions and O/E ratios), null with a reason
+    otherwise; φ and τ² from the funnel's overdispersion step over the same units.
     """
-    units = table.filter(pl.col("level") != "national")
+    declared = [i for i, ind in by_id.items() if ind.variation]
+    standardised = [
+        i for i in declared if by_id[i].kind in ("standardised_proportion", "observed_expected")
+    ]
+    groups = (
+        table.filter(pl.col("indicator_id").is_in(declared) & (pl.col("level") != "national"))
+        .select(GROUP)
+        .unique()
+    )
+    units = table.filter(
+        pl.col("indicator_id").is_in(declared)
+        & (pl.col("level") != "national")
+        & pl.col("suppressed").is_null()
+    ).sort([*GROUP, "unit_id"])
     stats = variation_statistics(
         units.with_columns(
-            # E for a crude proportion is n times the national share; waiting times
-            # have no expected count, so no SCV.
-            pl.when(pl.col("statistic") == "median_days")
-            .then(None)
-            .otherwise(pl.col("expected").fill_null(pl.col("n_cases") * pl.col("national_value")))
+            pl.when(pl.col("indicator_id").is_in(standardised))
+            .then(pl.col("expected"))
             .alias("expected")
         ),
         "value",
@@ -264,8 +301,16 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
         expected="expected",
         group_by=GROUP,
     )
+    no_scv = ~pl.col("indicator_id").is_in(standardised) & (pl.col("statistic") == "SCV")
+    stats = stats.with_columns(
+        pl.when(no_scv).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.when(no_scv)
+        .then(pl.lit("not standardised (no expected count)"))
+        .otherwise(pl.col("reason"))
+        .alias("reason"),
+    )
     wide = stats.group_by(GROUP).agg(
-        pl.col("units").max().cast(pl.Int64).alias("k"),
+        pl.col("units").filter(pl.col("statistic") == "CV").first().cast(pl.Int64).alias("k"),
         *(
             pl.col("value").filter(pl.col("statistic") == name).first().alias(name.lower())
             for name in ("CV", "FT1", "FT2", "FT3", "SCV")
@@ -279,7 +324,15 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
     )
     dispersion = units.group_by(GROUP).agg(pl.col("phi").max(), pl.col("tau2").max())
     return (
-        wide.join(dispersion, on=GROUP, how="left")
-        .with_columns(pl.when(pl.col("reason") != "").then("reason").alias("reason"))
+        groups.join(wide, on=GROUP, how="left")
+        .join(dispersion, on=GROUP, how="left")
+        .with_columns(
+            pl.col("k").fill_null(0),
+            pl.when(pl.col("reason") != "")
+            .then("reason")
+            .when(pl.col("k").is_null() | (pl.col("k") == 0))
+            .then(pl.lit("no published unit"))
+            .alias("reason"),
+        )
         .sort(GROUP)
     )

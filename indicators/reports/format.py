@@ -25,7 +25,7 @@ from typing import Literal
 
 import polars as pl
 
-from indicators.results import SUPPRESSED_SMALL_COUNT, SUPPRESSED_TOO_FEW
+from indicators.results import SUPPRESSED_SECONDARY, SUPPRESSED_SMALL_COUNT, SUPPRESSED_TOO_FEW
 
 Lang = Literal["nb", "en"]
 LANGS: tuple[Lang, ...] = ("nb", "en")
@@ -34,6 +34,8 @@ LANGS: tuple[Lang, ...] = ("nb", "en")
 SUPPRESSED_TEXT: dict[str, dict[str, str]] = {
     SUPPRESSED_SMALL_COUNT: {"nb": "<5", "en": "<5"},
     SUPPRESSED_TOO_FEW: {"nb": "for få", "en": "too few"},
+    # Withheld so that a small count elsewhere cannot be recovered by subtraction.
+    SUPPRESSED_SECONDARY: {"nb": "skjult", "en": "withheld"},
 }
 #: What a report prints for a missing value (no data).
 MISSING_TEXT = "–"

@@ -1,0 +1,150 @@
+"""Disclosure control: primary and secondary suppression, and what the published tables keep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from indicators import load_extract
+from indicators.catalogue import BY_ID
+from indicators.compute import compute_indicators
+from indicators.compute.statistics import add_funnels
+from indicators.disclosure import disclose_indicators, mark_suppressed
+
+
+def _rows(**columns) -> pl.DataFrame:
+    n = len(columns["unit_id"])
+    base = {
+        "indicator_id": ["X"] * n,
+        "level": ["trust"] * n,
+        "period": ["2025"] * n,
+        "period_type": ["year"] * n,
+        "rhf_code": ["1"] * n,
+        "statistic": ["proportion"] * n,
+        "min_denominator": [20] * n,
+    }
+    base.update(columns)
+    frame = pl.DataFrame(base)
+    if "denominator" not in frame.columns:
+        frame = frame.with_columns(pl.col("n_cases").cast(pl.Float64).alias("denominator"))
+    return frame
+
+
+def test_a_lone_small_count_takes_the_smallest_other_unit_of_its_rhf_with_it():
+    rows = _rows(
+        unit_id=["A", "B", "C", "D", "E"],
+        rhf_code=["1", "1", "1", "1", "2"],
+        numerator=[3, 30, 12, 20, 10],
+        n_cases=[40, 40, 30, 60, 25],
+    )
+    # E (25) is smaller than C (30) but in another RHF: RHF 1 minus B and D would
+    # still give A exactly if E were chosen.
+    assert mark_suppressed(rows)["suppressed"].to_list() == [
+        "small_count", None, "secondary", None, None
+    ]  # fmt: skip
+
+
+def test_two_small_counts_in_a_group_need_no_secondary_suppression():
+    rows = _rows(unit_id=["A", "B", "C"], numerator=[3, 2, 12], n_cases=[40, 40, 30])
+    assert mark_suppressed(rows)["suppressed"].to_list() == ["small_count", "small_count", None]
+
+
+def test_a_lone_too_few_row_reveals_no_small_count_and_takes_no_other_unit():
+    rows = _rows(unit_id=["A", "B", "C"], numerator=[6, 30, 12], n_cases=[12, 40, 30])
+    assert mark_suppressed(rows)["suppressed"].to_list() == ["too_few", None, None]
+
+
+def test_the_national_row_is_never_a_secondary_cell():
+    rows = _rows(
+        unit_id=["NO", "1", "2"],
+        level=["national", "rhf", "rhf"],
+        rhf_code=[None, "1", "2"],
+        numerator=[40, 3, 37],
+        n_cases=[100, 30, 70],
+    )
+    assert mark_suppressed(rows)["suppressed"].to_list() == [None, "small_count", "secondary"]
+
+
+def test_a_waiting_time_with_few_started_or_few_waiting_is_withheld_entirely():
+    rows = _rows(
+        unit_id=["A", "B", "C", "D"],
+        statistic=["median_days"] * 4,
+        numerator=[4.0, 20.0, 30.0, 40.0],
+        n_cases=[6, 22, 30, 40],
+        value=[29.0, 30.0, 31.0, 32.0],
+        mean_days=[33.5, 30.0, 31.0, 32.0],
+    )
+    out = disclose_indicators(rows)
+    # A: 4 started; B: 2 still waiting.
+    assert out["suppressed"].to_list() == ["small_count", "small_count", None, None]
+    assert out["value"].to_list() == [None, None, 31.0, 32.0]
+    assert out["mean_days"].to_list() == [None, None, 31.0, 32.0]
+    assert out["numerator"].to_list() == [None, None, 30.0, 40.0]
+
+
+def test_overdispersion_is_estimated_from_published_units_only():
+    units = _rows(
+        unit_id=list("ABCDEF"),
+        numerator=[40.0, 55.0, 48.0, 70.0, 35.0, 1.0],
+        n_cases=[100, 100, 100, 100, 100, 100],
+    ).with_columns(
+        (pl.col("numerator") / pl.col("n_cases")).alias("value"),
+        pl.lit(0.5).alias("national_value"),
+        pl.lit(1.0).alias("_scale"),
+        pl.lit("1", pl.String).alias("indicator_id"),
+        pl.Series("shown", [True] * 5 + [False]),
+    )
+    ind = BY_ID["WAIT-02"]
+    by_id = {"1": ind}
+    with_hidden = add_funnels(units, by_id, among=pl.col("shown"))
+    without = add_funnels(units.filter("shown"), by_id, among=pl.col("shown"))
+    cols = ["phi", "tau2", "funnel_low_998_od", "funnel_high_998_od"]
+    assert with_hidden.filter("shown").select(cols).equals(without.select(cols))
+    hidden = with_hidden.filter(~pl.col("shown")).row(0, named=True)
+    assert hidden["phi"] is None
+    assert hidden["funnel_low_998_od"] is None
+    assert hidden["funnel_flag_998"] == "low"  # plain limits need no other unit
+
+
+@pytest.fixture(scope="module")
+def medium(medium_extract: Path):
+    return compute_indicators(load_extract(medium_extract))
+
+
+@pytest.mark.slow
+def test_no_group_of_units_has_a_lone_small_count_to_recover_by_subtraction(medium):
+    """National − RHFs, RHF − its trusts, national − catchment trusts: ≥ 2 hidden or none."""
+    t = medium.indicators.filter(pl.col("level") != "national").with_columns(
+        pl.when(pl.col("level") == "trust").then("rhf_code").otherwise(pl.lit("NO")).alias("total")
+    )
+    groups = t.group_by("indicator_id", "level", "period", "total").agg(
+        pl.col("suppressed").is_not_null().sum().alias("hidden"),
+        (pl.col("suppressed") == "small_count").sum().alias("small"),
+        (pl.col("suppressed") == "secondary").sum().alias("secondary"),
+    )
+    assert groups.filter((pl.col("hidden") == 1) & (pl.col("small") == 1)).height == 0
+    assert groups["secondary"].sum() > 0  # the rule did something on this extract
+
+
+@pytest.mark.slow
+def test_variation_uses_only_published_units(medium):
+    published = medium.indicators.filter(
+        (pl.col("level") != "national") & pl.col("suppressed").is_null()
+    )
+    expected = published.group_by("indicator_id", "level", "period").agg(
+        pl.len().alias("k_published"),
+        (pl.col("value").max() / pl.col("value").min()).alias("ft1_published"),
+    )
+    everything = medium.internal.filter(pl.col("level") != "national")
+    all_units = everything.group_by("indicator_id", "level", "period").agg(
+        pl.col("value").is_not_null().sum().alias("k_all")
+    )
+    v = medium.variation.join(expected, on=["indicator_id", "level", "period"]).join(
+        all_units, on=["indicator_id", "level", "period"]
+    )
+    assert (v["k"] == v["k_published"]).all()
+    assert (v["k"] < v["k_all"]).any()  # some units are withheld, and left out
+    shown = v.filter(pl.col("ft1").is_not_null())
+    assert shown["ft1"].to_list() == pytest.approx(shown["ft1_published"].to_list())
