@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from indicators.catalogue.model import CaseContext, Indicator, Targets
+from indicators.errors import IndicatorsError
 from indicators.stats.calendar import add_working_days
 
 Tables = dict[str, pl.LazyFrame]
@@ -312,8 +313,90 @@ def recorded_conditions(t: Tables) -> pl.LazyFrame:
     return pl.concat(sources).unique()
 
 
+#: Youngest age (years, reached in the calendar year) in SOM-01/02: adults only.
+ADULT_AGE = 18
+#: Oldest age a prevalence table must cover; use ``age_to = 120`` for an open top band.
+OLDEST_AGE = 120
+
+
+class PrevalenceTableError(IndicatorsError):
+    """The general-population prevalence table cannot standardise SOM-01/02."""
+
+
+def _age_ranges(ages: list[int]) -> str:
+    """``[18, 19, 20, 45]`` -> ``"18-20, 45"``."""
+    runs: list[list[int]] = []
+    for age in sorted(ages):
+        if runs and age == runs[-1][1] + 1:
+            runs[-1][1] = age
+        else:
+            runs.append([age, age])
+    return ", ".join(f"{lo}" if lo == hi else f"{lo}-{hi}" for lo, hi in runs)
+
+
+def prevalence_by_age(prevalence: pl.DataFrame, condition: str) -> pl.DataFrame:
+    """The prevalence of ``condition`` for every adult age and sex, from the table's bands.
+
+    Each band of the table (``age_from``..``age_to`` inclusive, by sex) is spread over
+    its ages, so the bands are whatever the table says, not fixed in code.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``age`` (Int32, from :data:`ADULT_AGE` to :data:`OLDEST_AGE`), ``sex``,
+        ``prevalence``: one row per age and sex.
+
+    Raises
+    ------
+    PrevalenceTableError
+        When the table leaves an adult age of either sex uncovered, or covers one twice;
+        the message names the condition, sex and ages.
+
+    Examples
+    --------
+    >>> from indicators.reference import prevalence
+    >>> by_age = prevalence_by_age(prevalence(), "diabetes")
+    >>> by_age.filter(age=55, sex="M")["prevalence"].item()
+    0.058
+    >>> by_age.height == 2 * (OLDEST_AGE - ADULT_AGE + 1)
+    True
+    """
+    ages = (
+        prevalence.filter(pl.col("condition") == condition)
+        .select(
+            pl.int_ranges("age_from", pl.col("age_to") + 1, dtype=pl.Int32).alias("age"),
+            "sex",
+            "prevalence",
+        )
+        .explode("age")
+        .filter(pl.col("age").is_between(ADULT_AGE, OLDEST_AGE))
+    )
+    grid = pl.DataFrame({"sex": ["F", "M"]}).join(
+        pl.DataFrame({"age": pl.int_range(ADULT_AGE, OLDEST_AGE + 1, dtype=pl.Int32, eager=True)}),
+        how="cross",
+    )
+    cover = grid.join(ages.group_by("age", "sex").len(), on=["age", "sex"], how="left")
+    problems = []
+    for what, rows in (
+        ("not covered", cover.filter(pl.col("len").is_null())),
+        ("covered by more than one band", cover.filter(pl.col("len") > 1)),
+    ):
+        for (sex,), part in rows.group_by("sex", maintain_order=True):
+            problems.append(f"sex {sex}: ages {_age_ranges(part['age'].to_list())} {what}")
+    if problems:
+        raise PrevalenceTableError(
+            f"prevalence table, condition {condition!r}: {'; '.join(sorted(problems))}. "
+            f"SOM-01/02 need one band for every age from {ADULT_AGE} to {OLDEST_AGE} for "
+            "both sexes (age_from/age_to inclusive; give the top band age_to "
+            f"{OLDEST_AGE}); correct the table passed with --prevalence."
+        )
+    return ages.sort("sex", "age")
+
+
 def _recorded_condition_cases(condition: str):
     def select(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+        assert ctx.prevalence is not None
+        rates = prevalence_by_age(ctx.prevalence.collect(), condition).lazy()
         treated = (
             t["contacts"]
             .filter(pl.col("service").is_in(["TSB", "PHV"]))
@@ -325,33 +408,44 @@ def _recorded_condition_cases(condition: str):
             .filter(pl.col("condition") == condition)
             .select("patient_id", "year", pl.lit(True).alias("numerator"))
         )
-        assert ctx.prevalence is not None
-        rates = ctx.prevalence.filter(pl.col("condition") == condition).select(
-            "age_band", "sex", pl.col("prevalence").alias("expected")
-        )
         return (
-            treated.join(recorded, on=["patient_id", "year"], how="left")
-            .join(t["patients"].select("patient_id", "birth_year", "sex"), on="patient_id")
-            .with_columns(age_band(pl.col("year") - pl.col("birth_year")).alias("age_band"))
-            .join(rates, on=["age_band", "sex"], how="left")
+            treated.join(t["patients"].select("patient_id", "birth_year", "sex"), on="patient_id")
+            .with_columns((pl.col("year") - pl.col("birth_year")).cast(pl.Int32).alias("age"))
+            .filter(pl.col("age") >= ADULT_AGE)
+            # Inner join: a patient without a known age or sex has no expected count and
+            # is left out of both O and E.
+            .join(rates, on=["age", "sex"], how="inner")
+            .join(recorded, on=["patient_id", "year"], how="left")
             .select(
                 "trust_id",
                 "patient_id",
                 "period_date",
                 pl.col("numerator").fill_null(False),
-                pl.col("expected").fill_null(0.0),
+                pl.col("prevalence").alias("expected"),
             )
         )
 
     select.__doc__ = (
-        f"Patients with a TSB or PHV contact in the year, per treating trust: {condition} "
-        "recorded that year (specialist care ICD-10 or primary care ICPC-2), and the "
-        "expected probability from general-population prevalence for their age band and sex."
+        f"Adults with a TSB or PHV contact in the year, one row per treating trust: "
+        f"{condition} recorded that year (specialist care ICD-10 or primary care ICPC-2), "
+        "and the expected probability from general-population prevalence for their age "
+        "and sex (bands from the prevalence table).  The indicator counts each patient "
+        "once per unit (``counting='patients'``)."
     )
     return select
 
 
 # ---------------------------------------------------------------- the catalogue
+_SOM_POPULATION = (
+    "adults (18 or older in the year) with a TSB or PHV contact in the year; a patient "
+    "counts once per unit: once nationally, once in each RHF and each treating trust "
+    "they had contact with, once in their catchment trust"
+)
+_SOM_EXCLUSIONS = "patients under 18 in the year; patients without a known birth year or sex"
+_WITHOUT_PRIMARY_CARE = (
+    "the ICPC-2 part was not used: without the primary-care (KPR) table only diagnoses "
+    "recorded in specialist care (ICD-10) count, so O/E is lower than with it"
+)
 _SHARE_TARGETS = Targets(high=0.8, moderate=0.6, illustrative=True)
 
 CATALOGUE: tuple[Indicator, ...] = (
@@ -526,8 +620,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         description_en="Patients with a TSB or PHV contact in the year: recorded diabetes "
         "(ICD-10 E10–E14 or ICPC-2 T89/T90) against the number expected from "
         "general-population prevalence by age and sex. Below 1 signals under-diagnosis.",
-        population="patients with a TSB or PHV contact in the year (per treating trust)",
-        exclusions="patients under 18",
+        population=_SOM_POPULATION,
+        exclusions=_SOM_EXCLUSIONS,
         numerator="diabetes recorded in specialist or primary care in the year",
         unit="ratio",
         direction="higher_is_better",
@@ -537,6 +631,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         min_denominator=5,
         cases=_recorded_condition_cases("diabetes"),
         tables=("contacts", "patients"),
+        optional_tables=(("primary_care", _WITHOUT_PRIMARY_CARE),),
+        counting="patients",
         targets=Targets(high=0.9, moderate=0.7, illustrative=True),
         sources=(NPR, KPR, "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md"),
         periods=("year",),
@@ -547,8 +643,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         title_en="Recorded hypertension, observed / expected",
         description_nb="Som SOM-01 for høyt blodtrykk (ICD-10 I10–I15 eller ICPC-2 K86/K87).",
         description_en="As SOM-01 for hypertension (ICD-10 I10–I15 or ICPC-2 K86/K87).",
-        population="patients with a TSB or PHV contact in the year (per treating trust)",
-        exclusions="patients under 18",
+        population=_SOM_POPULATION,
+        exclusions=_SOM_EXCLUSIONS,
         numerator="hypertension recorded in specialist or primary care in the year",
         unit="ratio",
         direction="higher_is_better",
@@ -558,6 +654,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         min_denominator=5,
         cases=_recorded_condition_cases("hypertension"),
         tables=("contacts", "patients"),
+        optional_tables=(("primary_care", _WITHOUT_PRIMARY_CARE),),
+        counting="patients",
         targets=Targets(high=0.9, moderate=0.7, illustrative=True),
         sources=(NPR, KPR, "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md"),
         periods=("year",),

@@ -20,6 +20,7 @@ Direction = Literal["higher_is_better", "lower_is_better"]
 Level = Literal["national", "rhf", "trust", "catchment"]
 PeriodType = Literal["year", "tertial"]
 Kind = Literal["proportion", "standardised_proportion", "observed_expected", "waiting_time"]
+Counting = Literal["cases", "patients"]
 
 ALL_LEVELS: tuple[Level, ...] = ("national", "rhf", "trust", "catchment")
 ALL_PERIODS: tuple[PeriodType, ...] = ("year", "tertial")
@@ -64,6 +65,16 @@ class Indicator:
     - for ``standardised_proportion``: ``numerator`` (bool), ``age_band``, ``sex``;
     - for ``observed_expected``: ``numerator`` (bool) and ``expected`` (probability);
     - for ``waiting_time``: ``days`` (float) and ``event`` (bool; False = censored).
+
+    ``counting`` says what one case is when the rows are summed to a unit: ``"cases"``
+    counts every row (a referral, a pathway); ``"patients"`` counts a patient once per
+    unit and period at every level, however many rows they have there (a patient
+    treated by two trusts counts once in each trust, once in the RHF if both trusts
+    belong to it, and once nationally).  The numerator and ``expected`` of a patient's
+    rows must then be the same in one period (properties of the patient, not the row).
+
+    ``optional_tables`` names tables the indicator uses when the extract has them, each
+    with what is lost without it (stated in the results manifest).
     """
 
     id: str
@@ -88,6 +99,8 @@ class Indicator:
     sources: tuple[str, ...] = ()
     funnel: bool = True
     variation: bool = False
+    counting: Counting = "cases"
+    optional_tables: tuple[tuple[str, str], ...] = ()
 
     def title(self, lang: str = "nb") -> str:
         """The title in ``lang`` (``nb`` or ``en``)."""

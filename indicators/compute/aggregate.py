@@ -57,7 +57,9 @@ def finest_cases(
     for standardised indicators, plus days and event for waiting times).  Returns the
     grain columns ``trust_id``, ``_rhf``, ``_catchment``, ``_year``, ``_tertial`` and the
     additive measures ``numerator``, ``n_cases`` and ``_expected_fp`` (expected count in
-    fixed point, see :func:`fixed_point`).
+    fixed point, see :func:`fixed_point`).  For an indicator counting patients the grain
+    also has ``patient_id`` (one row per patient), so that :func:`roll_up` can count each
+    patient once per unit.
 
     Cases whose period date lies outside ``period_start``..``period_end`` are dropped.
     The catchment trust comes from the patient's municipality; the RHF from the treating
@@ -88,6 +90,17 @@ def finest_cases(
         period_labels("tertial", pl.col("period_date")).alias("_tertial"),
         *EXTRA_GRAIN[indicator.kind],
     ]
+    if indicator.counting == "patients":
+        # Kept per patient, so that each level can count a patient once per unit.
+        return cases.group_by(*grain, "patient_id").agg(
+            pl.lit(1, pl.Int64).alias("n_cases"),
+            pl.col("numerator").cast(pl.Int64).max().alias("numerator"),
+            *(
+                [fixed_point(pl.col("expected")).max().alias("_expected_fp")]
+                if indicator.kind == "observed_expected"
+                else []
+            ),
+        )
     measures = [pl.len().cast(pl.Int64).alias("n_cases")]
     if indicator.kind != "waiting_time":
         measures.append(pl.col("numerator").cast(pl.Int64).sum().alias("numerator"))
@@ -107,7 +120,9 @@ EXTRA_GRAIN: dict[str, list[str]] = {
 def roll_up(indicator: Indicator, finest: pl.LazyFrame) -> pl.LazyFrame:
     """Sum the finest-grain counts to every level and period type of the indicator.
 
-    Returns ``KEYS`` plus the extra grain of the kind and the summed measures.
+    Returns ``KEYS`` plus the extra grain of the kind and the summed measures.  For an
+    indicator counting patients, each patient's rows in a unit and period are first
+    collapsed to one (numerator and expected count: the patient's, ``n_cases`` 1).
     """
     unit_of = {
         "national": pl.lit(NATIONAL_UNIT_ID),
@@ -115,20 +130,27 @@ def roll_up(indicator: Indicator, finest: pl.LazyFrame) -> pl.LazyFrame:
         "trust": pl.col("trust_id"),
         "catchment": pl.col("_catchment"),
     }
-    sums = [
-        pl.col(c).sum()
-        for c in ("n_cases", "numerator", "_expected_fp")
-        if c in finest.collect_schema().names()
+    sums_of = [
+        c for c in ("n_cases", "numerator", "_expected_fp") if c in finest.collect_schema().names()
     ]
+    sums = [pl.col(c).sum() for c in sums_of]
     extra = EXTRA_GRAIN[indicator.kind]
     parts = []
     for level in indicator.levels:
         for period_type in indicator.periods:
             period = "_year" if period_type == "year" else "_tertial"
+            rows = finest.filter(unit_of[level].is_not_null())
+            if indicator.counting == "patients":
+                rows = rows.group_by(
+                    unit_of[level].alias("_unit"), pl.col(period), *extra, "patient_id"
+                ).agg(pl.col(c).max() for c in sums_of if c != "n_cases")
+                rows = rows.with_columns(pl.lit(1, pl.Int64).alias("n_cases"))
+                unit = pl.col("_unit")
+            else:
+                unit = unit_of[level]
             parts.append(
-                finest.filter(unit_of[level].is_not_null())
-                .group_by(
-                    unit_of[level].cast(pl.String).alias("unit_id"),
+                rows.group_by(
+                    unit.cast(pl.String).alias("unit_id"),
                     pl.col(period).alias("period"),
                     *extra,
                 )

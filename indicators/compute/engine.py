@@ -47,7 +47,12 @@ class ComputeError(IndicatorsError):
 
 @dataclass
 class ComputeResult:
-    """Published tables, the internal (unsuppressed) table and what happened."""
+    """Published tables, the internal (unsuppressed) table and what happened.
+
+    ``skipped``: indicators not computed, with the reason (a missing table).
+    ``partial``: indicators computed without part of their input or levels, with what
+    is missing and what that means.
+    """
 
     indicators: pl.DataFrame
     variation: pl.DataFrame
@@ -55,6 +60,7 @@ class ComputeResult:
     internal: pl.DataFrame
     manifest: dict[str, Any]
     skipped: dict[str, str] = field(default_factory=dict)
+    partial: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _unit_names() -> pl.DataFrame:
@@ -112,12 +118,18 @@ def compute_indicators(
 
     runnable: list[Indicator] = []
     skipped: dict[str, str] = {}
+    partial: dict[str, list[str]] = {}
     for indicator in indicators:
         missing = [t for t in indicator.tables if t not in extract]
         if missing:
             skipped[indicator.id] = f"table(s) {', '.join(missing)} missing from the extract"
-        else:
-            runnable.append(indicator)
+            continue
+        runnable.append(indicator)
+        for table, loss in indicator.optional_tables:
+            if table not in extract:
+                partial.setdefault(indicator.id, []).append(
+                    f"optional table {table} missing from the extract: {loss}"
+                )
     if not runnable:
         raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
 
@@ -195,6 +207,7 @@ def compute_indicators(
         "package_version": __version__,
         "indicators": [i.id for i in runnable],
         "skipped": skipped,
+        "partial": partial,
         "row_counts": row_counts,
         "rows_written": {
             "indicators": published.height,
@@ -218,6 +231,7 @@ def compute_indicators(
         internal=internal,
         manifest=manifest,
         skipped=skipped,
+        partial=partial,
     )
 
 

@@ -45,7 +45,15 @@ def add_intervals(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFr
     kind = _kind_map(by_id)
     x, n = pl.col("numerator"), pl.col("n_cases").cast(pl.Float64)
     e = pl.col("expected")
-    table = table.with_columns(kind.alias("_kind"))
+    table = table.with_columns(
+        kind.alias("_kind"),
+        # Waiting-time rows come with these; other kinds get them here.
+        *(
+            pl.lit(None, pl.String if c == "method" else pl.Float64).alias(c)
+            for c in ("value", "ci_low", "ci_high", "method")
+            if c not in table.columns
+        ),
+    )
     is_prop = pl.col("_kind") == "proportion"
     is_ratio = pl.col("_kind").is_in(["observed_expected", "standardised_proportion"])
 

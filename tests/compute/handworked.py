@@ -1,4 +1,4 @@
-"""A 30-patient extract whose every indicator value is worked out by hand.
+"""A 31-patient extract whose every indicator value is worked out by hand.
 
 Two trusts: A = Oslo universitetssykehus (993467049, RHF 4; patients live in Oslo,
 catchment OUS) and B = Helse Bergen (983974724, RHF 3; patients live in Bergen).
@@ -46,11 +46,18 @@ Expected values (A, B, national), year 2025:
 - PATH-02: A 2/3, B 1/1, national 3/4.
 - USER-01: A 3/3, B 1/1.  USER-02, USER-03, USER-04: A 2/3, B 0/1, national 2/4.
 - SOM-03 (D01 and D11): A 2/3, B 1/2 (D11 pathway F5 assessed), national 3/5.
+- SOM-01/02 population: adults with a TSB or PHV contact in 2025.  P31 (born 2010, 15)
+  is left out although diabetes is recorded at A.  P03 (M 30-39, lives in Oslo) is
+  treated at A and at B: one case at A, one at B, one nationally, one in catchment A.
+  A: 18 M 30-39 + 2 F 40-49; B: P21, P23, P03 M 30-39 + 8 F 40-49; national: 20 M 30-39
+  + 10 F 40-49 (P03 once).
 - SOM-01 (diabetes O/E): A O = 2 (P01 in a contact, P09 in primary care 2025; P10's
   record is from 2024), E = 18 x 0.012 + 2 x 0.020 = 0.256; B O = 1 (P21, recorded at a
-  somatic contact), E = 2 x 0.012 + 8 x 0.020 = 0.184.
-- SOM-02 (hypertension O/E): A O = 1 (P02), E = 18 x 0.050 + 2 x 0.080 = 1.06; B O = 0,
-  E = 2 x 0.050 + 8 x 0.080 = 0.74.
+  somatic contact), E = 3 x 0.012 + 8 x 0.020 = 0.196; national O = 3,
+  E = 20 x 0.012 + 10 x 0.020 = 0.44.
+- SOM-02 (hypertension O/E): A O = 2 (P02; P03, recorded at B in the year),
+  E = 18 x 0.050 + 2 x 0.080 = 1.06; B O = 1 (P03), E = 3 x 0.050 + 8 x 0.080 = 0.79;
+  national O = 2 (P03 once), E = 20 x 0.050 + 10 x 0.080 = 1.8.
 """
 
 from __future__ import annotations
@@ -78,6 +85,7 @@ def _patients() -> pl.DataFrame:
     for i in range(21, 31):
         male = i in (21, 23)
         rows.append((f"P{i:02d}", 1990 if male else 1980, "M" if male else "F", "4601"))
+    rows.append(("P31", 2010, "M", "0301"))  # 15 in 2025: a child, not in SOM-01/02
     return pl.DataFrame(
         rows, schema=["patient_id", "birth_year", "sex", "municipality"], orient="row"
     ).with_columns(pl.lit(None, pl.Date).alias("death_date"))
@@ -133,6 +141,16 @@ def _contacts() -> pl.DataFrame:
     rows.append(
         ("K99", "P21", None, B, "SOM", "outpatient", date(2025, 8, 1), date(2025, 8, 1),
          "E11.9", [])
+    )  # fmt: skip
+    # P03 (treated at A) is also treated at B, where hypertension is recorded.
+    rows.append(
+        ("K98", "P03", None, B, "PHV", "outpatient", date(2025, 9, 1), date(2025, 9, 1),
+         "I10", [])
+    )  # fmt: skip
+    # P31, 15 years old, has diabetes recorded at A.
+    rows.append(
+        ("K97", "P31", None, A, "TSB", "outpatient", date(2025, 6, 1), date(2025, 6, 1),
+         "F10.2", ["E10.9"])
     )  # fmt: skip
     return pl.DataFrame(rows, schema=EXTRACT["contacts"].column_names, orient="row")
 

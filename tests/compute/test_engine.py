@@ -9,6 +9,8 @@ import polars as pl
 import pytest
 
 from indicators import load_extract, write_extract
+from indicators.catalogue import BY_ID
+from indicators.catalogue.definitions import PrevalenceTableError
 from indicators.compute import compute_extract, compute_indicators
 from indicators.results import INDICATOR_SCHEMA, read_results
 
@@ -103,13 +105,88 @@ def test_recorded_somatic_disease_is_observed_over_expected(result):
     a, b = row(result, "SOM-01", A), row(result, "SOM-01", B)
     assert (a["numerator"], a["denominator"]) == (2, pytest.approx(0.256))
     assert a["value"] == pytest.approx(2 / 0.256)
-    assert (b["numerator"], b["denominator"]) == (1, pytest.approx(0.184))
+    assert (b["numerator"], b["denominator"]) == (1, pytest.approx(0.196))
     hyp_a, hyp_b = row(result, "SOM-02", A), row(result, "SOM-02", B)
-    assert hyp_a["value"] == pytest.approx(1 / 1.06)
-    assert (hyp_b["numerator"], hyp_b["denominator"]) == (0, pytest.approx(0.74))
-    assert hyp_b["value"] == 0
-    assert hyp_b["ci_low"] == 0
-    assert hyp_b["ci_high"] > 0
+    assert (hyp_a["numerator"], hyp_a["denominator"]) == (2, pytest.approx(1.06))
+    assert hyp_a["value"] == pytest.approx(2 / 1.06)
+    assert (hyp_b["numerator"], hyp_b["denominator"]) == (1, pytest.approx(0.79))
+
+
+def test_somatic_indicators_leave_out_children(result):
+    # P31 (15, diabetes recorded at A) would make A's O 3 and add a case with no expected
+    # count.
+    a = row(result, "SOM-01", A)
+    assert a["n_cases"] == 20
+    assert a["numerator"] == 2
+
+
+def test_a_patient_treated_by_two_trusts_counts_once_nationally_and_once_in_each_trust(result):
+    nation, hyp_nation = row(result, "SOM-01", NO), row(result, "SOM-02", NO)
+    assert (nation["numerator"], nation["denominator"]) == (3, pytest.approx(0.44))
+    assert nation["n_cases"] == 30
+    assert (hyp_nation["numerator"], hyp_nation["denominator"]) == (2, pytest.approx(1.8))
+    assert row(result, "SOM-02", B)["n_cases"] == 11
+    catchment = row(result, "SOM-02", A, level="catchment")
+    assert (catchment["numerator"], catchment["n_cases"]) == (2, 20)
+    assert row(result, "SOM-02", "4", level="rhf")["n_cases"] == 20
+
+
+def test_somatic_expected_counts_use_the_age_bands_of_the_prevalence_table(extract_dir):
+    bands = pl.DataFrame(
+        {
+            "condition": ["diabetes"] * 4,
+            "age_band": ["18-39", "18-39", "40+", "40+"],
+            "age_from": [18, 18, 40, 40],
+            "age_to": [39, 39, 120, 120],
+            "sex": ["F", "M", "F", "M"],
+            "prevalence": [0.01, 0.02, 0.10, 0.20],
+        }
+    ).with_columns(pl.col("age_from", "age_to").cast(pl.Int32))
+    own = compute_indicators(
+        load_extract(extract_dir), prevalence=bands, indicators=(BY_ID["SOM-01"],)
+    )
+    # A: 18 M aged 35 (0.02) + 2 F aged 45 (0.10).
+    assert row(own, "SOM-01", A)["denominator"] == pytest.approx(18 * 0.02 + 2 * 0.10)
+
+
+@pytest.mark.parametrize(
+    ("age_from", "age_to", "message"),
+    [
+        ((20, 40), (39, 120), r"sex F: ages 18-19 not covered"),
+        ((18, 35), (39, 120), r"sex F: ages 35-39 covered by more than one band"),
+        ((18, 40), (39, 99), r"ages 100-120 not covered"),
+    ],
+)
+def test_a_prevalence_table_that_does_not_cover_every_adult_age_is_refused(
+    extract_dir, age_from, age_to, message
+):
+    bands = pl.DataFrame(
+        {
+            "condition": ["diabetes"] * 4,
+            "age_band": ["a", "a", "b", "b"],
+            "age_from": [age_from[0], age_from[0], age_from[1], age_from[1]],
+            "age_to": [age_to[0], age_to[0], age_to[1], age_to[1]],
+            "sex": ["F", "M", "F", "M"],
+            "prevalence": [0.01, 0.02, 0.10, 0.20],
+        }
+    ).with_columns(pl.col("age_from", "age_to").cast(pl.Int32))
+    with pytest.raises(PrevalenceTableError, match=message):
+        compute_indicators(
+            load_extract(extract_dir), prevalence=bands, indicators=(BY_ID["SOM-01"],)
+        )
+
+
+def test_without_primary_care_the_manifest_says_the_icpc2_part_was_not_used(tmp_path: Path):
+    t = tables()
+    del t["primary_care"]
+    write_extract(t, tmp_path, manifest=MANIFEST)
+    result = compute_indicators(load_extract(tmp_path))
+    assert row(result, "SOM-01", A)["numerator"] == 1  # P09's primary-care record is gone
+    for indicator in ("SOM-01", "SOM-02"):
+        (note,) = result.manifest["partial"][indicator]
+        assert "primary_care" in note
+        assert "ICPC-2" in note
+    assert "WAIT-01" not in result.manifest["partial"]
 
 
 def test_rhf_rows_equal_their_single_trust(result):
@@ -143,7 +220,7 @@ def test_published_tables_have_the_declared_schema_and_write_deterministically(
     results = read_results(tmp_path / "one")
     assert results["indicators"].schema == INDICATOR_SCHEMA
     manifest = json.loads((tmp_path / "one" / "manifest.json").read_text())
-    assert manifest["row_counts"]["patients"] == 30
+    assert manifest["row_counts"]["patients"] == 31
     assert manifest["extract_fingerprint"] == load_extract(extract_dir).fingerprint()
     assert not (tmp_path / "one" / "INTERNAL-unsuppressed-indicators.parquet").exists()
 
