@@ -470,7 +470,13 @@ CATALOGUE: tuple[Indicator, ...] = (
         min_denominator=20,
         cases=waiting_time_cases,
         tables=("referrals",),
-        targets=Targets(high=30, moderate=45, source="National goal: mean waiting time < 30 days"),
+        targets=Targets(
+            high=30,
+            moderate=45,
+            statistic="mean_days",
+            source="National goal: mean waiting time < 30 days (judged on the mean of "
+            "completed waits; the 45-day moderate threshold is illustrative)",
+        ),
         sources=(NPR,),
         funnel=False,
         variation=True,
@@ -583,6 +589,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         min_denominator=20,
         cases=inpatient_share_cases,
         tables=("referrals", "patients"),
+        # No national target: the point is the variation between catchment areas, and no
+        # share is "right"; target_level stays null.
         targets=None,
         sources=(NPR, "Seed article: unwarranted variation in TSB treatment level"),
         variation=True,

@@ -32,13 +32,17 @@ class Targets:
 
     For a higher-is-better indicator a value ``>= high`` is high achievement and
     ``>= moderate`` moderate; for a lower-is-better one ``<= high`` and ``<= moderate``.
-    ``illustrative`` marks thresholds that are not a national goal.
+    ``illustrative`` marks thresholds that are not a national goal.  ``statistic`` is the
+    result column judged: ``value`` (the indicator's value) unless the goal is stated on
+    another statistic, e.g. ``mean_days`` for a goal on the mean waiting time where the
+    value is the Kaplan–Meier median.
     """
 
     high: float
     moderate: float
     illustrative: bool = False
     source: str = ""
+    statistic: Literal["value", "mean_days"] = "value"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class Indicator:
     treated by two trusts counts once in each trust, once in the RHF if both trusts
     belong to it, and once nationally).  The numerator and ``expected`` of a patient's
     rows must then be the same in one period (properties of the patient, not the row).
+
+    ``targets`` None means there is no national target: no goal achievement is given.
 
     ``optional_tables`` names tables the indicator uses when the extract has them, each
     with what is lost without it (stated in the results manifest).

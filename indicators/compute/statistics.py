@@ -203,8 +203,10 @@ def add_funnels(
 def add_goal_achievement(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
     """Add ``target_level`` (high / moderate / low) from each indicator's targets.
 
-    Higher-is-better: ``value >= high`` is high, ``>= moderate`` moderate, else low;
-    lower-is-better the reverse.  Indicators without targets get null.
+    Higher-is-better: ``v >= high`` is high, ``>= moderate`` moderate, else low;
+    lower-is-better the reverse.  ``v`` is the statistic the targets name (the value, or
+    e.g. the mean waiting time for WAIT-01, whose goal is on the mean).  Indicators
+    without targets (no national target) get null.
     """
     parts = []
     for indicator_id, ind in by_id.items():
@@ -213,7 +215,7 @@ def add_goal_achievement(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl
         if t is None:
             parts.append(rows.with_columns(pl.lit(None, pl.String).alias("target_level")))
             continue
-        v = pl.col("value")
+        v = pl.col(t.statistic)
         if ind.direction == "higher_is_better":
             level = pl.when(v >= t.high).then(pl.lit("high")).when(v >= t.moderate)
         else:

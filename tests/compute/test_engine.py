@@ -92,6 +92,15 @@ def test_waiting_time_median_uses_kaplan_meier_with_censoring(result):
     assert a["national_value"] == 28
 
 
+def test_waiting_time_goal_is_judged_on_the_mean_as_the_national_goal_is_stated(result):
+    # A: median 29 days, mean of completed waits 33.5: the goal (mean < 30) is not met.
+    assert row(result, "WAIT-01", A)["target_level"] == "moderate"
+    # B: median and mean 21; national mean (17 + 28 + 29 + 60 + 14 + 28 + 21) / 7 = 28.1.
+    assert row(result, "WAIT-01", B)["target_level"] == "high"
+    assert row(result, "WAIT-01", NO)["mean_days"] == pytest.approx(197 / 7)
+    assert row(result, "WAIT-01", NO)["target_level"] == "high"
+
+
 def test_inpatient_share_is_indirectly_standardised_for_age_and_sex(result):
     a, b = row(result, "LEVEL-01", A), row(result, "LEVEL-01", B)
     assert a["value"] == pytest.approx(1 / 3)
