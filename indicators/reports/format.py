@@ -2,9 +2,11 @@
 
 Norwegian bokmål (``nb``, the default) uses a decimal comma, a space between thousands
 and a space before the per cent sign; English (``en``) uses a decimal point, a comma
-between thousands and no space before the per cent sign.  A suppressed value is never
-printed as a number: ``small_count`` reads ``"<5"`` and ``too_few`` reads ``"for få"`` /
-``"too few"``.
+between thousands and no space before the per cent sign; a negative number has the
+minus sign "−" in bokmål (as the charts' axes do).  A suppressed value is never printed
+as a number: ``small_count`` reads ``"<5"``, ``too_few`` reads ``"for få"`` /
+``"too few"`` and ``secondary`` (withheld so that a small count elsewhere cannot be
+recovered by subtraction) reads ``"skjult"`` / ``"withheld"``.
 
 Examples
 --------
@@ -16,6 +18,8 @@ Examples
 '<5'
 >>> format_value(None, unit="fraction", suppressed="too_few", lang="nb")
 'for få'
+>>> format_value(None, unit="fraction", suppressed="secondary", lang="en")
+'withheld'
 """
 
 from __future__ import annotations
@@ -30,13 +34,22 @@ from indicators.results import SUPPRESSED_SECONDARY, SUPPRESSED_SMALL_COUNT, SUP
 Lang = Literal["nb", "en"]
 LANGS: tuple[Lang, ...] = ("nb", "en")
 
-#: What a report prints instead of a suppressed value, by reason and language.
+#: What a report prints for a value withheld for a reason it has no text of its own for.
+WITHHELD_TEXT: dict[str, str] = {"nb": "skjult", "en": "withheld"}
+#: What a report prints instead of a suppressed value, by reason and language.  Every
+#: reason of :data:`indicators.results.SUPPRESSION_REASONS` has its own entry.
 SUPPRESSED_TEXT: dict[str, dict[str, str]] = {
     SUPPRESSED_SMALL_COUNT: {"nb": "<5", "en": "<5"},
     SUPPRESSED_TOO_FEW: {"nb": "for få", "en": "too few"},
     # Withheld so that a small count elsewhere cannot be recovered by subtraction.
-    SUPPRESSED_SECONDARY: {"nb": "skjult", "en": "withheld"},
+    SUPPRESSED_SECONDARY: WITHHELD_TEXT,
 }
+#: Every text a withheld value may be shown as (what the leak check accepts).
+SUPPRESSED_TEXTS: frozenset[str] = frozenset(
+    t for texts in (*SUPPRESSED_TEXT.values(), WITHHELD_TEXT) for t in texts.values()
+)
+#: The minus sign of bokmål numbers (U+2212), as in the charts' number locale.
+MINUS = "\u2212"
 #: What a report prints for a missing value (no data).
 MISSING_TEXT = "–"
 
@@ -72,15 +85,17 @@ def format_number(value: float | None, *, decimals: int = 1, lang: str = "nb") -
     --------
     >>> format_number(1234567, decimals=0, lang="nb")
     '1 234 567'
-    >>> format_number(-0.5, decimals=2, lang="en")
-    '-0.50'
+    >>> format_number(-0.5, decimals=2, lang="en"), format_number(-0.5, decimals=2, lang="nb")
+    ('-0.50', '−0,50')
     """
     check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING_TEXT
     text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # a value that rounds to zero has no sign
     if lang == "nb":
-        text = text.replace(",", " ").replace(".", ",")
+        text = text.replace(",", " ").replace(".", ",").replace("-", MINUS)
     return text
 
 
@@ -122,7 +137,8 @@ def format_value(
     unit
         ``fraction``, ``days`` or ``ratio``.
     suppressed
-        ``None``, ``"small_count"`` or ``"too_few"``; when set, ``value`` is ignored.
+        ``None`` or a reason of :data:`indicators.results.SUPPRESSION_REASONS`; when
+        set, ``value`` is ignored.
     lang
         ``nb`` or ``en``.
     with_unit
@@ -182,14 +198,16 @@ def format_interval(
 def suppression_text(reason: str, *, lang: str = "nb") -> str:
     """What a report prints for a value withheld for ``reason``.
 
+    A reason without a text of its own (a newer results table than this package knows)
+    reads as withheld, never as a number.
+
     >>> suppression_text("small_count"), suppression_text("too_few", lang="en")
     ('<5', 'too few')
+    >>> suppression_text("secondary"), suppression_text("some_new_reason", lang="en")
+    ('skjult', 'withheld')
     """
-    check_lang(lang)
-    try:
-        return SUPPRESSED_TEXT[reason][lang]
-    except KeyError:
-        raise ValueError(f"unknown suppression reason {reason!r}") from None
+    lang = check_lang(lang)
+    return SUPPRESSED_TEXT.get(reason, WITHHELD_TEXT)[lang]
 
 
 def format_values(

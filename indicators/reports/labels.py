@@ -63,9 +63,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "suppression_note": {
         "nb": "«<5»: færre enn fem personer, verdien er skjult. «for få»: for få personer "
-        "til en pålitelig verdi.",
+        "til en pålitelig verdi. «skjult»: verdien er holdt tilbake fordi en annen enhet i "
+        "samme total har færre enn fem, som ellers kunne regnes ut ved å trekke fra "
+        "(sekundær skjerming).",
         "en": "'<5': fewer than five persons, the value is withheld. 'too few': too few "
-        "persons for a reliable value.",
+        "persons for a reliable value. 'withheld': held back because another unit of the "
+        "same total has fewer than five, which could otherwise be worked out by subtraction "
+        "(secondary suppression).",
     },
     "indicators": {"nb": "Indikatorene", "en": "The indicators"},
     "funnel_title": {"nb": "Traktplott", "en": "Funnel plot"},
@@ -160,12 +164,16 @@ TEXT: dict[str, dict[str, str]] = {
         "eksakte Poisson-intervall, ventetider Kaplan–Meier-estimat med sensurering ved "
         "uttrekksdato. Traktplottene har kontrollgrenser på 95 % og 99,8 % rundt landsverdien, "
         "justert for overspredning (Spiegelhalter 2005). Antall fra 1 til 4 personer vises "
-        "som «<5», og verdier med for lav nevner som «for få».",
+        "som «<5», og verdier med for lav nevner som «for få». Når bare én enhet i en total "
+        "er skjult for et lite antall, skjules også den minste andre enheten («skjult»), så "
+        "antallet ikke kan regnes ut ved å trekke de andre fra totalen.",
         "en": "Shares have Wilson intervals, ratios (observed/expected) Byar or exact Poisson "
         "intervals, waiting times Kaplan–Meier estimates censored at the extract date. The "
         "funnel plots have 95% and 99.8% control limits around the national value, adjusted "
         "for overdispersion (Spiegelhalter 2005). Counts of 1 to 4 persons show as '<5', and "
-        "values with too small a denominator as 'too few'.",
+        "values with too small a denominator as 'too few'. When only one unit of a total is "
+        "withheld for a small count, the smallest other unit is withheld too ('withheld'), "
+        "so that the count cannot be worked out by subtracting the others from the total.",
     },
     "population": {"nb": "Populasjon (nevner)", "en": "Population (denominator)"},
     "exclusions": {"nb": "Eksklusjoner", "en": "Exclusions"},

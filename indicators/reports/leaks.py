@@ -13,8 +13,9 @@ HTML file and executed notebook in the output directory is scanned for
 ``small_count``
     a cell marked ``data-count`` (see :mod:`indicators.reports.html`) with 1–4;
 ``suppressed_value``
-    a cell marked ``data-suppressed`` whose text is not the suppression text
-    (``<5``, ``for få``, ``too few``), i.e. a withheld value printed as a number;
+    a cell marked ``data-suppressed`` whose text is not a suppression text
+    (:data:`indicators.reports.format.SUPPRESSED_TEXTS`: ``<5``, ``for få``,
+    ``skjult``, ...), i.e. a withheld value printed as a number;
 ``external_reference``
     anything that would make a browser fetch from the network.
 
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from indicators.reference import is_valid_fodselsnummer
 from indicators.reports.data import ReportError
-from indicators.reports.format import SUPPRESSED_TEXT
+from indicators.reports.format import SUPPRESSED_TEXTS
 from indicators.reports.render import external_references
 
 #: Shape of the pseudonymised patient ids of the extract model.
@@ -41,7 +42,6 @@ _FNR_RUN = re.compile(r"(?<![0-9A-Za-z.,])\d{11}(?![0-9A-Za-z])")
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{4,}")
 _COUNT_MARK = re.compile(r"""data-count=["']?(\d+)""")
 _SUPPRESSED_MARK = re.compile(r"""<(\w+)[^>]*\bdata-suppressed=["']([^"']+)["'][^>]*>([^<]*)<""")
-_ALLOWED_SUPPRESSED = {t for texts in SUPPRESSED_TEXT.values() for t in texts.values()}
 
 
 class LeakError(ReportError):
@@ -106,7 +106,7 @@ def scan_text(content: str, *, patient_ids: frozenset[str] = frozenset()) -> lis
             findings.append(("small_count", f"data-count={value}"))
     for _tag, reason, shown in _SUPPRESSED_MARK.findall(content):
         text = html_lib.unescape(shown).strip()
-        if text not in _ALLOWED_SUPPRESSED:
+        if text not in SUPPRESSED_TEXTS:
             findings.append(("suppressed_value", f"{reason} shown as {text}"))
     for snippet in external_references(content):
         findings.append(("external_reference", snippet))

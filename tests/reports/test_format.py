@@ -6,14 +6,19 @@ import polars as pl
 import pytest
 
 from indicators.reports.format import (
+    LANGS,
+    SUPPRESSED_TEXT,
+    SUPPRESSED_TEXTS,
     format_count,
     format_interval,
     format_number,
     format_percent,
     format_value,
     format_values,
+    suppression_text,
 )
 from indicators.reports.labels import TEXT
+from indicators.results import SUPPRESSION_REASONS
 
 
 @pytest.mark.parametrize(("lang", "expected"), [("nb", "1 234,5"), ("en", "1,234.5")])
@@ -42,6 +47,8 @@ def test_an_interval_prints_the_unit_once():
         ("small_count", "en", "<5"),
         ("too_few", "nb", "for få"),
         ("too_few", "en", "too few"),
+        ("secondary", "nb", "skjult"),
+        ("secondary", "en", "withheld"),
     ],
 )
 def test_a_suppressed_value_prints_its_reason_never_a_number(reason, lang, expected):
@@ -49,14 +56,33 @@ def test_a_suppressed_value_prints_its_reason_never_a_number(reason, lang, expec
     assert format_interval(0.1, 0.9, unit="fraction", suppressed=reason, lang=lang) == expected
 
 
+@pytest.mark.parametrize("reason", SUPPRESSION_REASONS)
+def test_every_declared_suppression_reason_has_a_text_in_both_languages(reason):
+    assert set(SUPPRESSED_TEXT[reason]) == set(LANGS)
+    for lang in LANGS:
+        shown = suppression_text(reason, lang=lang)
+        assert shown in SUPPRESSED_TEXTS
+        assert not any(c.isdigit() for c in shown.replace("<5", ""))
+
+
+def test_a_reason_this_package_does_not_know_reads_as_withheld_not_as_an_error():
+    assert format_value(0.4, unit="fraction", suppressed="new_reason", lang="nb") == "skjult"
+
+
+def test_negative_numbers_in_bokmal_have_the_minus_sign_and_zero_has_none():
+    assert format_number(-1234.5, lang="nb") == "\u22121 234,5"
+    assert format_number(-1234.5, lang="en") == "-1,234.5"
+    assert format_number(-0.01, lang="nb") == "0,0"
+
+
 def test_a_column_of_values_formats_suppressed_rows_as_their_reason():
     out = format_values(
-        pl.Series([0.5, None, None]),
+        pl.Series([0.5, None, None, None]),
         unit="fraction",
-        suppressed=pl.Series([None, "small_count", "too_few"]),
+        suppressed=pl.Series([None, "small_count", "too_few", "secondary"]),
         lang="nb",
     )
-    assert out.to_list() == ["50,0 %", "<5", "for få"]
+    assert out.to_list() == ["50,0 %", "<5", "for få", "skjult"]
 
 
 def test_an_unknown_language_is_refused():

@@ -44,6 +44,11 @@ def test_a_withheld_value_printed_as_a_number_is_found():
     found = scan_text('<td data-suppressed="too_few">12,5 %</td>')
     assert found == [("suppressed_value", "too_few shown as 12,5 %")]
     assert scan_text('<span data-suppressed="too_few">for få</span>') == []
+    assert scan_text('<td data-suppressed="secondary">skjult</td>') == []
+    assert scan_text('<td data-suppressed="secondary">withheld</td>') == []
+    assert scan_text('<td data-suppressed="secondary">41</td>') == [
+        ("suppressed_value", "secondary shown as 41")
+    ]
 
 
 def test_anything_fetched_from_the_network_is_found():
