@@ -4,7 +4,12 @@ Target: all 21 trust reports and the national overview in at most 60 s on 2 core
 report at most 2 MB.  Makes (or reuses) a synthetic extract and its results in
 outputs/bench/reports/, renders with ``--jobs`` = 2, and writes outputs/bench/reports.json.
 
-Usage: python benchmarks/bench_reports.py [--jobs N] [--scale S]
+Usage: python benchmarks/bench_reports.py [--jobs N] [--scale S] [--repeat R]
+[--results DIR]
+
+``--results`` renders an existing results directory instead of making one (to compare
+two versions of the code on the same input).  With ``--repeat`` the run is repeated and
+the medians are reported.
 """
 
 from __future__ import annotations
@@ -13,13 +18,12 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import time
 from pathlib import Path
 
 from indicators import __version__
-from indicators.compute import compute_extract
 from indicators.reports import render_reports
-from indicators.synth import generate_extract
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "outputs" / "bench"
@@ -27,24 +31,42 @@ TARGET_SECONDS = 60.0
 TARGET_BYTES = 2_000_000
 
 
+def _results(scale: float) -> Path:
+    from indicators.compute import compute_extract
+    from indicators.synth import generate_extract
+
+    work = OUT / "reports"
+    extract, results = work / "extract", work / "results"
+    if not (extract / "manifest.json").exists():
+        generate_extract(extract, scale=scale, seed=2025)
+    if not (results / "manifest.json").exists():
+        compute_extract(extract, results)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=1, help="runs; medians are reported")
+    parser.add_argument("--results", type=Path, default=None, help="existing results directory")
     args = parser.parse_args()
 
-    work = OUT / "reports"
-    extract, results, reports = work / "extract", work / "results", work / "html"
-    if not (extract / "manifest.json").exists():
-        generate_extract(extract, scale=args.scale, seed=2025)
-    if not (results / "manifest.json").exists():
-        compute_extract(extract, results)
-
-    start = time.perf_counter()
-    rendered = render_reports(results, reports, jobs=args.jobs)
-    seconds = time.perf_counter() - start
-
+    results = args.results or _results(args.scale)
+    reports = OUT / "reports" / "html"
+    runs = []
+    for _ in range(max(1, args.repeat)):
+        start = time.perf_counter()
+        rendered = render_reports(results, reports, jobs=args.jobs)
+        runs.append((time.perf_counter() - start, rendered))
+    seconds = statistics.median(s for s, _ in runs)
+    rendered = runs[-1][1]
+    per_report = {
+        o.key: round(statistics.median(r.outcomes[i].seconds for _, r in runs), 2)
+        for i, o in enumerate(rendered.outcomes)
+    }
     sizes = {o.key: o.bytes for o in rendered.outcomes}
+    leak_scan = [getattr(r, "leak_seconds", None) for _, r in runs]
     record = {
         "benchmark": "reports",
         "package_version": __version__,
@@ -52,11 +74,21 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "jobs": args.jobs,
         "scale": args.scale,
+        "results": str(results),
+        "repeat": len(runs),
         "reports": len(rendered.outcomes),
         "failed": [o.key for o in rendered.failed],
         "leaks": len(rendered.leaks),
         "seconds": round(seconds, 2),
-        "seconds_per_report": {o.key: round(o.seconds, 2) for o in rendered.outcomes},
+        "seconds_runs": [round(s, 2) for s, _ in runs],
+        "median_trust_report_seconds": statistics.median(
+            v for k, v in per_report.items() if k != "national"
+        ),
+        "national_seconds": per_report.get("national"),
+        "leak_scan_seconds": (
+            round(statistics.median(leak_scan), 2) if None not in leak_scan else None
+        ),
+        "seconds_per_report": per_report,
         "max_bytes": max(sizes.values(), default=0),
         "target_seconds": TARGET_SECONDS,
         "target_bytes": TARGET_BYTES,
