@@ -140,9 +140,9 @@ def compute(
     --allow-unvalidated is given.
     """
     from indicators.compute import compute_extract
-    from indicators.reference import prevalence as read_prevalence
     from indicators.validate.record import ValidationRequiredError, require_passed
 
+    validation = "passed: `indicators validate` passed for these files"
     try:
         require_passed(extract)
     except ValidationRequiredError as error:
@@ -151,13 +151,11 @@ def compute(
             console.print("Use --allow-unvalidated to compute anyway (recorded in the manifest).")
             raise typer.Exit(1) from None
         console.print(f"[yellow]computing an unvalidated extract:[/yellow] {error}")
+        validation = f"not validated: computed with --allow-unvalidated ({error})"
 
     with console.status("computing indicators"):
         result = compute_extract(
-            extract,
-            out,
-            internal=internal,
-            prevalence=read_prevalence(prevalence) if prevalence else None,
+            extract, out, internal=internal, prevalence=prevalence, validation=validation
         )
     m = result.manifest
     console.print(
@@ -166,6 +164,9 @@ def compute(
     )
     for indicator_id, reason in result.skipped.items():
         console.print(f"[yellow]skipped[/yellow] {indicator_id}: {reason}")
+    for indicator_id, notes in result.partial.items():
+        for note in notes:
+            console.print(f"[yellow]partial[/yellow] {indicator_id}: {note}")
 
 
 @app.command()

@@ -23,6 +23,15 @@ Kind = Literal["proportion", "standardised_proportion", "observed_expected", "wa
 Counting = Literal["cases", "patients"]
 
 ALL_LEVELS: tuple[Level, ...] = ("national", "rhf", "trust", "catchment")
+
+#: Tables a reporting level needs besides the indicator's own: the catchment trust is
+#: the one whose area holds the patient's municipality (``patients.municipality``).
+LEVEL_TABLES: dict[Level, tuple[str, ...]] = {
+    "national": (),
+    "rhf": (),
+    "trust": (),
+    "catchment": ("patients",),
+}
 ALL_PERIODS: tuple[PeriodType, ...] = ("year", "tertial")
 
 
@@ -107,6 +116,17 @@ class Indicator:
     variation: bool = False
     counting: Counting = "cases"
     optional_tables: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Every table the indicator reads at all its levels: its own and its levels'.
+
+        >>> from indicators.catalogue import BY_ID
+        >>> BY_ID["WAIT-02"].tables, BY_ID["WAIT-02"].needs
+        (('referrals',), ('referrals', 'patients'))
+        """
+        level_tables = (t for level in self.levels for t in LEVEL_TABLES[level])
+        return tuple(dict.fromkeys((*self.tables, *level_tables)))
 
     def title(self, lang: str = "nb") -> str:
         """The title in ``lang`` (``nb`` or ``en``)."""

@@ -8,9 +8,10 @@ Kaplan–Meier) -> disclosure control -> ``indicators.parquet``, ``variation.par
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,17 +20,21 @@ import polars as pl
 
 from indicators import __version__
 from indicators.catalogue import CATALOGUE, CaseContext, Indicator
+from indicators.catalogue.model import LEVEL_TABLES
 from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
 from indicators.compute.statistics import (
+    CONFIDENCE,
     add_funnels,
     add_goal_achievement,
     add_intervals,
     variation_table,
     waiting_time_results,
 )
-from indicators.disclosure import disclose_curves, mark_suppressed, withhold
+from indicators.disclosure import MIN_COUNT, disclose_curves, mark_suppressed, withhold
+from indicators.disclosure import RULES as DISCLOSURE_RULES
 from indicators.errors import IndicatorsError
-from indicators.extract.load import Extract, load_extract
+from indicators.extract.load import Extract, find_table_file, load_extract
+from indicators.extract.model import EXTRACT
 from indicators.reference import prevalence as default_prevalence
 from indicators.reference import rhfs, trusts
 from indicators.results import (
@@ -39,6 +44,7 @@ from indicators.results import (
     VARIATION_SCHEMA,
     conform,
 )
+from indicators.stats.funnels import FUNNEL_CONFIDENCE, WINSORISATION_FRACTION
 
 
 class ComputeError(IndicatorsError):
@@ -81,8 +87,9 @@ def compute_indicators(
     extract: Extract,
     *,
     indicators: tuple[Indicator, ...] = CATALOGUE,
-    prevalence: pl.DataFrame | None = None,
+    prevalence: pl.DataFrame | str | Path | None = None,
     extract_date: date | None = None,
+    validation: str | None = None,
 ) -> ComputeResult:
     """Compute every indicator for every level, unit and period of ``extract``.
 
@@ -92,13 +99,21 @@ def compute_indicators(
         A loaded extract (:func:`indicators.load_extract`).
     indicators
         The definitions to compute; default the whole catalogue.  An indicator whose
-        tables are missing from the extract is skipped and reported in
-        ``ComputeResult.skipped`` (and the manifest).
+        own tables are missing from the extract is skipped and reported in
+        ``ComputeResult.skipped``; one whose levels need a missing table (the catchment
+        level needs ``patients``) is computed at its other levels and reported in
+        ``ComputeResult.partial``; both are in the manifest.
     prevalence
-        General-population prevalence for SOM-01/02; default the package's
-        illustrative table.
+        General-population prevalence for SOM-01/02: a table as
+        :func:`indicators.reference.prevalence` returns, or the path of a ``;``-separated
+        CSV with its columns; default the package's illustrative table.  Its source and
+        a hash of its content are recorded in the manifest.
     extract_date
         Censoring date for waiting times; default the manifest's ``extract_date``.
+    validation
+        What is known of the extract's validation (the command line passes whether
+        ``indicators validate`` passed or ``--allow-unvalidated`` was used); recorded
+        in the manifest, default "not checked".
 
     Returns
     -------
@@ -110,10 +125,10 @@ def compute_indicators(
     when = extract_date or extract.manifest.extract_date
     if when is None:
         raise ComputeError(
-            f"{extract.path}: the extract date is unknown; add extract_date to manifest.json "
-            "or pass --extract-date (waiting times are censored at it)"
+            f"{extract.path}: the extract date is unknown (waiting times are censored at "
+            'it); add "extract_date": "YYYY-MM-DD" to the extract\'s manifest.json'
         )
-    prev = prevalence if prevalence is not None else default_prevalence()
+    prev, prevalence_source = _prevalence_table(prevalence)
     ctx = CaseContext(extract_date=when, prevalence=prev.lazy())
 
     runnable: list[Indicator] = []
@@ -121,9 +136,24 @@ def compute_indicators(
     partial: dict[str, list[str]] = {}
     for indicator in indicators:
         missing = [t for t in indicator.tables if t not in extract]
+        lost = {
+            level: [t for t in LEVEL_TABLES[level] if t not in extract]
+            for level in indicator.levels
+        }
+        lost = {level: tables for level, tables in lost.items() if tables}
+        if not missing and len(lost) == len(indicator.levels):
+            missing = sorted({t for tables in lost.values() for t in tables})
         if missing:
             skipped[indicator.id] = f"table(s) {', '.join(missing)} missing from the extract"
             continue
+        if lost:
+            indicator = replace(
+                indicator, levels=tuple(lvl for lvl in indicator.levels if lvl not in lost)
+            )
+            partial[indicator.id] = [
+                f"{level} level not computed: table(s) {', '.join(tables)} missing from the extract"
+                for level, tables in lost.items()
+            ]
         runnable.append(indicator)
         for table, loss in indicator.optional_tables:
             if table not in extract:
@@ -205,6 +235,24 @@ def compute_indicators(
         "period_end": _iso(extract.manifest.period_end),
         "synthetic": extract.manifest.synthetic,
         "package_version": __version__,
+        "parameters": {
+            "validation": validation or "not checked (computed without `indicators validate`)",
+            "prevalence": {
+                "source": prevalence_source,
+                "sha256": _table_hash(prev),
+                "illustrative": prevalence is None,
+            },
+            "confidence": {"intervals": CONFIDENCE, "funnel_limits": list(FUNNEL_CONFIDENCE)},
+            "overdispersion": (
+                "additive random effects (Spiegelhalter 2005); z-scores winsorised "
+                f"{WINSORISATION_FRACTION:.0%} at each tail; phi and tau2 from published units"
+            ),
+            "disclosure": {
+                "min_count": MIN_COUNT,
+                "min_denominator": {i.id: i.min_denominator for i in runnable},
+                "rules": DISCLOSURE_RULES,
+            },
+        },
         "indicators": [i.id for i in runnable],
         "skipped": skipped,
         "partial": partial,
@@ -233,6 +281,23 @@ def compute_indicators(
         skipped=skipped,
         partial=partial,
     )
+
+
+def _prevalence_table(prevalence: pl.DataFrame | str | Path | None) -> tuple[pl.DataFrame, str]:
+    """The prevalence table and a description of where it came from."""
+    if prevalence is None:
+        return default_prevalence(), (
+            "indicators/reference/data/prevalence.csv, shipped with the package (ILLUSTRATIVE)"
+        )
+    if isinstance(prevalence, pl.DataFrame):
+        return prevalence, "table passed to compute_indicators"
+    return default_prevalence(prevalence), str(Path(prevalence).resolve())
+
+
+def _table_hash(table: pl.DataFrame) -> str:
+    """SHA-256 of a table's content (as CSV, rows sorted), whatever file it came from."""
+    ordered = table.sort(table.columns)
+    return hashlib.sha256(ordered.write_csv().encode()).hexdigest()
 
 
 def _iso(d: date | None) -> str | None:
@@ -280,8 +345,20 @@ def write_results(result: ComputeResult, out: str | Path, *, internal: bool = Fa
 def compute_extract(
     extract_dir: str | Path, out: str | Path, *, internal: bool = False, **kwargs: Any
 ) -> ComputeResult:
-    """Load ``extract_dir``, compute the catalogue and write the results to ``out``."""
-    extract = load_extract(extract_dir)
+    """Load ``extract_dir``, compute the catalogue and write the results to ``out``.
+
+    Every table present in the directory is loaded; a missing one does not stop the
+    run: the indicators that need it are skipped (or computed without the level that
+    needs it) and listed in the manifest.
+    """
+    directory = Path(extract_dir)
+    present = [name for name in EXTRACT if find_table_file(directory, name) is not None]
+    if not present:
+        raise ComputeError(
+            f"{directory}: no table of the extract model found "
+            f"(expected files such as {', '.join(f'{n}.parquet' for n in EXTRACT)})"
+        )
+    extract = load_extract(directory, tables=present)
     result = compute_indicators(extract, **kwargs)
     write_results(result, out, internal=internal)
     return result

@@ -47,10 +47,11 @@ def add_intervals(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFr
     e = pl.col("expected")
     table = table.with_columns(
         kind.alias("_kind"),
-        # Waiting-time rows come with these; other kinds get them here.
+        # Columns only some kinds bring (waiting times their value and interval,
+        # standardised kinds E): null when no indicator of that kind is computed.
         *(
             pl.lit(None, pl.String if c == "method" else pl.Float64).alias(c)
-            for c in ("value", "ci_low", "ci_high", "method")
+            for c in ("value", "ci_low", "ci_high", "method", "expected", "mean_days")
             if c not in table.columns
         ),
     )

@@ -266,6 +266,83 @@ def test_an_extract_without_pathways_computes_the_rest_and_says_what_it_skipped(
     assert "WAIT-01" in set(result.indicators["indicator_id"])
 
 
+def test_an_extract_without_patients_computes_the_rest_through_the_command_line_path(
+    tmp_path: Path,
+):
+    t = tables()
+    del t["patients"]
+    write_extract(t, tmp_path / "x", manifest=MANIFEST)
+    result = compute_extract(tmp_path / "x", tmp_path / "out")
+    # Their own selectors need patients (age, sex): skipped, naming the table.
+    assert set(result.skipped) == {"LEVEL-01", "SOM-01", "SOM-02"}
+    assert all("patients" in reason for reason in result.skipped.values())
+    # The others lose only the catchment level (it comes from the patient's municipality).
+    assert result.partial["WAIT-02"] == [
+        "catchment level not computed: table(s) patients missing from the extract"
+    ]
+    assert "catchment" not in set(result.internal["level"])
+    assert row(result, "WAIT-02", NO)["numerator"] == 2
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["skipped"] == result.skipped
+    assert manifest["partial"]["WAIT-02"] == result.partial["WAIT-02"]
+
+
+def test_the_compute_command_says_what_it_skipped_and_records_allow_unvalidated(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from indicators.cli import app
+
+    t = tables()
+    del t["patients"]
+    write_extract(t, tmp_path / "x", manifest=MANIFEST)
+    out = tmp_path / "out"
+    refused = CliRunner().invoke(app, ["compute", str(tmp_path / "x"), "--out", str(out)])
+    assert refused.exit_code == 1
+    done = CliRunner().invoke(
+        app, ["compute", str(tmp_path / "x"), "--out", str(out), "--allow-unvalidated"]
+    )
+    assert done.exit_code == 0, done.output
+    text = " ".join(done.output.split())
+    assert "skipped LEVEL-01: table(s) patients missing from the extract" in text
+    assert "partial WAIT-01: catchment level not computed" in text
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "--allow-unvalidated" in manifest["parameters"]["validation"]
+
+
+def test_the_manifest_records_the_parameters_of_the_run(result, extract_dir: Path, tmp_path: Path):
+    parameters = result.manifest["parameters"]
+    assert parameters["confidence"] == {"intervals": 0.95, "funnel_limits": [0.95, 0.998]}
+    assert parameters["disclosure"]["min_count"] == 5
+    assert parameters["disclosure"]["min_denominator"]["LEVEL-02"] == 10
+    assert set(parameters["disclosure"]["rules"]) == {"small_count", "too_few", "secondary"}
+    assert "not checked" in parameters["validation"]
+    shipped = parameters["prevalence"]
+    assert "ILLUSTRATIVE" in shipped["source"]
+    assert shipped["illustrative"] is True
+    # A replacement table given as a file: its path and the hash of its content.
+    csv = tmp_path / "prevalence.csv"
+    csv.write_text(
+        (Path(__file__).parents[2] / "indicators/reference/data/prevalence.csv")
+        .read_text()
+        .replace("0.012", "0.013")
+    )
+    own = compute_indicators(load_extract(extract_dir), prevalence=csv).manifest["parameters"]
+    assert own["prevalence"]["source"] == str(csv.resolve())
+    assert own["prevalence"]["illustrative"] is False
+    assert len(own["prevalence"]["sha256"]) == 64
+    assert own["prevalence"]["sha256"] != shipped["sha256"]
+
+
+def test_an_extract_without_an_extract_date_says_where_to_give_it(tmp_path: Path):
+    from dataclasses import replace
+
+    from indicators.compute import ComputeError
+
+    write_extract(tables(), tmp_path, manifest=replace(MANIFEST, extract_date=None))
+    with pytest.raises(ComputeError, match=r'add "extract_date": "YYYY-MM-DD" to .*manifest'):
+        compute_indicators(load_extract(tmp_path))
+
+
 @pytest.fixture(scope="module")
 def synthetic_result(tmp_path_factory: pytest.TempPathFactory):
     """The catalogue on a default-scale synthetic extract (where the outliers are planted)."""
