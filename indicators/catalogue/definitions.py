@@ -617,6 +617,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         targets=Targets(high=0.7, moderate=0.5, illustrative=True),
         sources=(NPR, "Seed article: homeless patients given outpatient care"),
         periods=("year",),
+        variation=True,
     ),
     Indicator(
         id="SOM-01",
@@ -644,6 +645,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         targets=Targets(high=0.9, moderate=0.7, illustrative=True),
         sources=(NPR, KPR, "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md"),
         periods=("year",),
+        variation=True,
     ),
     Indicator(
         id="SOM-02",
@@ -667,6 +669,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         targets=Targets(high=0.9, moderate=0.7, illustrative=True),
         sources=(NPR, KPR, "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md"),
         periods=("year",),
+        variation=True,
     ),
     Indicator(
         id="SOM-03",

@@ -86,6 +86,11 @@ class Indicator:
     belong to it, and once nationally).  The numerator and ``expected`` of a patient's
     rows must then be the same in one period (properties of the patient, not the row).
 
+    ``variation``: whether variation across units (CV, FT1–FT3, SCV where expected
+    counts come from standardisation, φ and τ²) is part of the indicator's publication:
+    only these indicators are in ``variation.parquet`` and get a variation section in a
+    trust's report.  Declared where unwarranted geographic variation is the question.
+
     ``targets`` None means there is no national target: no goal achievement is given.
 
     ``optional_tables`` names tables the indicator uses when the extract has them, each

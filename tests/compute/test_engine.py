@@ -406,3 +406,20 @@ def test_variation_table_has_statistics_per_indicator_level_and_period(synthetic
     assert r["ft1"] >= r["ft2"] >= r["ft3"] >= 1
     assert r["scv"] is not None
     assert r["phi"] > 1
+
+
+def test_variation_is_published_for_the_indicators_that_declare_it(synthetic_result):
+    from indicators.catalogue import CATALOGUE
+
+    v = synthetic_result.variation
+    assert set(v["indicator_id"]) == {i.id for i in CATALOGUE if i.variation}
+    assert "PATH-01" not in set(v["indicator_id"])
+
+
+def test_scv_is_published_only_where_expected_counts_come_from_standardisation(synthetic_result):
+    v = synthetic_result.variation.filter(level="trust", period_type="year")
+    standardised = v.filter(pl.col("indicator_id").is_in(["LEVEL-01", "SOM-01", "SOM-02"]))
+    assert standardised["scv"].is_not_null().all()
+    crude = v.filter(pl.col("indicator_id").is_in(["WAIT-01", "LEVEL-02"]))
+    assert crude["scv"].is_null().all()
+    assert crude["reason"].str.contains("SCV: not standardised").all()
