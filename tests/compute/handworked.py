@@ -42,8 +42,9 @@ Expected values (A, B, national), year 2025:
   8/3, O/E = 0.75, standardised share 1/3.  B: E = 2/3 + 2/3 = 4/3, O/E = 1.5, share 2/3.
 - LEVEL-02 (homeless wish met): A 1/2 (H01 yes, H02 no), B 1/1, national 2/3.
 - PATH-01: A 2/4 (F1 yes, F2 inpatient 35 days no, F3 no decision registered: late,
-  F4 yes), B 1/1, national 3/5.
-- PATH-02: A 2/3, B 1/1, national 3/4.
+  F4 yes); B 3/5 (F6 yes; F7 inpatient 7 days yes, F8 inpatient 8 days no, F9
+  outpatient 21 days yes, F10 outpatient 22 days no); national 5/9.
+- PATH-02: A 2/3, B 5/5, national 7/8.
 - USER-01: A 3/3, B 1/1.  USER-02, USER-03, USER-04: A 2/3, B 0/1, national 2/4.
 - SOM-03 (D01 and D11): A 2/3, B 1/2 (D11 pathway F5 assessed), national 3/5.
 - SOM-01/02 population: adults with a TSB or PHV contact in 2025.  P31 (born 2010, 15)
@@ -182,6 +183,20 @@ PATHWAYS = {
         "start": "2025-01-06", "first_attendance": "2025-01-20",
         "clinical_decision": ("2025-01-25", "outpatient"), "evaluation": "2025-01-27",
         "treatment_plan_with_patient": "2025-01-26", "end": "2025-05-01"}),
+    # The PATH-01 limits at their edges: inpatient decision 7 / 8 days and outpatient
+    # 21 / 22 days after first attendance (evaluations all within 7 days; not ended).
+    "F7": (None, "P25", B, "D01", {
+        "start": "2025-08-25", "first_attendance": "2025-09-01",
+        "clinical_decision": ("2025-09-08", "inpatient"), "evaluation": "2025-09-10"}),
+    "F8": (None, "P26", B, "D01", {
+        "start": "2025-08-25", "first_attendance": "2025-09-01",
+        "clinical_decision": ("2025-09-09", "inpatient"), "evaluation": "2025-09-12"}),
+    "F9": (None, "P27", B, "D01", {
+        "start": "2025-08-25", "first_attendance": "2025-09-01",
+        "clinical_decision": ("2025-09-22", "outpatient"), "evaluation": "2025-09-25"}),
+    "F10": (None, "P28", B, "D01", {
+        "start": "2025-08-25", "first_attendance": "2025-09-01",
+        "clinical_decision": ("2025-09-23", "outpatient"), "evaluation": "2025-09-26"}),
 }  # fmt: skip
 
 

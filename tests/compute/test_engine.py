@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from indicators import load_extract, write_extract
-from indicators.catalogue import BY_ID
+from indicators.catalogue import BY_ID, CaseContext
 from indicators.catalogue.definitions import PrevalenceTableError
 from indicators.compute import compute_extract, compute_indicators
 from indicators.results import INDICATOR_SCHEMA, read_results
@@ -51,10 +51,11 @@ def row(result, indicator: str, unit: str, period: str = "2025", level: str | No
         ("LEVEL-02", B, 1, 1),
         ("LEVEL-02", NO, 2, 3),
         ("PATH-01", A, 2, 4),
-        ("PATH-01", B, 1, 1),
-        ("PATH-01", NO, 3, 5),
+        ("PATH-01", B, 3, 5),
+        ("PATH-01", NO, 5, 9),
         ("PATH-02", A, 2, 3),
-        ("PATH-02", NO, 3, 4),
+        ("PATH-02", B, 5, 5),
+        ("PATH-02", NO, 7, 8),
         ("USER-01", A, 3, 3),
         ("USER-01", B, 1, 1),
         ("USER-02", A, 2, 3),
@@ -81,6 +82,23 @@ def test_assessment_deadline_counts_working_days_over_easter(result):
     assert row(result, "WAIT-02", A, "2025-T1")["numerator"] == 1
     assert row(result, "WAIT-02", A, "2025-T1")["denominator"] == 4
     assert row(result, "WAIT-02", A, "2025-T3")["denominator"] == 2
+
+
+def test_PATH_01_decision_limits_are_7_days_inpatient_and_21_days_outpatient():
+    from indicators.catalogue.definitions import decision_on_time_cases
+
+    t = {name: frame.lazy() for name, frame in tables().items()}
+    cases = decision_on_time_cases(t, CaseContext(extract_date=MANIFEST.extract_date))
+    on_time = dict(cases.select("patient_id", "numerator").collect().iter_rows())
+    # P25: inpatient, 7 days; P26: inpatient, 8; P27: outpatient, 21; P28: outpatient, 22.
+    assert [on_time[p] for p in ("P25", "P26", "P27", "P28")] == [True, False, True, False]
+    # F2 (P02): inpatient decision after 35 days.
+    assert on_time["P02"] is False
+
+
+def test_PATH_01_limits_show_in_the_tertial_counts(result):
+    r = row(result, "PATH-01", B, "2025-T3")
+    assert (r["numerator"], r["denominator"]) == (2, 4)
 
 
 def test_waiting_time_median_uses_kaplan_meier_with_censoring(result):
