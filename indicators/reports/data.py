@@ -2,11 +2,22 @@
 
 Reports never see the extract: only the disclosed tables that ``indicators compute``
 wrote (:mod:`indicators.results`) and its ``manifest.json``.
+
+Paths in the manifest (the extract, whose directory holds the validation record) may be
+relative to wherever ``indicators compute`` was run.  They are resolved once, when the
+manifest is read, against the results directory and its parent directories, then the
+current directory (:func:`resolve_recorded_path`), so a notebook running in another
+directory finds the same files as the command that started it.
+
+Where no results directory is given (a notebook opened in JupyterLab), the one named by
+the environment variable ``INDICATORS_RESULTS`` is read, else ``outputs/demo/results``
+(:func:`default_results_dir`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +42,69 @@ class PeriodError(ReportError):
 
 
 MANIFEST = "manifest.json"
+#: Environment variable naming the results directory notebooks read by default.
+RESULTS_ENV = "INDICATORS_RESULTS"
+#: Where ``indicators demo`` writes its results, relative to the project directory.
+DEMO_RESULTS = Path("outputs") / "demo" / "results"
+#: A file every results directory has (:data:`indicators.results.RESULT_FILES`).
+_RESULTS_MARKER = "indicators.parquet"
+
+
+def default_results_dir() -> Path:
+    """The results directory a notebook reads when its ``results_dir`` parameter is None.
+
+    ``$INDICATORS_RESULTS`` if set (a results directory, or a demo output directory
+    holding ``results/``), else ``outputs/demo/results`` in the current directory or the
+    nearest parent directory that has one (JupyterLab runs notebooks in ``notebooks/``).
+
+    >>> import os
+    >>> os.environ[RESULTS_ENV] = "/data/results"
+    >>> str(default_results_dir())
+    '/data/results'
+    >>> del os.environ[RESULTS_ENV]
+    """
+    named = os.environ.get(RESULTS_ENV)
+    if named:
+        path = Path(named).expanduser()
+        nested = path / "results"
+        if not (path / _RESULTS_MARKER).exists() and (nested / _RESULTS_MARKER).exists():
+            return nested
+        return path
+    here = Path.cwd()
+    for base in (here, *here.parents):
+        if (base / DEMO_RESULTS).is_dir():
+            return base / DEMO_RESULTS
+    return here / DEMO_RESULTS
+
+
+def resolve_recorded_path(value: str | Path, *, results_dir: Path) -> Path | None:
+    """An absolute path for a path the results manifest records, or None if not found.
+
+    An absolute path is taken as it is.  A relative one was relative to the directory
+    ``indicators compute`` ran in, which is not recorded: it is looked for under the
+    results directory, then under each of its parent directories, then under the
+    current directory; the first that exists is returned.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "out" / "extract").mkdir(parents=True)
+    >>> (root / "out" / "results").mkdir()
+    >>> resolve_recorded_path("out/extract", results_dir=root / "out" / "results") == (
+    ...     root / "out" / "extract").resolve()
+    True
+    >>> resolve_recorded_path("elsewhere", results_dir=root / "out" / "results") is None
+    True
+    """
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        return path if path.exists() else None
+    base = results_dir.resolve()
+    for directory in (base, *base.parents, Path.cwd()):
+        candidate = directory / path
+        if candidate.exists():
+            return candidate.resolve()
+    return None
+
 
 #: Level at which an indicator is shown in a trust's report when not the treating trust.
 #: LEVEL-01 is about the catchment population (DOMAIN.md §3, seed 003).
@@ -57,7 +131,10 @@ class ResultsData:
     manifest
         ``manifest.json`` as a dict (empty if absent).
     directory
-        The results directory.
+        The results directory (absolute).
+    extract_path
+        The extract the results were computed from, absolute, if the manifest records
+        it and it was found (see :func:`resolve_recorded_path`).
     """
 
     indicators: pl.DataFrame
@@ -65,22 +142,28 @@ class ResultsData:
     curves: pl.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
     directory: Path | None = None
+    extract_path: Path | None = None
 
     @classmethod
-    def read(cls, results_dir: str | Path) -> ResultsData:
-        """Read the tables and manifest of ``results_dir``."""
-        directory = Path(results_dir)
+    def read(cls, results_dir: str | Path | None = None) -> ResultsData:
+        """Read the tables and manifest of ``results_dir`` (None: :func:`default_results_dir`)."""
+        directory = Path(results_dir) if results_dir is not None else default_results_dir()
         if not directory.is_dir():
             raise ReportError(f"{directory}: no such results directory; run `indicators compute`")
+        directory = directory.resolve()
         tables = read_results(directory)
         manifest_path = directory / MANIFEST
         manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+        recorded = recorded_extract(manifest)
         return cls(
             indicators=tables["indicators"],
             variation=tables["variation"],
             curves=tables["waiting_curves"],
             manifest=manifest,
             directory=directory,
+            extract_path=(
+                resolve_recorded_path(recorded, results_dir=directory) if recorded else None
+            ),
         )
 
     # ------------------------------------------------------------------ periods
@@ -129,9 +212,14 @@ class ResultsData:
         return bool(self.manifest.get("synthetic", False))
 
     @property
-    def extract_path(self) -> Path | None:
-        """The extract the results were computed from, if the manifest records it."""
-        params = self.manifest.get("parameters") or {}
-        value = params.get("extract") if isinstance(params, dict) else None
-        value = value or self.manifest.get("extract")
-        return Path(value) if value else None
+    def extract_recorded(self) -> str | None:
+        """The extract's path as the manifest records it (maybe relative), if it does."""
+        return recorded_extract(self.manifest)
+
+
+def recorded_extract(manifest: dict[str, Any]) -> str | None:
+    """The extract path a results manifest records (``parameters.extract`` or ``extract``)."""
+    params = manifest.get("parameters") or {}
+    value = params.get("extract") if isinstance(params, dict) else None
+    value = value or manifest.get("extract")
+    return str(value) if value else None

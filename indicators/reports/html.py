@@ -23,8 +23,11 @@ CSS = """
 .ind-banner { background: #E30713; color: white; font-weight: bold; padding: 0.6em 1em;
   border-radius: 4px; margin: 0.5em 0 1em 0; letter-spacing: 0.02em; }
 .ind-meta { border-collapse: collapse; margin: 0.4em 0; }
-.ind-meta th { text-align: left; padding: 2px 14px 2px 0; font-weight: normal; color: #5b6b7c; }
-.ind-meta td { padding: 2px 0; }
+.ind-meta th { padding: 2px 14px 2px 0; font-weight: normal; color: #5b6b7c;
+  vertical-align: top; white-space: nowrap; }
+.ind-meta td { padding: 2px 0; vertical-align: top; }
+.ind-report .ind-meta { margin-left: 0 !important; margin-right: auto !important; }
+.ind-report .ind-meta td, .ind-report .ind-meta th { text-align: left !important; }
 .ind-table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em; }
 .ind-table th { background: #eef2f6; text-align: left; padding: 5px 8px;
   border-bottom: 2px solid #c9d2dc; }
@@ -38,6 +41,9 @@ CSS = """
   margin-right: 0.35em; vertical-align: -0.1em; border: 1px solid rgba(0,0,0,0.15); }
 .ind-note { color: #5b6b7c; font-size: 0.88em; margin: 0.3em 0; }
 .ind-fingerprint { font-family: monospace; font-size: 0.9em; word-break: break-all; }
+.ind-warning { background: #FFF4E0; border-left: 5px solid #FD9C00; padding: 0.6em 1em;
+  margin: 0.6em 0; font-weight: bold; }
+.ind-warning .ind-note { font-weight: normal; word-break: break-all; }
 .ind-ok { color: #2d7d27; font-weight: bold; }
 .ind-failed { color: #b10510; font-weight: bold; }
 """

@@ -138,9 +138,18 @@ TEXT: dict[str, dict[str, str]] = {
     "direction": {"nb": "Retning", "en": "Direction"},
     "data_quality": {"nb": "Datakvalitet", "en": "Data quality"},
     "no_validation": {
-        "nb": "Ingen valideringsrapport funnet for uttrekket.",
-        "en": "No validation record found for the extract.",
+        "nb": "Fant ingen valideringsrapport for uttrekket: datakvaliteten er ikke dokumentert "
+        "i denne rapporten. Kjør «indicators validate» på uttrekket og lag rapporten på nytt.",
+        "en": "No validation record found for the extract: data quality is not documented in "
+        "this report. Run 'indicators validate' on the extract and make the report again.",
     },
+    "validation_other_extract": {
+        "nb": "Valideringsrapporten gjelder ikke denne versjonen av uttrekket (fingeravtrykket "
+        "er et annet); under vises den siste valideringen i rapporten.",
+        "en": "The validation record is not for this version of the extract (its fingerprint "
+        "differs); the latest validation in the record is shown below.",
+    },
+    "searched": {"nb": "Lette etter", "en": "Looked for"},
     "validation_source": {"nb": "Valideringsrapport", "en": "Validation record"},
     "validation_passed": {"nb": "Uttrekket besto valideringen.", "en": "The extract passed."},
     "validation_failed": {
@@ -148,6 +157,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The extract did not pass validation.",
     },
     "rule": {"nb": "Regel", "en": "Rule"},
+    "rule_one": {"nb": "regel", "en": "rule"},
+    "rule_many": {"nb": "regler", "en": "rules"},
     "status": {"nb": "Status", "en": "Status"},
     "rows_affected": {"nb": "Rader", "en": "Rows"},
     "rows_for_trust": {"nb": "Rader for helseforetaket", "en": "Rows for the trust"},
@@ -200,6 +211,23 @@ TEXT: dict[str, dict[str, str]] = {
     "status_ok": {"nb": "ferdig", "en": "done"},
     "status_failed": {"nb": "feilet", "en": "failed"},
     "error": {"nb": "Feil", "en": "Error"},
+    "leak_check": {"nb": "lekkasjekontroll", "en": "leak check"},
+    "extract_not_found": {"nb": "fant ikke uttrekket", "en": "the extract was not found"},
+    "no_extract": {
+        "nb": "resultatene oppgir ikke uttrekket",
+        "en": "the results do not name their extract",
+    },
+    "extract_unreadable": {"nb": "kunne ikke lese uttrekket", "en": "could not read the extract"},
+    "ids_shape_only": {
+        "nb": "pasient-id-er ble bare kontrollert etter formen (P + 8 sifre), ikke mot "
+        "uttrekket; oppgi uttrekket med --extract",
+        "en": "patient ids were checked by their shape only (P + 8 digits), not against the "
+        "extract; name the extract with --extract",
+    },
+    "no_validation_warning": {
+        "nb": "Ingen valideringsrapport funnet: datakvalitetsavsnittene i rapportene er tomme",
+        "en": "No validation record found: the reports' data-quality sections are empty",
+    },
     "seconds": {"nb": "Sekunder", "en": "Seconds"},
     "mean_days": {"nb": "Gjennomsnittlig ventetid", "en": "Mean waiting time"},
     "median_days": {"nb": "Median ventetid", "en": "Median waiting time"},

@@ -2,7 +2,8 @@
 
 DOMAIN.md §5: nothing written for a trust may contain patient ids, fødselsnummer or
 counts of 1–4 persons, and reports make no network request.  After rendering, every
-HTML file and executed notebook in the output directory is scanned for
+HTML file, executed notebook and JSON record in the output directory (each report as
+soon as it is made, then ``index.html`` and ``reports.json``) is scanned for
 
 ``patient_id``
     a token that is a patient id of the extract (all ids are read from its
@@ -42,6 +43,10 @@ _FNR_RUN = re.compile(r"(?<![0-9A-Za-z.,])\d{11}(?![0-9A-Za-z])")
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{4,}")
 _COUNT_MARK = re.compile(r"""data-count=["']?(\d+)""")
 _SUPPRESSED_MARK = re.compile(r"""<(\w+)[^>]*\bdata-suppressed=["']([^"']+)["'][^>]*>([^<]*)<""")
+
+
+#: What the leak check reads in an output directory.
+SCANNED_SUFFIXES = frozenset({".html", ".ipynb", ".json"})
 
 
 class LeakError(ReportError):
@@ -144,7 +149,7 @@ def _notebook_findings(text: str, patient_ids: frozenset[str]) -> list[tuple[str
 def check_leaks(
     paths: Iterable[str | Path], *, patient_ids: frozenset[str] = frozenset()
 ) -> list[Leak]:
-    """Scan files (``.html``, ``.ipynb``; directories are searched) and list every finding.
+    """Scan files (``.html``, ``.ipynb``, ``.json``; directories are searched) for findings.
 
     Parameters
     ----------
@@ -157,7 +162,7 @@ def check_leaks(
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.suffix in {".html", ".ipynb"})
+            files += sorted(f for f in p.rglob("*") if f.suffix in SCANNED_SUFFIXES)
         else:
             files.append(p)
     leaks: list[Leak] = []

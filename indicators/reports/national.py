@@ -19,7 +19,7 @@ from indicators.reports.header import header_html
 from indicators.reports.html import Html, Parts, escape
 from indicators.reports.labels import text
 from indicators.reports.methods import methods_html
-from indicators.reports.quality import find_validation, quality_html, read_validation
+from indicators.reports.quality import quality_html, read_validation, validation_candidates
 from indicators.reports.tables import outlier_table_html, variation_table_html
 from indicators.reports.trust import unit_labels
 from indicators.results import NATIONAL_UNIT_ID
@@ -56,20 +56,24 @@ class NationalOverview:
         self.data = data
         self.lang = check_lang(lang)
         self.period = data.check_period(period)
-        self.validation_path = find_validation(
+        self.validation_searched = validation_candidates(
             data.directory, data.extract_path, Path(validation) if validation else None
         )
+        self.validation_path = next((p for p in self.validation_searched if p.is_file()), None)
 
     @classmethod
     def load(
         cls,
-        results_dir: str | Path,
+        results_dir: str | Path | None = None,
         *,
         period: str | None = None,
         lang: str = "nb",
         validation: str | Path | None = None,
     ) -> NationalOverview:
-        """Read the results in ``results_dir`` and make the overview."""
+        """Read the results in ``results_dir`` and make the overview.
+
+        ``results_dir`` None reads :func:`~indicators.reports.data.default_results_dir`.
+        """
         return cls(ResultsData.read(results_dir), period=period, lang=lang, validation=validation)
 
     @cached_property
@@ -194,7 +198,7 @@ class NationalOverview:
             if self.validation_path
             else None
         )
-        return Html(quality_html(summary, lang=self.lang))
+        return Html(quality_html(summary, lang=self.lang, searched=self.validation_searched))
 
     def methods(self) -> Html:
         """The methods appendix, generated from the catalogue."""

@@ -16,12 +16,16 @@ shown.  Without a record the section says so.
 
 Where the record is looked for, in order: an explicit path, ``validation.json`` in the
 results directory, ``validation.json`` in the extract directory named by the results
-manifest.
+manifest (resolved to an absolute path when the manifest is read, see
+:func:`indicators.reports.data.resolve_recorded_path`).  When none is found, or the
+record found is for another version of the extract, the section says so in a warning
+box, naming where it looked.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +63,9 @@ class ValidationSummary:
     source: Path
     passed: bool | None
     rules: tuple[RuleOutcome, ...]
+    #: False when the record holds no entry for the results' extract fingerprint and
+    #: the latest entry is shown instead; None when the record is not keyed by it.
+    fingerprint_matched: bool | None = None
 
     @property
     def failed(self) -> tuple[RuleOutcome, ...]:
@@ -66,13 +73,21 @@ class ValidationSummary:
         return tuple(r for r in self.rules if r.passed is False)
 
 
+def validation_candidates(
+    results_dir: Path | None, extract_dir: Path | None, explicit: Path | None = None
+) -> list[Path]:
+    """Where a validation record is looked for, in order (see the module docstring)."""
+    candidates = [explicit] if explicit else []
+    candidates += [d / VALIDATION_FILE for d in (results_dir, extract_dir) if d is not None]
+    return candidates
+
+
 def find_validation(
     results_dir: Path | None, extract_dir: Path | None, explicit: Path | None = None
 ) -> Path | None:
     """The validation record to show, or None (see the module docstring for the order)."""
-    candidates = [explicit] if explicit else []
-    candidates += [d / VALIDATION_FILE for d in (results_dir, extract_dir) if d is not None]
-    return next((c for c in candidates if c is not None and c.is_file()), None)
+    candidates = validation_candidates(results_dir, extract_dir, explicit)
+    return next((c for c in candidates if c.is_file()), None)
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -136,6 +151,7 @@ def _from_fingerprint_record(
 ) -> dict[str, Any]:
     """The rule list of one entry of ``EXTRACT/validation.json``, as a generic record."""
     entry = validations.get(fingerprint or "")
+    matched = entry is not None
     if entry is None:
         entry = max(validations.values(), key=lambda e: str(e.get("validated_at", "")))
     failed = set(entry.get("rules_failed") or [])
@@ -150,7 +166,7 @@ def _from_fingerprint_record(
         }
         for rule_id, count in (entry.get("counts") or {}).items()
     ]
-    return {"passed": entry.get("passed"), "rules": rules}
+    return {"passed": entry.get("passed"), "rules": rules, "_matched": matched}
 
 
 def read_validation(path: str | Path, *, fingerprint: str | None = None) -> ValidationSummary:
@@ -168,12 +184,14 @@ def read_validation(path: str | Path, *, fingerprint: str | None = None) -> Vali
     """
     source = Path(path)
     record = json.loads(source.read_text("utf-8"))
+    matched: bool | None = None
     if isinstance(record, dict) and isinstance(record.get("validations"), dict):
         record = (
             _from_fingerprint_record(record["validations"], fingerprint)
             if record["validations"]
             else {}
         )
+        matched = record.pop("_matched", None) if fingerprint else None
     rules_raw: Any = []
     if isinstance(record, dict):
         rules_raw = _first(record, _RULE_LISTS) or []
@@ -192,20 +210,36 @@ def read_validation(path: str | Path, *, fingerprint: str | None = None) -> Vali
         passed = _as_bool(record.get("status"))
     if passed is None and rules and all(r.passed is not None for r in rules):
         passed = all(r.passed for r in rules)
-    return ValidationSummary(source=source, passed=passed, rules=rules)
+    return ValidationSummary(source=source, passed=passed, rules=rules, fingerprint_matched=matched)
+
+
+def warning_html(message: str, details: Sequence[str] = ()) -> str:
+    """A warning box (the reader must not miss it), with optional detail lines."""
+    extra = "".join(f"<br><span class='ind-note'>{escape(d)}</span>" for d in details)
+    return f'<div class="ind-warning" role="alert">{escape(message)}{extra}</div>'
 
 
 def quality_html(
-    summary: ValidationSummary | None, *, lang: str = "nb", trust_id: str | None = None
+    summary: ValidationSummary | None,
+    *,
+    lang: str = "nb",
+    trust_id: str | None = None,
+    searched: Sequence[Path] = (),
 ) -> str:
     """The data-quality section as HTML: outcome, and the rules that failed.
 
     With ``trust_id`` the failed-rule table gets a column of the trust's own rows where
-    the record breaks rows down by trust.
+    the record breaks rows down by trust.  Without a record (``summary`` None) the
+    section is a warning naming the places ``searched``.
     """
     heading = f"<h2>{escape(text('data_quality', lang))}</h2>"
     if summary is None:
-        return heading + f'<p class="ind-note">{escape(text("no_validation", lang))}</p>'
+        looked = f"{text('searched', lang)}: " + (
+            ", ".join(str(p) for p in searched) if searched else "–"
+        )
+        return heading + warning_html(text("no_validation", lang), [looked])
+    if summary.fingerprint_matched is False:
+        heading += warning_html(text("validation_other_extract", lang), [str(summary.source)])
     if summary.passed is True:
         outcome = f'<p class="ind-ok">{escape(text("validation_passed", lang))}</p>'
     elif summary.passed is False:
@@ -214,8 +248,7 @@ def quality_html(
         outcome = ""
     source = (
         f'<p class="ind-note">{escape(text("validation_source", lang))}: '
-        f"{escape(summary.source.name)} ({len(summary.rules)} {escape(text('rule', lang).lower())})"
-        "</p>"
+        f"{escape(summary.source.name)} ({escape(rule_count(len(summary.rules), lang))})</p>"
     )
     failed = summary.failed
     if not failed:
@@ -233,6 +266,16 @@ def quality_html(
             row.append(_count_cell(rule.rows_by_trust.get(str(trust_id), 0), lang))
         rows.append(row)
     return heading + outcome + table(header, rows) + source
+
+
+def rule_count(n: int, lang: str = "nb") -> str:
+    """``n`` rules in words, singular or plural.
+
+    >>> rule_count(1), rule_count(159), rule_count(1234, "en")
+    ('1 regel', '159 regler', '1,234 rules')
+    """
+    key = "rule_one" if n == 1 else "rule_many"
+    return f"{format_count(n, lang=lang)} {text(key, lang)}"
 
 
 def _count_cell(value: int | None, lang: str) -> Cell:

@@ -28,7 +28,7 @@ from indicators.reports.header import header_html
 from indicators.reports.html import Html, Parts, escape
 from indicators.reports.labels import text
 from indicators.reports.methods import methods_html
-from indicators.reports.quality import find_validation, quality_html, read_validation
+from indicators.reports.quality import quality_html, read_validation, validation_candidates
 from indicators.reports.tables import summary_table_html, variation_table_html
 from indicators.results import NATIONAL_UNIT_ID
 
@@ -83,9 +83,10 @@ class TrustReport:
         self.lang = check_lang(lang)
         self.trust_id = str(trust_id)
         self.period = data.check_period(period)
-        self.validation_path = find_validation(
+        self.validation_searched = validation_candidates(
             data.directory, data.extract_path, Path(validation) if validation else None
         )
+        self.validation_path = next((p for p in self.validation_searched if p.is_file()), None)
         rows = self._unit_rows(self.period)
         if rows.is_empty():
             raise NoTrustDataError(
@@ -96,14 +97,17 @@ class TrustReport:
     @classmethod
     def load(
         cls,
-        results_dir: str | Path,
+        results_dir: str | Path | None = None,
         *,
         trust_id: str,
         period: str | None = None,
         lang: str = "nb",
         validation: str | Path | None = None,
     ) -> TrustReport:
-        """Read the results in ``results_dir`` and make the report of ``trust_id``."""
+        """Read the results in ``results_dir`` and make the report of ``trust_id``.
+
+        ``results_dir`` None reads :func:`~indicators.reports.data.default_results_dir`.
+        """
         data = ResultsData.read(results_dir)
         return cls(data, trust_id=trust_id, period=period, lang=lang, validation=validation)
 
@@ -356,7 +360,14 @@ class TrustReport:
             if self.validation_path
             else None
         )
-        return Html(quality_html(summary, lang=self.lang, trust_id=self.trust_id))
+        return Html(
+            quality_html(
+                summary,
+                lang=self.lang,
+                trust_id=self.trust_id,
+                searched=self.validation_searched,
+            )
+        )
 
     def methods(self) -> Html:
         """The methods appendix, generated from the catalogue."""

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from indicators.reports import NationalOverview, NoTrustDataError, PeriodError, TrustReport
-from indicators.reports.data import ResultsData
+from indicators.reports.data import RESULTS_ENV, ResultsData, default_results_dir
 
-from .conftest import MISSING_TRUST, OUTLIER_TRUST, SMALL_COUNT_TRUST, TOO_FEW_TRUST
+from .conftest import (
+    MISSING_TRUST,
+    OUTLIER_TRUST,
+    SMALL_COUNT_TRUST,
+    TOO_FEW_TRUST,
+    build_results,
+)
 
 
 def _cell(html: str, indicator: str) -> str:
@@ -93,9 +100,54 @@ def test_methods_appendix_is_generated_from_the_catalogue(results_dir):
     assert "illustrativt" in html
 
 
-def test_data_quality_says_so_when_there_is_no_validation_record(results_dir):
+def test_data_quality_warns_naming_where_it_looked_when_there_is_no_validation_record(
+    results_dir,
+):
     html = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST).data_quality()._repr_html_()
-    assert "Ingen valideringsrapport" in html
+    assert 'class="ind-warning"' in html
+    assert "Fant ingen valideringsrapport" in html
+    assert str(results_dir.resolve() / "validation.json") in html
+
+
+def test_a_relative_extract_path_in_the_manifest_is_found_from_any_working_directory(
+    tmp_path, monkeypatch
+):
+    """compute ran in tmp_path as `indicators compute out/extract --out out/results`."""
+    extract = tmp_path / "out" / "extract"
+    extract.mkdir(parents=True)
+    (extract / "validation.json").write_text(
+        '{"passed": false, "rules": [{"id": "REF-007", "passed": false, "rows": 12}]}', "utf-8"
+    )
+    results = build_results(tmp_path / "out" / "results", extract=Path("out/extract"))
+    elsewhere = tmp_path / "out" / "reports" / "notebooks"  # where a report kernel runs
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    data = ResultsData.read(results)
+    assert data.extract_path == extract.resolve()
+    html = TrustReport(data, trust_id=OUTLIER_TRUST).data_quality()._repr_html_()
+    assert "REF-007" in html
+    assert "ind-warning" not in html
+
+
+def test_notebooks_without_a_results_dir_read_the_one_named_by_the_environment(
+    results_dir, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(RESULTS_ENV, str(results_dir))
+    assert default_results_dir() == results_dir
+    assert TrustReport.load(trust_id=OUTLIER_TRUST).data.directory == results_dir.resolve()
+    # `nox -s lab` names the demo's output directory, which holds results/.
+    demo = build_results(tmp_path / "demo" / "results")
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "demo"))
+    assert default_results_dir() == demo
+
+
+def test_without_the_environment_variable_notebooks_read_the_demo_results(tmp_path, monkeypatch):
+    monkeypatch.delenv(RESULTS_ENV, raising=False)
+    demo = build_results(tmp_path / "outputs" / "demo" / "results")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")  # where JupyterLab runs the notebooks
+    assert default_results_dir() == demo
+    assert NationalOverview.load().data.directory == demo.resolve()
 
 
 def test_data_quality_shows_the_failed_rules_of_a_validation_record(results_dir, tmp_path):
