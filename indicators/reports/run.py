@@ -6,7 +6,16 @@ the HTML as an executed notebook.  One report's failure does not stop the others
 recorded in ``index.html`` and in the returned :class:`RenderResult`.  Afterwards every
 output is scanned by the leak check (:mod:`indicators.reports.leaks`).
 
-The notebooks only read the results directory; nothing is computed twice.
+The notebooks only read the results directory; nothing is computed twice.  They are
+given the results directory as an absolute path, and paths the results manifest records
+are resolved against it (:class:`~indicators.reports.data.ResultsData`), so the
+notebooks find the extract and its validation record from any working directory.
+
+Each worker scans the report it has just made (:func:`~indicators.reports.leaks.check_leaks`),
+so the leak check runs in parallel with the other reports; ``index.html`` and
+``reports.json`` are scanned last.  What the run could not check (an extract that
+cannot be found for the patient ids, a missing validation record) is reported as a
+warning: logged, listed at the top of ``index.html`` and in ``reports.json``.
 
 Kernel: each run registers a private kernelspec (:data:`KERNEL_NAME`) that starts
 ``python -m indicators.reports.kernel`` (ipykernel, see that module) with the
@@ -23,6 +32,7 @@ command (a nox session, a venv), whatever kernels the user has installed.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -37,10 +47,13 @@ from typing import Any
 
 from indicators import __version__
 from indicators.reports.data import ReportError, ResultsData
-from indicators.reports.format import check_lang
+from indicators.reports.format import check_lang, format_count, format_number
 from indicators.reports.html import CSS, escape
 from indicators.reports.labels import text
 from indicators.reports.leaks import Leak, check_leaks, read_patient_ids
+from indicators.reports.quality import find_validation, validation_candidates
+
+log = logging.getLogger(__name__)
 
 KERNEL_NAME = "indicators-report"
 TRUST_NOTEBOOK = "trust_report.ipynb"
@@ -96,6 +109,7 @@ class ReportOutcome:
     ipynb: str | None = None
     bytes: int = 0
     error: str | None = None
+    leaks: list[Leak] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +122,10 @@ class RenderResult:
     outcomes: list[ReportOutcome]
     leaks: list[Leak] = field(default_factory=list)
     seconds: float = 0.0
+    #: What the run could not check or find (also logged and shown in the index).
+    warnings: list[str] = field(default_factory=list)
+    #: Whether the leak check knew the extract's patient ids (else only their shape).
+    patient_ids_checked: bool = False
 
     @property
     def failed(self) -> list[ReportOutcome]:
@@ -143,12 +161,16 @@ def write_kernelspec(directory: Path) -> Path:
 
 #: The kernel a worker process keeps between notebooks (``reuse_kernels=True``).
 _WORKER_KERNEL: Any = None
+#: The extract's patient ids, given to each worker once for its leak checks.
+_WORKER_PATIENT_IDS: frozenset[str] = frozenset()
 
 
-def _init_worker(jupyter_path: str) -> None:
+def _init_worker(jupyter_path: str, patient_ids: frozenset[str] = frozenset()) -> None:
+    global _WORKER_PATIENT_IDS
     previous = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (jupyter_path, previous) if p)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    _WORKER_PATIENT_IDS = patient_ids
 
 
 def _shutdown_worker_kernel() -> None:
@@ -183,7 +205,10 @@ def _worker_kernel(cwd: Path) -> Any:
 
 
 def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
-    """Execute one notebook and convert it to HTML; never raises, records the error."""
+    """Execute one notebook, convert it to HTML and leak-check both; never raises.
+
+    An error is recorded in the outcome; so is every leak-check finding.
+    """
     import papermill
 
     from indicators.reports.render import notebook_to_html
@@ -204,6 +229,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
         )
         notebook_to_html(job.ipynb, job.html, title=job.name)
     except Exception as exc:  # noqa: BLE001 - one report's failure is recorded, not raised
+        written = [f for f in (job.ipynb,) if f.exists()]
         return ReportOutcome(
             key=job.key,
             name=job.name,
@@ -212,6 +238,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
             seconds=time.perf_counter() - start,
             ipynb=job.ipynb.name if job.ipynb.exists() else None,
             error=_error_summary(exc),
+            leaks=check_leaks(written, patient_ids=_WORKER_PATIENT_IDS),
         )
     return ReportOutcome(
         key=job.key,
@@ -222,6 +249,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
         html=job.html.name,
         ipynb=job.ipynb.name,
         bytes=job.html.stat().st_size,
+        leaks=check_leaks([job.html, job.ipynb], patient_ids=_WORKER_PATIENT_IDS),
     )
 
 
@@ -245,7 +273,7 @@ def plan_jobs(
     """The notebooks to run: one per trust (all reference trusts by default) + national."""
     from indicators.reference import trusts as reference_trusts
 
-    results_dir = data.directory.resolve() if data.directory else Path()
+    results_dir = data.directory.resolve() if data.directory else Path.cwd()
     ref = {r["trust_id"]: r for r in reference_trusts().iter_rows(named=True)}
     ids = list(trusts) if trusts else list(ref)
     nb_dir = notebook_dir()
@@ -317,8 +345,9 @@ def render_reports(
     national
         Also render the national overview.
     extract
-        The extract, for the leak check's patient ids; default: ``parameters.extract``
-        of the results manifest.  Without one only the pseudonym shape is checked.
+        The extract, for the leak check's patient ids; default: the extract the results
+        manifest names (resolved as :class:`ResultsData` does).  When it cannot be
+        found, only the pseudonym shape is checked and the run says so in a warning.
     reuse_kernels
         Run a worker's notebooks one after another in one kernel (the default, see the
         module docstring), or start a fresh kernel per notebook.
@@ -328,7 +357,7 @@ def render_reports(
     Returns
     -------
     RenderResult
-        Outcomes per report, leak-check findings and the index path.
+        Outcomes per report, leak-check findings, warnings and the index path.
     """
     start = time.perf_counter()
     lang = check_lang(lang)
@@ -337,6 +366,11 @@ def render_reports(
     target = Path(out)
     (target / "notebooks").mkdir(parents=True, exist_ok=True)
     planned = plan_jobs(data, target, trusts=trusts, period=period, lang=lang, national=national)
+    warnings = _validation_warnings(data, lang)
+    extract_path, patient_ids, extract_warnings = _leak_check_ids(data, extract, lang)
+    warnings += extract_warnings
+    for warning in warnings:
+        log.warning(warning)
     if on_start:
         on_start(len(planned))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
@@ -347,8 +381,9 @@ def render_reports(
             max_workers=workers,
             mp_context=get_context("spawn"),
             initializer=_init_worker,
-            initargs=(kernel_home,),
+            initargs=(kernel_home, patient_ids),
         ) as pool:
+            # The national overview is planned first, so it is not the last to finish.
             futures = {pool.submit(run_job, job, reuse_kernels): job for job in planned}
             for future in as_completed(futures):
                 job = futures[future]
@@ -362,72 +397,133 @@ def render_reports(
                 if on_done:
                     on_done(outcome)
     ordered = [outcomes[j.key] for j in planned]
-    extract_path = Path(extract) if extract else data.extract_path
-    ids = read_patient_ids(extract_path) if extract_path and extract_path.exists() else frozenset()
-    leaks = check_leaks(
-        [f for j in planned for f in (j.html, j.ipynb) if f.exists()], patient_ids=ids
-    )
-    index = write_index(target, data=data, period=period, lang=lang, outcomes=ordered, leaks=leaks)
     result = RenderResult(
         out=target,
-        index=index,
+        index=target / INDEX,
         period=period,
         outcomes=ordered,
-        leaks=leaks,
-        seconds=time.perf_counter() - start,
+        leaks=[leak for o in ordered for leak in o.leaks],
+        warnings=warnings,
+        patient_ids_checked=bool(patient_ids),
     )
-    _write_record(result, results_dir=Path(results_dir), lang=lang, extract=extract_path)
+    result.seconds = time.perf_counter() - start
+    write_index_and_record(
+        result, data=data, lang=lang, extract=extract_path, patient_ids=patient_ids
+    )
     return result
 
 
+RECORD = "reports.json"
+
+
+def write_index_and_record(
+    result: RenderResult,
+    *,
+    data: ResultsData,
+    lang: str,
+    extract: Path | None,
+    patient_ids: frozenset[str] = frozenset(),
+) -> None:
+    """Write ``index.html`` and ``reports.json``, leak-check both, add what is found.
+
+    They are outputs too: when the check finds something in them, the finding is added
+    to ``result.leaks`` and both are written again, naming it (findings mask identifiers).
+    """
+    for _ in range(2):
+        write_index(result, data=data, lang=lang)
+        _write_record(result, results_dir=data.directory, lang=lang, extract=extract)
+        scanned = [result.index, result.out / RECORD]
+        found = [
+            leak
+            for leak in check_leaks(scanned, patient_ids=patient_ids)
+            if leak not in result.leaks
+        ]
+        if not found:
+            return
+        result.leaks += found
+
+
+def _validation_warnings(data: ResultsData, lang: str) -> list[str]:
+    """A warning when no validation record will be found for the data-quality sections."""
+    if find_validation(data.directory, data.extract_path) is not None:
+        return []
+    searched = ", ".join(str(p) for p in validation_candidates(data.directory, data.extract_path))
+    extract = data.extract_recorded
+    where = (
+        f" ({text('extract_not_found', lang)}: {extract})"
+        if extract and data.extract_path is None
+        else ""
+    )
+    return [f"{text('no_validation_warning', lang)}{where}. {text('searched', lang)}: {searched}"]
+
+
+def _leak_check_ids(
+    data: ResultsData, extract: str | Path | None, lang: str
+) -> tuple[Path | None, frozenset[str], list[str]]:
+    """The extract, its patient ids and any warning, for the leak check."""
+    if extract is not None:
+        named: str | None = str(extract)
+        path: Path | None = Path(extract).expanduser().resolve()
+        if not path.exists():
+            path = None
+    else:
+        named, path = data.extract_recorded, data.extract_path
+    if path is None:
+        what = f"{text('extract_not_found', lang)}: {named}" if named else text("no_extract", lang)
+        warning = f"{text('leak_check', lang)}: {what}; {text('ids_shape_only', lang)}"
+        return None, frozenset(), [warning]
+    try:
+        ids = read_patient_ids(path)
+    except Exception as exc:  # noqa: BLE001 - an unreadable extract is reported, not fatal
+        warning = (
+            f"{text('leak_check', lang)}: {text('extract_unreadable', lang)} {path} "
+            f"({type(exc).__name__}: {exc}); {text('ids_shape_only', lang)}"
+        )
+        return path, frozenset(), [warning]
+    return path, ids, []
+
+
 def _write_record(
-    result: RenderResult, *, results_dir: Path, lang: str, extract: Path | None
+    result: RenderResult, *, results_dir: Path | None, lang: str, extract: Path | None
 ) -> None:
     record = {
-        "results_dir": str(results_dir.resolve()),
+        "results_dir": str(results_dir) if results_dir else None,
         "extract_for_leak_check": str(extract) if extract else None,
+        "patient_ids_checked": result.patient_ids_checked,
         "period": result.period,
         "lang": lang,
         "package_version": __version__,
         "seconds": round(result.seconds, 2),
         "ok": result.ok,
-        "reports": [asdict(o) for o in result.outcomes],
+        "warnings": result.warnings,
+        "reports": [{k: v for k, v in asdict(o).items() if k != "leaks"} for o in result.outcomes],
         "leaks": [{"file": str(x.path), "kind": x.kind, "detail": x.detail} for x in result.leaks],
     }
-    (result.out / "reports.json").write_text(json.dumps(record, indent=2), "utf-8")
+    (result.out / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False), "utf-8")
 
 
-def write_index(
-    out: Path,
-    *,
-    data: ResultsData,
-    period: str,
-    lang: str,
-    outcomes: Sequence[ReportOutcome],
-    leaks: Sequence[Leak],
-) -> Path:
-    """Write ``index.html``: every report with its status, links, size and error."""
-    leak_files = {x.path.name for x in leaks}
+def write_index(result: RenderResult, *, data: ResultsData, lang: str) -> Path:
+    """Write ``index.html``: warnings, then every report with its status, links and error."""
+    from indicators.reports.header import header_html
+    from indicators.reports.quality import warning_html
+
     rows = []
-    for o in outcomes:
-        leaked = (o.html in leak_files) or (o.ipynb in leak_files)
-        ok = o.ok and not leaked
+    for o in result.outcomes:
+        own = [x for x in result.leaks if x.path.name in {o.html, o.ipynb}]
+        ok = o.ok and not own
         status_class = "ind-ok" if ok else "ind-failed"
         status = text("status_ok" if ok else "status_failed", lang)
         link = f'<a href="{escape(o.html)}">{escape(o.name)}</a>' if o.html else escape(o.name)
         nb_link = f'<a href="notebooks/{escape(o.ipynb)}">{escape(o.ipynb)}</a>' if o.ipynb else ""
         error = o.error or (
-            "leak check: "
-            + ", ".join(sorted({x.kind for x in leaks if x.path.name in {o.html, o.ipynb}}))
-            if leaked
-            else ""
+            f"{text('leak_check', lang)}: {', '.join(sorted({x.kind for x in own}))}" if own else ""
         )
         rows.append(
             f'<tr data-report="{escape(o.key)}" data-status="{"ok" if ok else "failed"}">'
             f"<td>{link}</td><td>{escape(o.group)}</td>"
             f'<td class="{status_class}">{escape(status)}</td>'
-            f'<td class="num">{o.seconds:.1f}</td>'
-            f'<td class="num">{o.bytes / 1024:.0f} KB</td>'
+            f'<td class="num">{escape(format_number(o.seconds, decimals=1, lang=lang))}</td>'
+            f'<td class="num">{escape(format_count(o.bytes / 1024, lang=lang))} KB</td>'
             f"<td>{nb_link}</td><td>{escape(error)}</td></tr>"
         )
     head = "".join(
@@ -442,22 +538,28 @@ def write_index(
             text("error", lang),
         )
     )
-    from indicators.reports.header import header_html
-
     header = header_html(
         data,
         title=text("index_title", lang),
         subtitle=text("subtitle", lang),
-        period=period,
+        period=result.period,
         lang=lang,
+    )
+    warnings = "".join(warning_html(w) for w in result.warnings)
+    other_leaks = [
+        x
+        for x in result.leaks
+        if x.path.name not in {n for o in result.outcomes for n in (o.html, o.ipynb) if n}
+    ]
+    warnings += "".join(
+        warning_html(f"{text('leak_check', lang)}: {x.path.name}: {x.kind}") for x in other_leaks
     )
     page = (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{escape(text('index_title', lang))} {escape(period)}</title>"
-        f'<style>{CSS}</style></head><body class="ind-report">{header}'
+        f"<title>{escape(text('index_title', lang))} {escape(result.period)}</title>"
+        f'<style>{CSS}</style></head><body class="ind-report">{header}{warnings}'
         f'<table class="ind-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></body></html>"
     )
-    index = out / INDEX
-    index.write_text(page, "utf-8")
-    return index
+    result.index.write_text(page, "utf-8")
+    return result.index

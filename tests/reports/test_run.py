@@ -1,0 +1,92 @@
+"""The runner's bookkeeping without kernels: warnings, the index and the run record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from indicators.reports.data import ResultsData
+from indicators.reports.run import (
+    RECORD,
+    RenderResult,
+    ReportOutcome,
+    _leak_check_ids,
+    _validation_warnings,
+    write_index_and_record,
+)
+
+from .conftest import OUTLIER_TRUST, build_results
+
+
+def _result(out: Path, *, warnings: list[str] | None = None) -> RenderResult:
+    outcome = ReportOutcome(
+        key=OUTLIER_TRUST,
+        name="Sykehuset Innlandet HF",
+        group="Helse Sør-Øst",
+        ok=True,
+        seconds=3.45,
+        html=f"{OUTLIER_TRUST}_2025_nb.html",
+        ipynb=f"{OUTLIER_TRUST}_2025_nb.ipynb",
+        bytes=1_234_567,
+    )
+    return RenderResult(
+        out=out,
+        index=out / "index.html",
+        period="2025",
+        outcomes=[outcome],
+        warnings=warnings or [],
+    )
+
+
+def test_a_leak_check_without_the_extract_says_it_fell_back_to_the_id_shape(tmp_path):
+    results = build_results(tmp_path / "results", extract=tmp_path / "gone")
+    data = ResultsData.read(results)
+    path, ids, warnings = _leak_check_ids(data, None, "en")
+    assert path is None
+    assert ids == frozenset()
+    assert len(warnings) == 1
+    assert warnings[0].startswith("leak check: the extract was not found")
+    assert str(tmp_path / "gone") in warnings[0]
+    assert "shape only" in warnings[0]
+
+
+def test_a_missing_validation_record_is_a_warning_of_the_run(tmp_path):
+    data = ResultsData.read(build_results(tmp_path / "results"))
+    (warning,) = _validation_warnings(data, "nb")
+    assert warning.startswith("Ingen valideringsrapport funnet")
+    assert str(data.directory / "validation.json") in warning
+
+
+def test_index_shows_warnings_and_norwegian_numbers(tmp_path):
+    data = ResultsData.read(build_results(tmp_path / "results"))
+    out = tmp_path / "reports"
+    out.mkdir()
+    result = _result(out, warnings=["lekkasjekontroll: fant ikke uttrekket"])
+    write_index_and_record(result, data=data, lang="nb", extract=None)
+    index = result.index.read_text("utf-8")
+    assert 'class="ind-warning"' in index
+    assert "lekkasjekontroll: fant ikke uttrekket" in index
+    assert '<td class="num">3,5</td>' in index
+    assert '<td class="num">1 206 KB</td>' in index
+    record = json.loads((out / RECORD).read_text("utf-8"))
+    assert record["warnings"] == result.warnings
+    assert record["patient_ids_checked"] is False
+    assert result.leaks == []
+
+
+def test_index_and_run_record_are_leak_checked_too(tmp_path):
+    """An id in a path named in a warning ends up in both files: both are findings."""
+    data = ResultsData.read(build_results(tmp_path / "results"))
+    out = tmp_path / "reports"
+    out.mkdir()
+    result = _result(out, warnings=["leak check: the extract was not found: /data/P20250001"])
+    write_index_and_record(
+        result, data=data, lang="en", extract=None, patient_ids=frozenset({"P20250001"})
+    )
+    found = {(x.path.name, x.kind) for x in result.leaks}
+    assert found == {("index.html", "patient_id"), (RECORD, "patient_id")}
+    assert not result.ok
+    # Written again, naming the findings (the record masks the id).
+    record = json.loads((out / RECORD).read_text("utf-8"))
+    assert {x["detail"] for x in record["leaks"]} == {"P20****** (in the extract)"}
+    assert "leak check: index.html: patient_id" in (out / "index.html").read_text("utf-8")
