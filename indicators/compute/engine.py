@@ -1,9 +1,13 @@
 """Compute the whole catalogue from one extract, in one pass, and publish the results.
 
 Flow: load (lazy) -> cases per indicator -> counts per level, unit and period (one
-``collect_all``) -> statistics (intervals, funnels, overdispersion, variation,
-Kaplan–Meier) -> disclosure control -> ``indicators.parquet``, ``variation.parquet``,
-``waiting_curves.parquet`` and ``manifest.json``.
+``collect_all``) -> values, intervals and Kaplan–Meier -> disclosure decision on the
+counts (small counts, too few, secondary) -> funnels and overdispersion, then variation,
+from the published units only -> withholding -> ``indicators.parquet``,
+``variation.parquet``, ``waiting_curves.parquet`` and ``manifest.json``.
+
+Rows are sorted by indicator, level, unit and period before any float is summed across
+units, so the same extract gives byte-identical outputs.
 """
 
 from __future__ import annotations
