@@ -165,6 +165,10 @@ TEXT: dict[str, dict[str, str]] = {
     "severity": {"nb": "Alvorlighet", "en": "Severity"},
     "description": {"nb": "Beskrivelse", "en": "Description"},
     "no_failed_rules": {"nb": "Ingen regler feilet.", "en": "No rule failed."},
+    "rules_in_english": {
+        "nb": "Beskrivelsene av reglene kommer fra valideringen og er på engelsk.",
+        "en": "",
+    },
     "methods": {"nb": "Metodevedlegg", "en": "Methods appendix"},
     "methods_intro": {
         "nb": "Definisjonene under er generert fra indikatorkatalogen i programpakken.",
@@ -196,7 +200,17 @@ TEXT: dict[str, dict[str, str]] = {
     "levels": {"nb": "Nivåer", "en": "Levels"},
     "periods": {"nb": "Perioder", "en": "Periods"},
     "sources": {"nb": "Kilder", "en": "Sources"},
-    "period_date": {"nb": "Dato som plasserer et tilfelle i en periode", "en": "Period date"},
+    "period_date": {
+        "nb": "Dato som plasserer et tilfelle i en periode",
+        "en": "Date that places a case in a period",
+    },
+    "period_year": {"nb": "år", "en": "year"},
+    "period_tertial": {"nb": "tertial", "en": "tertial"},
+    "in_english": {"nb": "engelsk", "en": "English"},
+    "in_english_note": {
+        "nb": "Tekst merket «(engelsk)» finnes bare på engelsk i indikatorkatalogen.",
+        "en": "",
+    },
     "unit_fraction": {"nb": "andel", "en": "share"},
     "unit_days": {"nb": "dager", "en": "days"},
     "unit_ratio": {"nb": "forholdstall (O/E)", "en": "ratio (O/E)"},
@@ -232,6 +246,84 @@ TEXT: dict[str, dict[str, str]] = {
     "mean_days": {"nb": "Gjennomsnittlig ventetid", "en": "Mean waiting time"},
     "median_days": {"nb": "Median ventetid", "en": "Median waiting time"},
 }
+
+
+#: Bokmål for the fixed vocabulary of the indicator catalogue, which is written in
+#: English: statistical methods, the dates that place a case in a period, common
+#: exclusions, goal sources and the English source notes.  Keyed by the exact English
+#: text; catalogue text not found here is shown in English, marked as such
+#: (:func:`catalogue_text`).  Definitions (population, numerator) are not translated
+#: here: a definition is worded once, in the catalogue.
+CATALOGUE_NB: dict[str, str] = {
+    # methods
+    "Wilson score interval": "Wilson-intervall",
+    "Kaplan–Meier median with Brookmeyer–Crowley interval; mean of completed waits": (
+        "Kaplan–Meier-median med Brookmeyer–Crowley-intervall; gjennomsnitt av avsluttede "
+        "ventetider"
+    ),
+    "Indirect age/sex standardisation (O/E x national share); Byar / exact Poisson interval on O": (
+        "Indirekte standardisering for alder og kjønn (O/E × nasjonal andel); Byar- eller "
+        "eksakt Poisson-intervall for O"
+    ),
+    "Indirect standardisation O/E; Byar (O >= 10) or exact Poisson interval": (
+        "Indirekte standardisering O/E; Byar-intervall (O ≥ 10) eller eksakt Poisson-intervall"
+    ),
+    # dates that place a case in a period
+    "referrals.received_date": "datoen henvisningen ble mottatt (referrals.received_date)",
+    "pathway_events.event_date of first_attendance": (
+        "datoen for første oppmøte i forløpet (pathway_events.event_date, first_attendance)"
+    ),
+    "pathway_events.event_date of clinical_decision": (
+        "datoen for klinisk beslutning (pathway_events.event_date, clinical_decision)"
+    ),
+    "pathway_events.event_date of end": (
+        "datoen forløpet ble avsluttet (pathway_events.event_date, end)"
+    ),
+    "first TSB/PHV contact of the patient in the year": (
+        "pasientens første kontakt i TSB eller PHV i året"
+    ),
+    # exclusions
+    "none": "ingen",
+    "unassessed referrals": "henvisninger som ikke er vurdert",
+    "none; referrals still waiting are censored at the extract date": (
+        "ingen; henvisninger som fortsatt venter, sensureres ved uttrekksdatoen"
+    ),
+    "patients under 18 in the year; patients without a known birth year or sex": (
+        "pasienter under 18 år i året; pasienter uten kjent fødselsår eller kjønn"
+    ),
+    # goal sources and source notes
+    "National goal: mean waiting time < 30 days": (
+        "Nasjonalt mål: gjennomsnittlig ventetid under 30 dager"
+    ),
+    "National goal: 80 %": "Nasjonalt mål: 80 %",
+    "Seed article: unwarranted variation in TSB treatment level": (
+        "Utgangsartikkel: uberettiget variasjon i behandlingsnivå i TSB"
+    ),
+    "Seed article: homeless patients given outpatient care": (
+        "Utgangsartikkel: bostedsløse pasienter som får poliklinisk behandling"
+    ),
+    "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md": (
+        "Prevalenstabell: ILLUSTRATIV, se reference/data/SOURCES.md"
+    ),
+}
+
+
+def catalogue_text(value: str, lang: str = "nb") -> tuple[str, bool]:
+    """Catalogue text in ``lang``, and whether it is still English in a bokmål report.
+
+    >>> catalogue_text("Wilson score interval")
+    ('Wilson-intervall', False)
+    >>> catalogue_text("ended D01 pathways")
+    ('ended D01 pathways', True)
+    >>> catalogue_text("ended D01 pathways", "en")
+    ('ended D01 pathways', False)
+    """
+    check_lang(lang)
+    if lang == "en" or not value:
+        return value, False
+    if value in CATALOGUE_NB:
+        return CATALOGUE_NB[value], False
+    return value, True
 
 
 def text(key: str, lang: str = "nb") -> str:

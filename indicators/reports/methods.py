@@ -3,6 +3,13 @@
 Nothing here restates a definition: every line is read from the
 :class:`~indicators.catalogue.model.Indicator` declarations, so the appendix changes
 when the catalogue does.
+
+The catalogue's titles and descriptions exist in both languages; its other fields
+(population, exclusions, numerator, method, period date, sources, goal source) are
+English.  A field with a bokmål variant (``population_nb``, ...) is shown in bokmål; the
+fixed vocabulary is translated by :data:`~indicators.reports.labels.CATALOGUE_NB`; any
+other English text in a bokmål report is marked "(engelsk)" and carries
+``lang="en"``.  Sources are citations and are shown as they are written.
 """
 
 from __future__ import annotations
@@ -10,54 +17,79 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from indicators.reports.format import format_value
+from indicators.reports.format import format_count, format_value
 from indicators.reports.html import escape
-from indicators.reports.labels import text
+from indicators.reports.labels import catalogue_text, text
 
 if TYPE_CHECKING:
     from indicators.catalogue.model import Indicator
 
 
-def targets_text(indicator: Indicator, lang: str = "nb") -> str:
+def localised_html(value: str, lang: str = "nb") -> str:
+    """Catalogue text as HTML in ``lang``: translated, or English marked as such.
+
+    >>> localised_html("none")
+    'ingen'
+    >>> localised_html("ended D01 pathways")
+    '<span lang="en">ended D01 pathways</span> <span class="ind-note">(engelsk)</span>'
+    """
+    shown, english = catalogue_text(value, lang)
+    if not english:
+        return escape(shown)
+    return (
+        f'<span lang="en">{escape(shown)}</span> '
+        f'<span class="ind-note">({escape(text("in_english", lang))})</span>'
+    )
+
+
+def field_html(indicator: Indicator, name: str, lang: str = "nb") -> str:
+    """A catalogue field in ``lang``: its ``<name>_<lang>`` variant if the catalogue has one."""
+    variant = getattr(indicator, f"{name}_{lang}", None)
+    if isinstance(variant, str) and variant:
+        return escape(variant)
+    return localised_html(str(getattr(indicator, name)), lang)
+
+
+def targets_html(indicator: Indicator, lang: str = "nb") -> str:
     """The goal-achievement thresholds in words, e.g. ``høy ≥ 80,0 %, middels ≥ 60,0 %``."""
     targets = indicator.targets
     if targets is None:
-        return text("goal_none", lang)
+        return escape(text("goal_none", lang))
     sign = "≥" if indicator.direction == "higher_is_better" else "≤"
     high = format_value(targets.high, unit=indicator.unit, lang=lang)
     moderate = format_value(targets.moderate, unit=indicator.unit, lang=lang)
-    out = (
+    out = escape(
         f"{text('high_from', lang)} {sign} {high}, {text('moderate_from', lang)} {sign} {moderate}"
     )
     if targets.illustrative:
-        out += f" ({text('illustrative', lang)})"
+        out += f" ({escape(text('illustrative', lang))})"
     if targets.source:
-        out += f"; {targets.source}"
+        out += f"; {localised_html(targets.source, lang)}"
     return out
 
 
 def indicator_definition_html(indicator: Indicator, lang: str = "nb") -> str:
     """One indicator's definition as a heading and a two-column table."""
     level_names = ", ".join(text(f"level_{lv}", lang) for lv in indicator.levels)
-    period_names = ", ".join(indicator.periods)
+    period_names = ", ".join(text(f"period_{p}", lang) for p in indicator.periods)
+    sources = [catalogue_text(s, lang)[0] for s in indicator.sources]
     rows = [
-        ("description", indicator.description(lang)),
-        ("population", indicator.population),
-        ("exclusions", indicator.exclusions),
-        ("numerator", indicator.numerator),
-        ("unit", text(f"unit_{indicator.unit}", lang)),
-        ("direction", text(indicator.direction, lang)),
-        ("period_date", indicator.period_date),
-        ("targets", targets_text(indicator, lang)),
-        ("min_denominator", str(indicator.min_denominator)),
-        ("method", indicator.method),
-        ("levels", level_names),
-        ("periods", period_names),
-        ("sources", "; ".join(indicator.sources) or "–"),
+        ("description", escape(indicator.description(lang))),
+        ("population", field_html(indicator, "population", lang)),
+        ("exclusions", field_html(indicator, "exclusions", lang)),
+        ("numerator", field_html(indicator, "numerator", lang)),
+        ("unit", escape(text(f"unit_{indicator.unit}", lang))),
+        ("direction", escape(text(indicator.direction, lang))),
+        ("period_date", field_html(indicator, "period_date", lang)),
+        ("targets", targets_html(indicator, lang)),
+        ("min_denominator", escape(format_count(indicator.min_denominator, lang=lang))),
+        ("method", field_html(indicator, "method", lang)),
+        ("levels", escape(level_names)),
+        ("periods", escape(period_names)),
+        ("sources", escape("; ".join(sources) or "–")),
     ]
     body = "".join(
-        f"<tr><th>{escape(text(key, lang))}</th><td>{escape(value)}</td></tr>"
-        for key, value in rows
+        f"<tr><th>{escape(text(key, lang))}</th><td>{value}</td></tr>" for key, value in rows
     )
     return (
         f'<h3 id="method-{escape(indicator.id)}">{escape(indicator.id)} '
@@ -72,9 +104,10 @@ def methods_html(indicators: Iterable[Indicator] | None = None, *, lang: str = "
         from indicators.catalogue import CATALOGUE
 
         indicators = CATALOGUE
+    intro = " ".join(t for t in (text("methods_intro", lang), text("in_english_note", lang)) if t)
     parts = [
         f"<h2>{escape(text('methods', lang))}</h2>",
-        f'<p class="ind-note">{escape(text("methods_intro", lang))}</p>',
+        f'<p class="ind-note">{escape(intro)}</p>',
         f"<p>{escape(text('methods_general', lang))}</p>",
     ]
     parts += [indicator_definition_html(i, lang) for i in indicators]

@@ -265,7 +265,9 @@ def quality_html(
         if by_trust:
             row.append(_count_cell(rule.rows_by_trust.get(str(trust_id), 0), lang))
         rows.append(row)
-    return heading + outcome + table(header, rows) + source
+    english = text("rules_in_english", lang)
+    note = f'<p class="ind-note">{escape(english)}</p>' if english else ""
+    return heading + outcome + table(header, rows) + note + source
 
 
 def rule_count(n: int, lang: str = "nb") -> str:

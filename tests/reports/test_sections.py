@@ -100,6 +100,24 @@ def test_methods_appendix_is_generated_from_the_catalogue(results_dir):
     assert "illustrativt" in html
 
 
+def test_bokmal_methods_appendix_translates_the_fixed_vocabulary_and_marks_the_rest():
+    from indicators.catalogue import BY_ID
+    from indicators.reports.methods import indicator_definition_html
+
+    wait02 = BY_ID["WAIT-02"]
+    nb = indicator_definition_html(wait02, "nb")
+    assert "Wilson-intervall" in nb
+    assert wait02.method not in nb
+    assert "datoen henvisningen ble mottatt" in nb
+    assert "år, tertial" in nb
+    assert f'<span lang="en">{wait02.population}</span>' in nb
+    assert "(engelsk)" in nb
+    en = indicator_definition_html(wait02, "en")
+    assert wait02.method in en
+    assert "engelsk" not in en
+    assert "year, tertial" in en
+
+
 def test_data_quality_warns_naming_where_it_looked_when_there_is_no_validation_record(
     results_dir,
 ):
