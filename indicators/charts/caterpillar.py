@@ -1,11 +1,15 @@
 """Caterpillar plot: every unit's value and interval, ordered, against the national value.
 
 Points are coloured by goal achievement (DOMAIN.md §6); units outside the 99.8 %
-overdispersion-adjusted funnel limits are drawn as diamonds.  Suppressed units are
-listed at the bottom with their suppression text instead of a point.
+overdispersion-adjusted funnel limits are drawn as diamonds (both explained in the
+legend).  Suppressed units are listed at the bottom with their suppression text instead
+of a point.  The highlighted unit's name is bold and coloured on the axis, and its point
+has a ring.
 """
 
 from __future__ import annotations
+
+import json
 
 import altair as alt
 import polars as pl
@@ -49,7 +53,7 @@ def caterpillar_chart(
     national_value
         Drawn as a vertical rule.
     highlight
-        ``unit_id`` whose label is drawn in bold colour.
+        ``unit_id`` whose name is drawn in bold colour and whose point has a ring.
     title
         Chart title.
     lang
@@ -63,6 +67,8 @@ def caterpillar_chart(
         for name, s in ordered.select("label", "suppressed").iter_rows()
     ]
     goal_names = {k: text(f"goal_{k}", lang) for k in GOAL_COLOURS}
+    outlier_text, inside_text = text("outlier_shape", lang), text("inside_shape", lang)
+    has_funnel = rows["funnel_flag_998_od"].is_not_null().any()
     data = ordered.with_columns(
         pl.Series("axis_label", labels_text, dtype=pl.String),
         format_values(
@@ -79,7 +85,10 @@ def caterpillar_chart(
         pl.col("target_level")
         .replace_strict(goal_names, default=text("goal_none", lang))
         .alias("goal"),
-        pl.col("funnel_flag_998_od").is_in(OUTLIER_FLAGS).fill_null(False).alias("outlier"),
+        pl.when(pl.col("funnel_flag_998_od").is_in(OUTLIER_FLAGS).fill_null(False))
+        .then(pl.lit(outlier_text))
+        .otherwise(pl.lit(inside_text))
+        .alias("position"),
         (pl.col("unit_id") == (highlight or "")).alias("is_highlight"),
     ).select(
         "axis_label",
@@ -89,12 +98,22 @@ def caterpillar_chart(
         "value_text",
         "interval_text",
         "goal",
-        "outlier",
+        "position",
         "is_highlight",
     )
     order = data["axis_label"].to_list()
     fmt = value_axis_format(unit)
-    y = alt.Y("axis_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    mine = data.filter(pl.col("is_highlight"))["axis_label"].to_list()
+    axis = alt.Axis(labelLimit=220)
+    if mine:
+        # The highlighted unit's name in bold and in its colour (the point has a ring).
+        test = f"datum.value === {json.dumps(mine[0], ensure_ascii=False)}"
+        axis = alt.Axis(
+            labelLimit=220,
+            labelFontWeight={"expr": f"{test} ? 'bold' : 'normal'"},
+            labelColor={"expr": f"{test} ? '{HIGHLIGHT}' : '#333333'"},
+        )
+    y = alt.Y("axis_label:N", sort=order, title=None, axis=axis)
     x_scale = alt.Scale(zero=unit == "fraction", nice=True)
     domain = [*goal_names.values(), text("goal_none", lang)]
     colours = [*GOAL_COLOURS.values(), NO_GOAL_COLOUR]
@@ -115,9 +134,14 @@ def caterpillar_chart(
             "goal:N", scale=alt.Scale(domain=domain, range=colours), title=text("goal", lang)
         ),
         shape=alt.Shape(
-            "outlier:N",
-            scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
-            legend=None,
+            "position:N",
+            scale=alt.Scale(domain=[inside_text, outlier_text], range=["circle", "diamond"]),
+            title=text("funnel_title", lang),
+            legend=alt.Legend(
+                symbolFillColor=NO_GOAL_COLOUR, symbolStrokeColor=NO_GOAL_COLOUR, labelLimit=320
+            )
+            if has_funnel
+            else None,
         ),
         stroke=alt.Stroke(
             "is_highlight:N",
@@ -133,12 +157,6 @@ def caterpillar_chart(
             alt.Chart(named("national"))
             .mark_rule(color=NATIONAL, strokeDash=[4, 3])
             .encode(x=alt.X("national:Q"))
-        )
-    if highlight is not None and data["is_highlight"].any():
-        layers.append(
-            base.transform_filter("datum.is_highlight")
-            .mark_text(align="right", dx=-6, fontWeight="bold", color=HIGHLIGHT, text="▶")
-            .encode(y=y, x=alt.XValue(0))
         )
     chart = (
         alt.layer(*layers)

@@ -119,6 +119,11 @@ def funnel_chart(
 
     series = limits["series"].unique(maintain_order=True).to_list() if limits.height else []
     colours = [LIMIT_COLOURS["99.8" if ("99" in s) else "95"] for s in series]
+    adjusted = set(limits.filter(pl.col("adjusted"))["series"]) if limits.height else set()
+    dashes = [[1, 0] if s in adjusted else [5, 4] for s in series]
+    # Colour and dash share the field and the title, so Vega-Lite draws one legend whose
+    # symbols show both (solid: adjusted, dashed: unadjusted).
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2, symbolSize=400)
     pick = alt.selection_point(fields=["series"], bind="legend")
     lines = (
         alt.Chart(named("limits"))
@@ -131,11 +136,13 @@ def funnel_chart(
                 "series:N",
                 scale=alt.Scale(domain=series, range=colours),
                 title=text("limit", lang),
+                legend=legend,
             ),
             strokeDash=alt.StrokeDash(
-                "adjusted:N",
-                scale=alt.Scale(domain=[True, False], range=[[1, 0], [5, 4]]),
-                legend=None,
+                "series:N",
+                scale=alt.Scale(domain=series, range=dashes),
+                title=text("limit", lang),
+                legend=legend,
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.1)),
         )
@@ -166,11 +173,13 @@ def funnel_chart(
             .mark_point(size=140, filled=True, color=HIGHLIGHT, shape="diamond")
             .encode(x=x, y=alt.Y("value:Q"), tooltip=tooltip)
         )
-        layers.append(
-            alt.Chart(named("mine"))
-            .mark_text(align="left", dx=9, dy=-9, fontWeight="bold", color=HIGHLIGHT)
-            .encode(x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N"))
+        label = alt.Chart(named("mine")).encode(
+            x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N")
         )
+        # The name twice: a white outline first, so it stays legible over the limits.
+        text_style = {"align": "left", "dx": 9, "dy": -9, "fontWeight": "bold"}
+        layers.append(label.mark_text(**text_style, color="white", stroke="white", strokeWidth=4))
+        layers.append(label.mark_text(**text_style, color=HIGHLIGHT))
     chart = (
         alt.layer(*layers)
         .properties(width=WIDTH, height=HEIGHT, title=title)

@@ -28,13 +28,14 @@ def trend_chart(
     rows
         Indicator-table rows of one indicator, one unit and the national unit, over
         periods of one type: ``period``, ``value``, ``ci_low``, ``ci_high``,
-        ``suppressed`` and ``is_national`` (bool).  Suppressed periods leave a gap.
+        ``suppressed`` and ``is_national`` (bool).  A suppressed period leaves a gap
+        in its line; the report names such periods beside the chart.
     unit
         ``fraction``, ``days`` or ``ratio``.
     unit_label, national_label
         Legend text for the unit and for the nation.
     title
-        Chart title.
+        Chart title (also the chart's description).
     lang
         ``nb`` or ``en``.
     """
@@ -60,14 +61,40 @@ def trend_chart(
         .then(format_values(data["value"], unit=unit, suppressed=data["suppressed"], lang=lang))
         .otherwise(pl.col("value_text"))
         .alias("value_text")
-    ).select("period", "series", "value", "ci_low", "ci_high", "value_text", "interval_text")
-    periods = data["period"].unique().sort().to_list()
+    )
+    # A withheld period breaks the line: rows after a gap are a new segment (drawn as
+    # its own line through ``detail``), and the withheld rows are not drawn.  A segment
+    # of one period has no band to draw; its interval is drawn as a bar instead.
+    shown = pl.col("value").is_not_null()
+    data = (
+        data.with_columns((~shown).cum_sum().over("series").alias("segment"))
+        .filter(shown)
+        .with_columns((pl.len().over("series", "segment") == 1).alias("alone"))
+        .select(
+            "period",
+            "series",
+            "segment",
+            "alone",
+            "value",
+            "ci_low",
+            "ci_high",
+            "value_text",
+            "interval_text",
+        )
+    )
+    periods = rows["period"].unique().sort().to_list()
     fmt = value_axis_format(unit)
     x = alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0))
+    # One legend for both channels: Vega-Lite merges the legends of channels that share
+    # a field and a title, so each entry shows the line's colour and dash.
+    legend = alt.Legend(
+        title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400
+    )
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL]),
         title=None,
+        legend=legend,
     )
     tooltip = [
         alt.Tooltip("series:N", title=text("trust", lang)),
@@ -76,27 +103,36 @@ def trend_chart(
         alt.Tooltip("interval_text:N", title=text("interval", lang)),
     ]
     base = alt.Chart(named("trend"))
+    own = base.transform_filter(alt.datum.series == unit_label)
     band = (
-        base.transform_filter(alt.datum.series == unit_label)
+        own.transform_filter("!datum.alone")
         .mark_area(opacity=0.18, color=HIGHLIGHT)
+        .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"), detail=alt.Detail("segment:N"))
+    )
+    bar = (
+        own.transform_filter("datum.alone")
+        .mark_rule(opacity=0.35, color=HIGHLIGHT, strokeWidth=6)
         .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
     )
     line = base.mark_line(point=True, strokeWidth=2).encode(
         x=x,
+        detail=alt.Detail("segment:N"),
         y=alt.Y("value:Q", title=text("value", lang), axis=alt.Axis(format=fmt)),
         color=colour,
         strokeDash=alt.StrokeDash(
             "series:N",
             scale=alt.Scale(domain=[unit_label, national_label], range=[[1, 0], [5, 3]]),
-            legend=None,
+            title=None,
+            legend=legend,
         ),
         tooltip=tooltip,
     )
+    heading = alt.TitleParams(
+        title, subtitle=text("ci_band", lang).format(unit=unit_label), subtitleColor="#5b6b7c"
+    )
     chart = (
-        alt.layer(band, line)
-        .properties(width=WIDTH, height=220, title=title)
+        alt.layer(band, bar, line)
+        .properties(width=WIDTH, height=220, title=heading)
         .configure(**chart_config(lang))
     )
-    return ChartView(
-        chart, description=f"{text('trend_title', lang)}: {title}", datasets={"trend": data}
-    )
+    return ChartView(chart, description=title, datasets={"trend": data})

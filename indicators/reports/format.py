@@ -99,6 +99,22 @@ def format_number(value: float | None, *, decimals: int = 1, lang: str = "nb") -
     return text
 
 
+def format_significant(value: float | None, *, digits: int = 2, lang: str = "nb") -> str:
+    """Format a statistic with ``digits`` significant digits (at least two decimals).
+
+    For quantities whose scale varies, such as φ and τ².
+
+    >>> format_significant(0.0081183, lang="nb"), format_significant(8.8236, lang="en")
+    ('0,0081', '8.82')
+    >>> format_significant(0.0, lang="nb")
+    '0,00'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_TEXT
+    magnitude = math.floor(math.log10(abs(value))) if value else 0
+    return format_number(value, decimals=max(2, digits - 1 - magnitude), lang=lang)
+
+
 def format_count(value: float | None, *, lang: str = "nb") -> str:
     """Format a count of persons or cases (no decimals).
 

@@ -75,6 +75,10 @@ TEXT: dict[str, dict[str, str]] = {
     "funnel_title": {"nb": "Traktplott", "en": "Funnel plot"},
     "trend_title": {"nb": "Utvikling per tertial", "en": "Trend by tertial"},
     "trend_year_title": {"nb": "Utvikling per år", "en": "Trend by year"},
+    "ci_band": {
+        "nb": "Skravert: 95 % konfidensintervall for {unit}",
+        "en": "Shaded: 95% confidence interval for {unit}",
+    },
     "waiting_title": {
         "nb": "Andel som fortsatt venter (Kaplan–Meier)",
         "en": "Share still waiting (Kaplan–Meier)",
@@ -87,6 +91,51 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Limits adjusted for overdispersion",
     },
     "limits_plain": {"nb": "Ujusterte grenser", "en": "Unadjusted limits"},
+    "funnel_lines": {
+        "nb": "Heltrukne linjer: kontrollgrenser på 95 % og 99,8 % justert for overspredning "
+        "(tilfeldige effekter, additiv modell; Spiegelhalter 2005). Stiplede linjer: ujusterte "
+        "grenser. Vannrett linje: landsverdien.",
+        "en": "Solid lines: 95% and 99.8% control limits adjusted for overdispersion (random "
+        "effects, additive model; Spiegelhalter 2005). Dashed lines: unadjusted limits. "
+        "Horizontal line: the national value.",
+    },
+    "funnel_dispersion": {
+        "nb": "Overspredning: φ = {phi}, τ² = {tau2} ({k} enheter).",
+        "en": "Overdispersion: φ = {phi}, τ² = {tau2} ({k} units).",
+    },
+    "funnel_tau_zero": {
+        "nb": "Med τ² = 0 er de justerte grensene de samme som de ujusterte.",
+        "en": "With τ² = 0 the adjusted limits are the unadjusted ones.",
+    },
+    "funnel_no_dispersion": {
+        "nb": "φ og τ² er ikke publisert i resultatene for denne indikatoren.",
+        "en": "φ and τ² are not published in the results for this indicator.",
+    },
+    "hidden_in_funnel": {
+        "nb": "Verdien for {unit} er skjult ({reason}) og vises ikke i traktplottet.",
+        "en": "The value for {unit} is withheld ({reason}) and not shown in the funnel plot.",
+    },
+    "hidden_in_trend": {
+        "nb": "Verdien for {unit} er skjult i {periods} og mangler i grafen.",
+        "en": "The value for {unit} is withheld in {periods} and missing from the chart.",
+    },
+    "outlier_shape": {
+        "nb": "Utenfor 99,8 %-grensene (justert)",
+        "en": "Beyond the 99.8% limits (adjusted)",
+    },
+    "inside_shape": {"nb": "Innenfor", "en": "Within"},
+    "caterpillar_note": {
+        "nb": "Punkt: verdien, strek: 95 % konfidensintervall, stiplet linje: landsverdien. "
+        "Farge: måloppnåelse.",
+        "en": "Dot: the value, bar: 95% confidence interval, dashed line: the national value. "
+        "Colour: goal achievement.",
+    },
+    "caterpillar_outlier_note": {
+        "nb": "Rute: helseforetaket ligger utenfor 99,8 %-grensene i traktplottet, justert for "
+        "overspredning.",
+        "en": "Diamond: the trust lies beyond the 99.8% funnel-plot limits adjusted for "
+        "overdispersion.",
+    },
     "limit": {"nb": "Grense", "en": "Limit"},
     "days_since_referral": {
         "nb": "Dager siden henvisning mottatt",

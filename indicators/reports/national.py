@@ -21,7 +21,7 @@ from indicators.reports.labels import text
 from indicators.reports.methods import methods_html
 from indicators.reports.quality import quality_html, read_validation, validation_candidates
 from indicators.reports.tables import outlier_table_html, variation_table_html
-from indicators.reports.trust import unit_labels
+from indicators.reports.trust import caterpillar_note, unit_labels
 from indicators.results import NATIONAL_UNIT_ID
 
 if TYPE_CHECKING:
@@ -149,6 +149,8 @@ class NationalOverview:
                     lang=self.lang,
                 )
             )
+            has_funnel = rows["funnel_flag_998_od"].is_not_null().any()
+            parts.append(Html(caterpillar_note(funnel=has_funnel, lang=self.lang)))
         return Parts(parts)
 
     def variation(self) -> Html:

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from indicators.reports.data import NoTrustDataError, ResultsData, report_level
-from indicators.reports.format import check_lang, format_interval, format_value
+from indicators.reports.format import (
+    check_lang,
+    format_count,
+    format_interval,
+    format_significant,
+    format_value,
+    suppression_text,
+)
 from indicators.reports.header import header_html
 from indicators.reports.html import Html, Parts, escape
 from indicators.reports.labels import text
@@ -44,6 +51,18 @@ def unit_labels() -> dict[str, str]:
     from indicators.reference import trusts
 
     return dict(trusts().select("trust_id", "short_name").iter_rows())
+
+
+def caterpillar_note(*, funnel: bool, lang: str = "nb") -> str:
+    """The caption of a caterpillar plot; ``funnel``: it marks funnel outliers.
+
+    >>> caterpillar_note(funnel=False, lang="en")  # doctest: +ELLIPSIS
+    '<p class="ind-note">Dot: the value, ... Colour: goal achievement.</p>'
+    """
+    parts = [text("caterpillar_note", lang)]
+    if funnel:
+        parts.append(text("caterpillar_outlier_note", lang))
+    return f'<p class="ind-note">{escape(" ".join(parts))}</p>'
 
 
 class TrustReport:
@@ -205,12 +224,15 @@ class TrustReport:
             return Parts(parts)
         funnel = self.funnel(ind)
         if funnel is not None:
-            parts.append(funnel)
+            parts += [funnel, Html(self.funnel_note(ind))]
         elif not ind.funnel:
-            parts.append(self.caterpillar(ind))
+            parts += [self.caterpillar(ind), Html(caterpillar_note(funnel=False, lang=self.lang))]
         trend = self.trend(ind)
         if trend is not None:
             parts.append(trend)
+            hidden = self.trend_note(ind)
+            if hidden:
+                parts.append(Html(hidden))
         if ind.id == WAITING_INDICATOR:
             parts.append(self.waiting_curve(ind))
         if ind.variation:
@@ -278,6 +300,65 @@ class TrustReport:
             x_title=x_title,
             lang=self.lang,
         )
+
+    def funnel_note(self, ind: Indicator) -> str:
+        """The funnel plot's caption: which limits are drawn, φ and τ², a withheld value.
+
+        φ and τ² are read from the published variation statistics of the indicator,
+        level and period (DOMAIN.md §4: reported with the plot).
+        """
+        lang = self.lang
+        parts = [text("funnel_lines", lang)]
+        stats = self.data.variation.filter(
+            (pl.col("indicator_id") == ind.id)
+            & (pl.col("level") == report_level(ind.id))
+            & (pl.col("period") == self.period)
+        )
+        phi = stats["phi"][0] if stats.height else None
+        tau2 = stats["tau2"][0] if stats.height else None
+        if phi is None or tau2 is None:
+            parts.append(text("funnel_no_dispersion", lang))
+        else:
+            parts.append(
+                text("funnel_dispersion", lang).format(
+                    phi=format_significant(phi, lang=lang),
+                    tau2=format_significant(tau2, lang=lang),
+                    k=format_count(stats["k"][0], lang=lang),
+                )
+            )
+            if tau2 == 0:
+                parts.append(text("funnel_tau_zero", lang))
+        note = f'<p class="ind-note">{escape(" ".join(parts))}</p>'
+        reason = (self._rows_by_indicator.get(ind.id) or {}).get("suppressed")
+        if reason:
+            hidden = text("hidden_in_funnel", lang).format(
+                unit=self.trust["short_name"], reason=suppression_text(reason, lang=lang)
+            )
+            note = f'<p class="ind-note"><strong>{escape(hidden)}</strong></p>' + note
+        return note
+
+    def trend_note(self, ind: Indicator) -> str:
+        """A note naming the periods whose value the trend cannot show (withheld), or ""."""
+        ptype = "tertial" if "tertial" in ind.periods else "year"
+        hidden = (
+            self._unit_rows()
+            .filter(
+                (pl.col("indicator_id") == ind.id)
+                & (pl.col("period_type") == ptype)
+                & pl.col("suppressed").is_not_null()
+            )
+            .sort("period")
+        )
+        if hidden.is_empty():
+            return ""
+        periods = ", ".join(
+            f"{period} ({suppression_text(reason, lang=self.lang)})"
+            for period, reason in hidden.select("period", "suppressed").iter_rows()
+        )
+        message = text("hidden_in_trend", self.lang).format(
+            unit=self.trust["short_name"], periods=periods
+        )
+        return f'<p class="ind-note">{escape(message)}</p>'
 
     def caterpillar(self, ind: Indicator):
         """All trusts' values with intervals, this one marked (for indicators without funnel)."""

@@ -3,8 +3,8 @@
 It follows the schemas in ``indicators/results.py``: every reference trust (but one,
 left out so a report for it has no data), the RHFs and the nation, five indicators
 (WAIT-01 with Kaplan–Meier curves, WAIT-02, LEVEL-01 by catchment, SOM-01 as O/E,
-USER-04), years 2024–2025 and their tertials, one ``small_count`` row and one
-``too_few`` row, variation statistics and a manifest.
+USER-04), years 2024–2025 and their tertials, ``small_count`` and ``secondary`` rows
+(a year and a tertial), a ``too_few`` row, variation statistics and a manifest.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ from indicators.results import (
 
 #: Trust left out of the results: a report for it must fail.
 MISSING_TRUST = "983975240"  # Sørlandet sykehus HF
-#: Trust whose WAIT-02 value in 2025 is suppressed as a small count.
+#: Trust whose WAIT-02 value in 2025 and 2025-T2 is suppressed as a small count.
 SMALL_COUNT_TRUST = "983974880"  # Finnmarkssykehuset HF
+#: Trust of the same RHF whose WAIT-02 value is withheld beside it (secondary).
+SECONDARY_TRUST = "983974910"  # Nordlandssykehuset HF
 #: Trust whose SOM-01 value in 2025 is suppressed as too few.
 TOO_FEW_TRUST = "983974929"  # Helgelandssykehuset HF
 #: A trust that lies above the 99.8 % limits on WAIT-02.
@@ -155,11 +157,14 @@ def build_results(
                             f"funnel_high_{band}_od": hi_od,
                             f"funnel_flag_{band}_od": _flag(value, lo_od, hi_od),
                         }
-                if period == "2025" and (
-                    (ind == "WAIT-02" and tid == SMALL_COUNT_TRUST)
-                    or (ind == "SOM-01" and tid == TOO_FEW_TRUST)
-                ):
-                    reason = "small_count" if ind == "WAIT-02" else "too_few"
+                reason = None
+                if ind == "WAIT-02" and period in ("2025", "2025-T2"):
+                    reason = {SMALL_COUNT_TRUST: "small_count", SECONDARY_TRUST: "secondary"}.get(
+                        tid
+                    )
+                elif ind == "SOM-01" and tid == TOO_FEW_TRUST and period == "2025":
+                    reason = "too_few"
+                if reason:
                     keep = {k: row[k] for k in ("indicator_id", "level", "unit_id", "unit_name")}
                     keep |= {k: row[k] for k in ("rhf_code", "period", "period_type")}
                     keep |= {"statistic": statistic, "confidence": 0.95, "method": method}

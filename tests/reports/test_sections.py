@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from indicators.reports.data import RESULTS_ENV, ResultsData, default_results_di
 from .conftest import (
     MISSING_TRUST,
     OUTLIER_TRUST,
+    SECONDARY_TRUST,
     SMALL_COUNT_TRUST,
     TOO_FEW_TRUST,
     build_results,
@@ -58,6 +60,75 @@ def test_summary_shows_suppressed_values_as_their_reason(results_dir, lang, too_
     assert _cell(few.summary()._repr_html_(), "SOM-01") == too_few
 
 
+@pytest.mark.parametrize(
+    ("lang", "withheld", "footnote"),
+    [("nb", "skjult", "(sekundær skjerming)"), ("en", "withheld", "(secondary suppression)")],
+)
+def test_a_value_withheld_by_secondary_suppression_reads_withheld_with_a_footnote(
+    results_dir, lang, withheld, footnote
+):
+    html = TrustReport.load(results_dir, trust_id=SECONDARY_TRUST, lang=lang).summary()
+    assert _cell(html._repr_html_(), "WAIT-02") == withheld
+    assert footnote in html._repr_html_()
+
+
+def _section_html(report: TrustReport, indicator: str) -> str:
+    return "".join(
+        p._repr_html_() for p in report.indicator_section(indicator) if hasattr(p, "_repr_html_")
+    )
+
+
+def test_funnel_caption_reports_phi_tau2_and_which_limits_are_drawn(results_dir):
+    html = _section_html(TrustReport.load(results_dir, trust_id=OUTLIER_TRUST), "WAIT-02")
+    assert "φ = 1,80, τ² = 0,00040 (18 enheter)" in html
+    assert "Heltrukne linjer: kontrollgrenser på 95 % og 99,8 % justert for overspredning" in html
+    assert "Stiplede linjer: ujusterte grenser" in html
+    assert "skjult" not in html
+
+
+def test_a_withheld_trust_is_named_as_missing_from_its_funnel_and_trend(results_dir):
+    html = _section_html(TrustReport.load(results_dir, trust_id=SMALL_COUNT_TRUST), "WAIT-02")
+    assert "Verdien for Finnmark er skjult (&lt;5) og vises ikke i traktplottet." in html
+    assert "Verdien for Finnmark er skjult i 2025-T2 (&lt;5) og mangler i grafen." in html
+
+
+def test_trend_has_a_legend_and_breaks_its_line_at_a_withheld_period(results_dir):
+    from indicators.charts import ChartView
+
+    report = TrustReport.load(results_dir, trust_id=SMALL_COUNT_TRUST)
+    trend = next(
+        p
+        for p in report.indicator_section("WAIT-02")
+        if isinstance(p, ChartView) and "tertial" in p.description
+    )
+    line = trend.spec["layer"][-1]["encoding"]
+    assert line["color"]["legend"] is not None
+    assert line["detail"]["field"] == "segment"
+    rows = [r for r in trend.spec["datasets"]["trend"] if r["series"] == "Finnmark"]
+    assert "2025-T2" not in [r["period"] for r in rows]
+    segment = {r["period"]: r["segment"] for r in rows}
+    assert segment["2025-T1"] != segment["2025-T3"]
+
+
+def test_caterpillar_marks_the_trust_by_its_name_and_explains_the_diamonds(results_dir):
+    overview = NationalOverview.load(results_dir)
+    parts = list(overview.caterpillars())
+    html = "".join(p._repr_html_() for p in parts if hasattr(p, "_repr_html_"))
+    assert "Rute: helseforetaket ligger utenfor 99,8 %-grensene" in html
+    from indicators.charts import caterpillar_chart
+
+    report = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST)
+    rows = report._level_rows(report.catalogue[1], "2025")
+    chart = caterpillar_chart(rows, unit="fraction", highlight=OUTLIER_TRUST, lang="nb")
+    spec = chart.spec
+    axis = spec["layer"][1]["encoding"]["y"]["axis"]
+    assert "Innlandet" in axis["labelFontWeight"]["expr"]
+    assert "▶" not in json.dumps(spec, ensure_ascii=False)
+    shape = spec["layer"][1]["encoding"]["shape"]
+    assert shape["legend"] is not None
+    assert "Utenfor 99,8 %-grensene (justert)" in shape["scale"]["domain"]
+
+
 def test_summary_formats_numbers_in_the_report_language(results_dir):
     nb = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST).summary()._repr_html_()
     en = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST, lang="en").summary()._repr_html_()
@@ -74,7 +145,7 @@ def test_indicator_sections_have_funnel_trend_waiting_curve_and_variation(result
     parts = list(report.indicator_sections())
     charts = [p.description for p in parts if isinstance(p, ChartView)]
     assert any(c.startswith("Traktplott: WAIT-02") for c in charts)
-    assert any(c.startswith("Utvikling per tertial: WAIT-02") for c in charts)
+    assert any(c.startswith("WAIT-02") and c.endswith("Utvikling per tertial") for c in charts)
     assert any("Kaplan–Meier" in c for c in charts)
     html = "".join(p._repr_html_() for p in parts if hasattr(p, "_repr_html_"))
     assert 'data-table="variation"' in html
