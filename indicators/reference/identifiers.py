@@ -92,25 +92,34 @@ def orgnr_is_valid(expr: pl.Expr | str) -> pl.Expr:
     return shaped & ok
 
 
-def fodselsnummer_like(expr: pl.Expr | str) -> pl.Expr:
-    """Polars expression: True where the string contains an 11-digit run passing both checks.
-
-    Looks for a run of exactly 11 digits anywhere in the value (so a number pasted into
-    free text is found) and tests the first such run.  Null stays null.
-
-    >>> s = pl.DataFrame({"t": ["pas 01010012356 ringt", "12345678901", "x"]})
-    >>> s.select(fodselsnummer_like("t"))["t"].to_list()
-    [True, False, False]
-    """
-    e = pl.col(expr) if isinstance(expr, str) else expr
-    run = e.str.extract(r"(?:^|[^0-9])([0-9]{11})(?:[^0-9]|$)", 1)
-    digits = run.fill_null("00000000000")
+def _fodselsnummer_checks(digits: pl.Expr) -> pl.Expr:
+    """True where ``digits`` (11 digits) passes both fødselsnummer check digits."""
     k1 = _mod11_expr(digits, FNR_WEIGHTS_1)
     k2 = _mod11_expr(digits, FNR_WEIGHTS_2)
-    ok = (
+    return (
         (k1 != 10)
         & (k2 != 10)
         & (k1 == digits.str.slice(9, 1).cast(pl.Int32))
         & (k2 == digits.str.slice(10, 1).cast(pl.Int32))
     )
-    return pl.when(e.is_not_null()).then(run.is_not_null() & ok)
+
+
+def fodselsnummer_like(expr: pl.Expr | str) -> pl.Expr:
+    """Polars expression: True where the string contains an 11-digit run passing both checks.
+
+    Every run of exactly 11 digits in the value is tested (so a number pasted into free
+    text is found even after another 11-digit number); a run inside a longer run of
+    digits is not a fødselsnummer.  Null stays null.
+
+    >>> s = pl.DataFrame(
+    ...     {"t": ["pas 01010012356 ringt", "12345678901", "x", "ref 12345678901 pas 01010012356"]}
+    ... )
+    >>> s.select(fodselsnummer_like("t"))["t"].to_list()
+    [True, False, False, True]
+    """
+    e = pl.col(expr) if isinstance(expr, str) else expr
+    runs = e.str.extract_all(r"[0-9]+").list.eval(
+        pl.element().filter(pl.element().str.len_bytes() == 11)
+    )
+    found = runs.list.eval(_fodselsnummer_checks(pl.element())).list.any()
+    return pl.when(e.is_not_null()).then(found)
