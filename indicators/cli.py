@@ -289,22 +289,30 @@ def validate(
     ] = None,
     extract_date: Annotated[
         str | None,
-        typer.Option("--extract-date", help="YYYY-MM-DD; overrides manifest.json's date."),
+        typer.Option(
+            "--extract-date",
+            help="YYYY-MM-DD; overrides manifest.json's date. Without either, the latest "
+            "date in the extract is used, with a warning.",
+        ),
     ] = None,
 ) -> None:
     """Validate an extract: exit 0 if valid, 1 if invalid, 2 if it cannot be read.
 
+    A missing required table is a table-level failure (exit 1, rule
+    <table>.table.present, the table's other rules reported as not checked), not an
+    unreadable extract. Exit 2: a file is not Parquet, damaged, not text or holds a value
+    that cannot be parsed, or manifest.json is invalid (or an output asked for cannot be
+    written); --junit and --report then still get a failing test case and a page saying
+    which file, column and rows.
+
     Records the outcome in EXTRACT/validation.json (keyed by the extract's fingerprint),
-    which `indicators compute` checks before computing.
+    which `indicators compute` checks before computing. If the record cannot be written
+    (a read-only extract), the JUnit file and report are still written, a warning says
+    why, and the exit code still follows the validity.
     """
-    import json
     from datetime import date
 
-    from indicators.validate.html import write_html
-    from indicators.validate.junit import write_junit
-    from indicators.validate.record import write_record
-    from indicators.validate.run import validate_extract
-    from indicators.validate.summary import print_summary
+    from indicators.validate.command import run_validate
 
     when = None
     if extract_date is not None:
@@ -312,36 +320,16 @@ def validate(
             when = date.fromisoformat(extract_date)
         except ValueError:
             raise typer.BadParameter(f"{extract_date!r} is not a date as YYYY-MM-DD") from None
-    validation = validate_extract(extract, extract_date=when)
-    result = validation.report
-    print_summary(result, _console())
-    write_record(extract, result)
-    if junit is not None:
-        write_junit(result, junit)
-    if report is not None:
-        write_html(result, report)
-        payload = {
-            "extract": result.extract,
-            "fingerprint": result.fingerprint,
-            "passed": result.passed,
-            "results": [r.to_dict() for r in result.results()],
-        }
-        (report / "validation.json").write_text(
-            json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-    if quarantine is not None:
-        if result.stopped:
-            console.print(
-                "[red]not quarantined:[/red] a table-level rule failed, so rows were not "
-                "checked; correct the file(s) first"
-            )
-        else:
-            from indicators.validate.quarantine import write_quarantine
-
-            counts = write_quarantine(validation, quarantine)["tables"]
-            moved = sum(t["quarantined"] for t in counts.values())
-            console.print(f"quarantined {moved:,} rows; accepted rows in {quarantine / 'accepted'}")
-    raise typer.Exit(0 if result.passed else 1)
+    code = run_validate(
+        extract,
+        report=report,
+        junit=junit,
+        quarantine=quarantine,
+        extract_date=when,
+        console=_console(),
+        errors=console,
+    )
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -1,10 +1,14 @@
 """Rules across tables, which a one-table GX suite cannot express, checked in polars.
 
 Foreign keys (every id resolves in its parent table), the order of a pathway's events
-(start <= first_attendance <= clinical_decision <= evaluation, and no event after end)
-and contacts inside their referral (a linked contact starts on or after the referral
-was received).  Results use :class:`~indicators.validate.results.RuleResult`, like the
-GX suites, and appear in the same report; failing rows are quarantined the same way.
+(start <= first_attendance <= clinical_decision <= evaluation, and no event after end),
+contacts inside their referral (a linked contact starts on or after the referral was
+received) and rows linked to their own patient's referral (a contact or pathway event
+has the patient_id of the referral it names).  Results use
+:class:`~indicators.validate.results.RuleResult`, like the GX suites, and appear in the
+same report; failing rows are quarantined the same way.  A rule whose table, or a table
+it reads, was not read row by row (stopped by a table-level failure, or missing) is
+reported as *not checked* with the reason.
 
 Examples
 --------
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from indicators.extract.model import PATHWAY_EVENT_ORDER
+from indicators.extract.model import EXTRACT, PATHWAY_EVENT_ORDER
 from indicators.validate.results import EXAMPLE_VALUES, RuleResult, mask_value
 from indicators.validate.rules import Rule, rules_for
 
@@ -90,26 +94,40 @@ def _result(rule: Rule, frame: pl.DataFrame, broken: pl.Series, shown: pl.Expr) 
 
 def check_cross_table(
     tables: dict[str, pl.DataFrame],
+    unavailable: dict[str, str] | None = None,
 ) -> tuple[list[RuleResult], dict[str, pl.Series]]:
     """Check every cross-table rule on the tables given.
 
-    A rule whose table or parent table is absent (optional, or stopped by a table-level
-    failure) is not checked and not reported.
+    Parameters
+    ----------
+    tables
+        The tables read row by row.
+    unavailable
+        Tables of the report that were not read row by row, with the reason (a
+        table-level failure, a missing file).  Their rules, and the rules of other
+        tables that read them, are reported as not checked.  A table in neither
+        (an optional table that is absent) has no results.
 
     Returns
     -------
     results, failing_rows
-        One result per rule checked, and per failing rule the row positions it flags.
+        One result per rule, and per failing rule the row positions it flags.
     """
+    unavailable = unavailable or {}
     results: list[RuleResult] = []
     failing: dict[str, pl.Series] = {}
-    for table, frame in tables.items():
+    for table in EXTRACT:
+        if table not in tables and table not in unavailable:
+            continue
         for rule in (r for r in rules_for(table) if r.cross_table):
-            broken = _broken(rule, frame, tables)
-            if broken is None:
+            missing = [t for t in _reads(rule) if t not in tables]
+            if missing:
+                reasons = [unavailable.get(t, f"the extract has no {t} table") for t in missing]
+                results.append(RuleResult.skipped(rule, "; ".join(reasons)))
                 continue
-            shown = _shown(rule)
-            result = _result(rule, frame, broken, shown)
+            frame = tables[table]
+            broken = _broken(rule, frame, tables)
+            result = _result(rule, frame, broken, _shown(rule))
             results.append(result)
             if result.unexpected:
                 failing[rule.id] = (
@@ -118,19 +136,28 @@ def check_cross_table(
     return results, failing
 
 
+def _reads(rule: Rule) -> tuple[str, ...]:
+    """The tables a cross-table rule reads: its own, then the parent it looks up."""
+    if rule.kind == "foreign_key":
+        return rule.table, str(rule.param("table"))
+    if rule.kind in ("within_referral", "same_patient"):
+        return rule.table, "referrals"
+    return (rule.table,)
+
+
 def _shown(rule: Rule) -> pl.Expr:
     if rule.kind == "pathway_order":
         return pl.format("{} {} {}", "pathway_id", "event", "event_date")
     if rule.kind == "within_referral":
         return pl.format("{} {}", "referral_id", "start_date")
+    if rule.kind == "same_patient":
+        return pl.format("{} {}", "referral_id", "patient_id")
     return pl.col(rule.columns[0]).cast(pl.String)
 
 
-def _broken(rule: Rule, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series | None:
+def _broken(rule: Rule, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
     if rule.kind == "foreign_key":
-        parent = tables.get(str(rule.param("table")))
-        if parent is None:
-            return None
+        parent = tables[str(rule.param("table"))]
         column = rule.columns[0]
         keys = parent.get_column(str(rule.param("ref_column"))).unique().implode()
         return frame.select(
@@ -139,14 +166,47 @@ def _broken(rule: Rule, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) ->
     if rule.kind == "pathway_order":
         return pathway_order_broken(frame)
     if rule.kind == "within_referral":
-        referrals = tables.get("referrals")
-        if referrals is None:
-            return None
-        received = referrals.group_by("referral_id").agg(pl.col("received_date").min())
+        received = tables["referrals"].group_by("referral_id").agg(pl.col("received_date").min())
         return (
             frame.select("referral_id", "start_date")
             .join(received, on="referral_id", how="left", maintain_order="left")
             .select((pl.col("start_date") < pl.col("received_date")).fill_null(False).alias("b"))
             .get_column("b")
         )
+    if rule.kind == "same_patient":
+        return other_patients_referral(frame, tables["referrals"])
     raise AssertionError(f"not a cross-table rule: {rule.id}")  # pragma: no cover
+
+
+def other_patients_referral(rows: pl.DataFrame, referrals: pl.DataFrame) -> pl.Series:
+    """Boolean per row: True where the row names a referral of another patient.
+
+    A row is flagged when its ``referral_id`` is a referral and no referral row with that
+    id has the row's ``patient_id``.  A row without a referral, with an unknown referral
+    (``foreign_key``) or without a patient (``not_null``) is left to those rules.
+
+    >>> referrals = pl.DataFrame({"referral_id": ["R1"], "patient_id": ["P1"]})
+    >>> rows = pl.DataFrame({"referral_id": ["R1", "R1", None], "patient_id": ["P1", "P2", "P2"]})
+    >>> other_patients_referral(rows, referrals).to_list()
+    [False, True, False]
+    """
+    pairs = (
+        referrals.select("referral_id", "patient_id")
+        .unique()
+        .with_columns(pl.lit(True).alias("same"))
+    )
+    known = referrals.get_column("referral_id").unique().implode()
+    return (
+        rows.select("referral_id", "patient_id")
+        .join(pairs, on=["referral_id", "patient_id"], how="left", maintain_order="left")
+        .select(
+            (
+                pl.col("referral_id").is_in(known)
+                & pl.col("patient_id").is_not_null()
+                & pl.col("same").is_null()
+            )
+            .fill_null(False)
+            .alias("b")
+        )
+        .get_column("b")
+    )

@@ -1,38 +1,48 @@
 """Run a table's Great Expectations suite on its polars frame and read the verdicts back.
 
 GX on pandas checks every row with several passes per expectation, which costs minutes
-on the ten million contacts of a national extract.  The suite is therefore run on three
+on the ten million contacts of a national extract.  The suite is therefore run on four
 kinds of batch, each exact for the expectations it gets:
 
 schema batch
     The file's column names with its stored types (one all-null row, or none for an
     empty table): the table-level rules (columns present, no extra column, types,
     not empty).
-distinct batch
-    For the column-map and column-pair rules: the distinct values (or value pairs) of the
-    columns the expectation reads, with their frequency.  A map expectation's verdict on a
-    row depends only on those values, so GX's verdict on each distinct value, weighted by
-    its frequency, is its verdict on the rows; the failing rows are found by joining the
-    failing values back (in polars).
-row batch
-    For uniqueness, which depends on the other rows: the rule's columns, every row.
+distinct batches
+    For the one-column map rules: each column's distinct values.  A map expectation's
+    verdict on a row depends only on its value, so GX's verdict on each distinct value is
+    its verdict on the rows holding it; the failing rows are found by joining the failing
+    values back (in polars).  Columns with few distinct values share one batch (each
+    padded to the longest by repeating its first value, which changes no verdict);
+    a column with many (an id) gets its own, so ten other columns are not padded to its
+    length.  The text columns outside the model are checked for fødselsnummer the same
+    way, one expectation per column.
+pair batches
+    For the column-pair rules (date order): the distinct value pairs.
+key batches
+    For uniqueness, which depends on the other rows: the rule's columns, every row, each
+    value replaced by its dense rank (equal values get equal integers, different values
+    different ones, null stays null).  GX's verdict on the ranks is its verdict on the
+    values; comparing integers instead of ten million Python strings is what makes it
+    affordable.
 
-``tests/validate/test_gxrun.py`` checks that this gives GX's own unexpected counts on
-the full rows.  Nothing here imports outside :mod:`indicators.validate` but GX, pandas
-and polars.
+GX fingerprints (hashes) every batch it builds; each batch is built once, by the
+validator that checks it.  ``tests/validate/test_gxrun.py`` checks that this gives GX's
+own unexpected counts and rows on the full tables.  Nothing here imports outside
+:mod:`indicators.validate` but GX, pandas and polars.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import polars as pl
+from great_expectations.validator.v1_validator import Validator
 
 from indicators.extract.model import EXTRACT
 from indicators.validate import suites
@@ -40,10 +50,17 @@ from indicators.validate.results import EXAMPLE_VALUES, RuleResult, mask_value
 from indicators.validate.rules import Rule, rules_for
 
 gx = suites.gx
-#: Frequency column added to distinct batches.
-COUNT = "__rows"
-#: Row-position column of row batches and of the failing-row tables.
+#: Row-position column of the failing-row tables.
 ROW = "__row"
+#: Columns with at most this many distinct values share one distinct batch; a column
+#: with more gets a batch of its own (padding others to its length would cost more).
+SHARED_BATCH_VALUES = 50_000
+
+#: Reason a rule that needs the extract date is not checked.
+NO_EXTRACT_DATE = (
+    "no extract date is known (none in manifest.json, none given with --extract-date, "
+    "and no date in the extract to fall back on)"
+)
 
 
 @dataclass
@@ -53,6 +70,11 @@ class TableOutcome:
     results: list[RuleResult] = field(default_factory=list)
     failing_rows: dict[str, pl.Series] = field(default_factory=dict)
     gx_seconds: float = 0.0
+
+
+def _key(configuration: Any) -> tuple[str, str | None]:
+    """What identifies an expectation within a batch: its rule id and column."""
+    return configuration.meta["rule_id"], configuration.kwargs.get("column")
 
 
 class GXRunner:
@@ -70,150 +92,228 @@ class GXRunner:
         self.gx_seconds = 0.0
 
     def _validate(
-        self, name: str, frame: pd.DataFrame, rules: list[Rule], parameters: dict[str, Any]
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        expectations: list[Any],
+        parameters: dict[str, Any] | None = None,
     ) -> list[Any]:
+        """Validate ``frame`` against ``expectations``; one GX result per expectation.
+
+        The batch is built once, by the validator (``Batch.validate`` would build it a
+        second time, hashing every value again).
+        """
         start = time.perf_counter()
-        batch = self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        suite = gx.ExpectationSuite(
-            name=name, expectations=[suites.expectation_for(r) for r in rules]
+        suite = gx.ExpectationSuite(name=name, expectations=expectations)
+        validator = Validator(
+            batch_definition=self._batch_definition,
+            batch_parameters={"dataframe": frame},
+            result_format={
+                "result_format": "COMPLETE",
+                "partial_unexpected_count": EXAMPLE_VALUES,
+                "return_unexpected_index_query": False,
+            },
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = batch.validate(
-                suite,
-                result_format={
-                    "result_format": "COMPLETE",
-                    "partial_unexpected_count": EXAMPLE_VALUES,
-                    "return_unexpected_index_query": False,
-                },
-                expectation_parameters=parameters,
+            result = validator.validate_expectation_suite(
+                suite, expectation_parameters=parameters or {}
             )
         self.gx_seconds += time.perf_counter() - start
-        by_id = {r.expectation_config.meta["rule_id"]: r for r in result.results}
-        return [by_id[r.id] for r in rules]
+        by_key = {_key(r.expectation_config): r for r in result.results}
+        return [by_key[_key(e.configuration)] for e in expectations]
 
     def check_schema(
         self, table: str, raw_schema: dict[str, pl.DataType], height: int
     ) -> list[RuleResult]:
-        """Check the table-level rules on the file's columns, stored types and row count."""
-        rules = [r for r in rules_for(table) if r.level == "table"]
+        """Check the table-level rules of the suite on the file's columns, types and rows."""
+        rules = [r for r in rules_for(table) if r.level == "table" and r.in_suite]
         absent = [r for r in rules if r.column is not None and r.column not in raw_schema]
         checked = [r for r in rules if r not in absent]
         frame = schema_frame(raw_schema, height)
-        gx_results = self._validate(f"{table}.schema", frame, checked, {})
+        gx_results = self._validate(
+            f"{table}.schema", frame, [suites.expectation_for(r) for r in checked]
+        )
         results = {
             r.id: _table_result(r, res, height) for r, res in zip(checked, gx_results, strict=True)
         }
         for r in absent:
-            results[r.id] = RuleResult(
-                r.id, table, True, height, 0, detail="not checked: the column is missing"
-            )
+            results[r.id] = RuleResult.skipped(r, "the column is missing", rows=height)
         return [results[r.id] for r in rules]
 
     def check_rows(
-        self, table: str, frame: pl.DataFrame, parameters: dict[str, Any]
+        self,
+        table: str,
+        frame: pl.DataFrame,
+        parameters: dict[str, Any],
+        extra: pl.DataFrame | None = None,
     ) -> TableOutcome:
         """Check the row-level rules of the table's suite on ``frame`` (the loaded table).
 
-        Rules that need a suite parameter that is missing (no extract date) fail with a
-        detail saying so, without running.
+        ``extra`` holds the file's text columns outside the model (same rows), which the
+        ``<table>.extra_columns.no_fodselsnummer`` rule searches.  Rules that need a
+        suite parameter that is missing (no extract date) are not checked.
         """
         outcome = TableOutcome()
         start = self.gx_seconds
         row_rules = [r for r in rules_for(table) if r.level == "row" and not r.cross_table]
-        groups: dict[tuple[str, ...], list[Rule]] = defaultdict(list)
+        values: list[tuple[Rule, str]] = []
+        pairs: dict[tuple[str, ...], list[Rule]] = {}
         for rule in row_rules:
             if _needs_parameter(rule) and not parameters:
-                outcome.results.append(
-                    RuleResult(
-                        rule.id,
-                        table,
-                        False,
-                        frame.height,
-                        0,
-                        detail="not checked: the manifest has no extract_date "
-                        "(give one with --extract-date)",
-                    )
-                )
-                continue
-            groups[rule.columns].append(rule)
-        single = {c: g for c, g in groups.items() if len(c) == 1 and not _by_row(g)}
-        if single:
-            self._check_distinct_columns(table, frame, single, parameters, outcome)
-        for columns, group in groups.items():
-            if columns in single:
-                continue
-            name = f"{table}.{'+'.join(columns)}"
-            if _by_row(group):
-                keys = frame.select(columns)
-                gx_results = self._validate(name, to_pandas(keys), group, parameters)
-                for rule, res in zip(group, gx_results, strict=True):
-                    index = res.result.get("unexpected_index_list") or []
-                    rows = pl.Series(ROW, index, dtype=pl.UInt32)
-                    outcome.results.append(_row_result(rule, res, frame.height, rows.len()))
-                    if rows.len():
-                        outcome.failing_rows[rule.id] = rows
-                continue
-            distinct = frame.group_by(columns, maintain_order=True).agg(pl.len().alias(COUNT))
+                outcome.results.append(RuleResult.skipped(rule, NO_EXTRACT_DATE, rows=frame.height))
+            elif rule.kind == "unique":
+                self._check_unique(rule, frame, outcome)
+            elif rule.kind == "extra_no_fodselsnummer":
+                self._check_extra_columns(rule, frame.height, extra, outcome)
+            elif rule.column is not None:
+                values.append((rule, rule.column))
+            else:
+                pairs.setdefault(rule.columns, []).append(rule)
+        verdicts = self._check_values(
+            table, {c: frame.get_column(c) for _, c in values}, values, parameters
+        )
+        for rule, column in values:
+            res, failing = verdicts[rule.id, column]
+            rows = _rows_with(frame, failing.to_frame()) if failing is not None else _no_rows()
+            _add(outcome, rule, res, frame.height, rows)
+        for columns, group in pairs.items():
+            distinct = frame.select(columns).unique(maintain_order=True)
             gx_results = self._validate(
-                name, to_pandas(distinct.select(columns)), group, parameters
+                f"{table}.{'+'.join(columns)}",
+                to_pandas(distinct),
+                [suites.expectation_for(r) for r in group],
+                parameters,
             )
             for rule, res in zip(group, gx_results, strict=True):
                 index = res.result.get("unexpected_index_list") or []
-                failing = distinct[index].drop(COUNT) if index else None
-                self._add_weighted(rule, res, frame, failing, outcome)
+                rows = _rows_with(frame, distinct[index]) if index else _no_rows()
+                _add(outcome, rule, res, frame.height, rows)
         outcome.gx_seconds = self.gx_seconds - start
         order = {r.id: i for i, r in enumerate(row_rules)}
         outcome.results.sort(key=lambda r: order[r.rule_id])
         return outcome
 
-    def _check_distinct_columns(
+    def _check_values(
         self,
         table: str,
-        frame: pl.DataFrame,
-        groups: dict[tuple[str, ...], list[Rule]],
+        columns: dict[str, pl.Series],
+        checks: list[tuple[Rule, str]],
         parameters: dict[str, Any],
-        outcome: TableOutcome,
-    ) -> None:
-        """One GX run for every one-column map rule of a table, on distinct values.
+    ) -> dict[tuple[str, str], tuple[Any, pl.Series | None]]:
+        """GX's verdict on every (rule, column) check, run on the columns' distinct values.
 
-        Each column holds its distinct values, padded to the longest by repeating its
-        first value (a repeat changes no verdict: the failing values are the same set).
+        Returns, per ``(rule id, column)``, the GX result and the failing distinct values
+        (None if none fail).
         """
-        values = {c: frame.get_column(c).unique(maintain_order=True) for (c,) in groups}
-        longest = max(v.len() for v in values.values())
-        padded = pl.DataFrame(
-            [
-                v.extend(pl.Series(c, [v[0]] * (longest - v.len()), dtype=v.dtype))
-                if v.len() < longest
-                else v
-                for c, v in values.items()
-            ]
-        )
-        rules = [r for g in groups.values() for r in g]
-        gx_results = self._validate(f"{table}.values", to_pandas(padded), rules, parameters)
-        for rule, res in zip(rules, gx_results, strict=True):
-            index = res.result.get("unexpected_index_list") or []
-            failing = padded.select(rule.columns)[index].unique() if index else None
-            self._add_weighted(rule, res, frame, failing, outcome)
+        distinct = {c: s.unique(maintain_order=True) for c, s in columns.items()}
+        shared = [c for c, v in distinct.items() if v.len() <= SHARED_BATCH_VALUES]
+        batches = ([shared] if shared else []) + [[c] for c in distinct if c not in shared]
+        out: dict[tuple[str, str], tuple[Any, pl.Series | None]] = {}
+        for names in batches:
+            longest = max(distinct[c].len() for c in names)
+            padded = pl.DataFrame([_pad(distinct[c], longest) for c in names])
+            batch_checks = [(r, c) for r, c in checks if c in names]
+            expectations = [suites.expectation_for(r, column=c) for r, c in batch_checks]
+            label = f"{table}.{'+'.join(names) if len(names) == 1 else 'values'}"
+            gx_results = self._validate(label, to_pandas(padded), expectations, parameters)
+            for (rule, column), res in zip(batch_checks, gx_results, strict=True):
+                index = res.result.get("unexpected_index_list") or []
+                failing = padded.get_column(column)[index].unique() if index else None
+                out[rule.id, column] = (res, failing)
+        return out
 
-    @staticmethod
-    def _add_weighted(
+    def _check_unique(self, rule: Rule, frame: pl.DataFrame, outcome: TableOutcome) -> None:
+        """Uniqueness on every row, with each value replaced by its dense rank."""
+        ranks = frame.select(pl.col(c).rank("dense") for c in rule.columns)
+        (res,) = self._validate(
+            f"{rule.table}.{'+'.join(rule.columns)}",
+            to_pandas(ranks),
+            [suites.expectation_for(rule)],
+        )
+        index = res.result.get("unexpected_index_list") or []
+        rows = pl.Series(ROW, index, dtype=pl.UInt32).sort()
+        examples = [
+            " / ".join(str(_plain(v)) for v in row)
+            for row in frame[rows]
+            .select(rule.columns)
+            .unique(maintain_order=True)
+            .head(EXAMPLE_VALUES)
+            .rows()
+        ]
+        _add(outcome, rule, res, frame.height, rows, examples=examples)
+
+    def _check_extra_columns(
+        self,
         rule: Rule,
-        res: Any,
-        frame: pl.DataFrame,
-        failing: pl.DataFrame | None,
+        height: int,
+        extra: pl.DataFrame | None,
         outcome: TableOutcome,
     ) -> None:
-        """Record a distinct-value verdict as rows: the rows holding a failing value."""
-        rows = _rows_with(frame, failing) if failing is not None else pl.Series(ROW, [])
-        outcome.results.append(_row_result(rule, res, frame.height, rows.len()))
+        """The fødselsnummer search in every text column outside the model."""
+        if extra is None or extra.width == 0:
+            outcome.results.append(
+                RuleResult(
+                    rule.id, rule.table, True, height, 0, detail="no text column outside the model"
+                )
+            )
+            return
+        checks = [(rule, c) for c in extra.columns]
+        verdicts = self._check_values(
+            rule.table, {c: extra.get_column(c) for c in extra.columns}, checks, {}
+        )
+        rows = _no_rows()
+        examples: list[str] = []
+        problems: list[str] = []
+        for column in extra.columns:
+            res, failing = verdicts[rule.id, column]
+            if problem := _exception(res):
+                problems.append(f"{column}: {problem}")
+            if failing is None:
+                continue
+            rows = pl.concat([rows, _rows_with(extra, failing.to_frame())]).unique().sort()
+            examples += [f"{column}: {e}" for e in _examples(res)]
+        outcome.results.append(
+            RuleResult(
+                rule.id,
+                rule.table,
+                rows.len() == 0 and not problems,
+                height,
+                rows.len(),
+                examples=examples[:EXAMPLE_VALUES],
+                detail="; ".join(problems) or f"searched: {', '.join(extra.columns)}",
+            )
+        )
         if rows.len():
             outcome.failing_rows[rule.id] = rows
 
 
-def _by_row(group: list[Rule]) -> bool:
-    return any(r.kind == "unique" for r in group)
+def _pad(values: pl.Series, length: int) -> pl.Series:
+    """``values`` extended to ``length`` by repeating its first value (no verdict changes)."""
+    if values.len() >= length:
+        return values
+    return values.extend(
+        pl.Series(values.name, [values[0]] * (length - values.len()), dtype=values.dtype)
+    )
+
+
+def _no_rows() -> pl.Series:
+    return pl.Series(ROW, [], dtype=pl.UInt32)
+
+
+def _add(
+    outcome: TableOutcome,
+    rule: Rule,
+    res: Any,
+    height: int,
+    rows: pl.Series,
+    *,
+    examples: list[str] | None = None,
+) -> None:
+    """Record a verdict on ``rows`` (the failing row positions) in ``outcome``."""
+    outcome.results.append(_row_result(rule, res, height, rows.len(), examples))
+    if rows.len():
+        outcome.failing_rows[rule.id] = rows
 
 
 def _needs_parameter(rule: Rule) -> bool:
@@ -233,12 +333,19 @@ def _rows_with(frame: pl.DataFrame, failing: pl.DataFrame) -> pl.Series:
 
 
 def _examples(res: Any) -> list[str]:
-    values = res.result.get("partial_unexpected_list") or []
-    out = []
-    for value in values[:EXAMPLE_VALUES]:
+    """Up to :data:`EXAMPLE_VALUES` distinct failing values, masked, in GX's order."""
+    values = res.result.get("unexpected_list")
+    if values is None:
+        values = res.result.get("partial_unexpected_list") or []
+    out: list[str] = []
+    for value in values:
         if isinstance(value, (tuple, list)):
-            value = " / ".join(_plain(v) for v in value)
-        out.append(mask_value(_plain(value)))
+            value = " / ".join(str(_plain(v)) for v in value)
+        text = mask_value(_plain(value))
+        if text not in out:
+            out.append(text)
+            if len(out) == EXAMPLE_VALUES:
+                break
     return out
 
 
@@ -260,7 +367,9 @@ def _exception(res: Any) -> str:
     return ""
 
 
-def _row_result(rule: Rule, res: Any, height: int, unexpected: int) -> RuleResult:
+def _row_result(
+    rule: Rule, res: Any, height: int, unexpected: int, examples: list[str] | None = None
+) -> RuleResult:
     detail = _exception(res)
     success = bool(res.success) and not detail
     return RuleResult(
@@ -269,7 +378,7 @@ def _row_result(rule: Rule, res: Any, height: int, unexpected: int) -> RuleResul
         success,
         height,
         unexpected,
-        examples=[] if success else _examples(res),
+        examples=[] if success else (examples if examples is not None else _examples(res)),
         detail=detail,
     )
 

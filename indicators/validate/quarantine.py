@@ -4,18 +4,27 @@ Nothing is lost: ``DIR/accepted/<table>.parquet`` holds the rows that break no r
 severity ``error``, ``DIR/quarantined/<table>.parquet`` the others with a ``rule_ids``
 list column (the ids of every rule the row breaks) before the original columns, and
 ``DIR/manifest.json`` the counts per table, with ``accepted + quarantined = input``.
-The accepted directory is itself an extract (with the original ``manifest.json``), so
-it can be validated and computed on.
+
+The accepted directory is itself a valid extract (with the original ``manifest.json``,
+and the extract date the validation used if that was given with ``--extract-date``):
+quarantining a parent row would otherwise orphan its children, so a row whose foreign
+key names a quarantined (or missing) parent row is quarantined too, under that foreign
+key's rule id (``rows_cascaded`` in the manifest counts them).  Validate it before
+computing on it (``indicators validate DIR/accepted``): that writes the record
+``indicators compute`` asks for.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from indicators.extract.model import EXTRACT
 from indicators.extract.write import write_manifest
 from indicators.validate.rules import RULES
 from indicators.validate.run import Validation
@@ -47,6 +56,61 @@ def rule_ids_per_row(height: int, failing: dict[str, pl.Series]) -> pl.Series:
     return joined.get_column("rule_ids").fill_null(pl.lit([], dtype=pl.List(pl.String)))
 
 
+def cascade(
+    frames: dict[str, pl.DataFrame], failing: dict[str, dict[str, pl.Series]]
+) -> tuple[dict[str, dict[str, pl.Series]], dict[str, dict[str, int]]]:
+    """Add to each foreign-key rule the rows whose parent row is not accepted.
+
+    Tables are taken parents first (model order), so a patient quarantined takes its
+    referrals with it, and they their contacts and pathway events.
+
+    Returns
+    -------
+    failing, cascaded
+        The failing rows per table and rule, with the cascaded rows added, and per
+        table and foreign-key rule the number of rows added.
+    """
+    accepted_keys: dict[tuple[str, str], pl.Series] = {}
+    out: dict[str, dict[str, pl.Series]] = {}
+    cascaded: dict[str, dict[str, int]] = {}
+    for name in EXTRACT:
+        if name not in frames:
+            continue
+        frame = frames[name]
+        table_failing = dict(failing.get(name, {}))
+        for fk in EXTRACT[name].foreign_keys:
+            rule_id = f"{name}.{fk.column}.foreign_key"
+            parent_keys = accepted_keys.get((fk.table, fk.ref_column))
+            if parent_keys is None:
+                continue
+            orphans = (
+                frame.select(
+                    (pl.col(fk.column).is_not_null() & ~pl.col(fk.column).is_in(parent_keys)).alias(
+                        "orphan"
+                    )
+                )
+                .with_row_index(ROW)
+                .filter("orphan")
+                .get_column(ROW)
+            )
+            before = table_failing.get(rule_id, pl.Series(ROW, [], dtype=pl.UInt32))
+            after = pl.concat([before.cast(pl.UInt32), orphans]).unique().sort()
+            if after.len() > before.len():
+                table_failing[rule_id] = after
+                cascaded.setdefault(name, {})[rule_id] = after.len() - before.len()
+        out[name] = table_failing
+        bad = rule_ids_per_row(frame.height, table_failing).list.len() > 0
+        for column in {c for (t, c) in _referenced() if t == name}:
+            keys = frame.filter(~bad).get_column(column).drop_nulls().unique().implode()
+            accepted_keys[name, column] = keys
+    return out, cascaded
+
+
+def _referenced() -> set[tuple[str, str]]:
+    """(table, column) pairs that some foreign key points at."""
+    return {(fk.table, fk.ref_column) for t in EXTRACT.values() for fk in t.foreign_keys}
+
+
 def write_quarantine(validation: Validation, directory: Path) -> dict[str, Any]:
     """Write accepted and quarantined rows of every table and the quarantine manifest.
 
@@ -56,9 +120,10 @@ def write_quarantine(validation: Validation, directory: Path) -> dict[str, Any]:
     quarantined_dir = directory / "quarantined"
     accepted_dir.mkdir(parents=True, exist_ok=True)
     quarantined_dir.mkdir(parents=True, exist_ok=True)
+    failing, cascaded = cascade(validation.frames, validation.failing_rows)
     tables: dict[str, Any] = {}
     for name, frame in validation.frames.items():
-        ids = rule_ids_per_row(frame.height, validation.failing_rows.get(name, {}))
+        ids = rule_ids_per_row(frame.height, failing.get(name, {}))
         bad = ids.list.len() > 0
         accepted = frame.filter(~bad)
         quarantined = frame.filter(bad).insert_column(0, ids.filter(bad))
@@ -76,16 +141,25 @@ def write_quarantine(validation: Validation, directory: Path) -> dict[str, Any]:
             "accepted": accepted.height,
             "quarantined": quarantined.height,
             "rows_per_rule": {rule: int(n) for rule, n in per_rule},
+            "rows_cascaded": cascaded.get(name, {}),
         }
-        assert accepted.height + quarantined.height == frame.height
-    write_manifest(accepted_dir, validation.manifest)
-    manifest = {
-        "extract": validation.report.extract,
-        "fingerprint": validation.report.fingerprint,
-        "passed": validation.report.passed,
+        if accepted.height + quarantined.height != frame.height:  # pragma: no cover
+            raise AssertionError(f"{name}: quarantine lost rows")
+    manifest = validation.manifest
+    report = validation.report
+    if manifest.extract_date is None and report.extract_date_source == "--extract-date":
+        manifest = dataclasses.replace(
+            manifest, extract_date=date.fromisoformat(str(report.extract_date))
+        )
+    write_manifest(accepted_dir, manifest)
+    out = {
+        "extract": report.extract,
+        "fingerprint": report.fingerprint,
+        "passed": report.passed,
         "tables": tables,
+        "next_step": f"indicators validate {accepted_dir}",
     }
     (directory / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    return manifest
+    return out

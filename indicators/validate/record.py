@@ -51,17 +51,26 @@ def current_fingerprint(extract_dir: Path) -> str:
 def read_record(extract_dir: Path) -> dict[str, Any]:
     """The record of ``extract_dir`` (``{"validations": {fingerprint: entry}}``), or empty."""
     path = extract_dir / RECORD_FILE
-    if not path.exists():
+    if not path.is_file():
         return {"validations": {}}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+    except (OSError, ValueError):
+        return {"validations": {}}
+    if not isinstance(data, dict):
         return {"validations": {}}
     return data if isinstance(data.get("validations"), dict) else {"validations": {}}
 
 
 def write_record(extract_dir: Path, report: ValidationReport) -> Path:
-    """Add (or replace) the entry for ``report.fingerprint`` in ``validation.json``."""
+    """Add (or replace) the entry for ``report.fingerprint`` in ``validation.json``.
+
+    Raises
+    ------
+    OSError
+        The file cannot be written (a read-only extract directory, say); the caller
+        decides what that means (``indicators validate`` warns and says why).
+    """
     from indicators import __version__
 
     data = read_record(extract_dir)
@@ -70,6 +79,7 @@ def write_record(extract_dir: Path, report: ValidationReport) -> Path:
         "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "indicators_version": __version__,
         "extract_date": report.extract_date,
+        "extract_date_source": report.extract_date_source,
         "rules_failed": sorted(r.rule_id for r in report.results() if r.is_error),
         "counts": report.counts(),
     }
@@ -99,6 +109,7 @@ def require_passed(extract_dir: Path) -> None:
         failed = ", ".join(entry.get("rules_failed", [])[:5])
         raise ValidationRequiredError(
             f"{extract_dir}: the validation of these files (fingerprint {fingerprint}) "
-            f"failed ({failed}). Correct the extract, or use --quarantine and compute on "
-            "the accepted rows."
+            f"failed ({failed}). Correct the extract; or set the failing rows aside with "
+            f"`indicators validate {extract_dir} --quarantine Q`, validate what is left "
+            "with `indicators validate Q/accepted` and compute on Q/accepted."
         )

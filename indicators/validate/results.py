@@ -2,22 +2,27 @@
 
 Great Expectations results (single-table rules) and the polars cross-table checks are
 both turned into :class:`RuleResult`, so the terminal summary, the JUnit file, the HTML
-report and the validation record read one format.  Example values are masked here,
-once: any 11-digit run is cut to its first six digits (``010100*****``) before a value
-is stored, so no fødselsnummer reaches a report.
+report and the validation record read one format.  Example values and details are masked
+here, once, when a result is made (:func:`mask_value`), so no fødselsnummer reaches a
+report: every run of exactly 11 digits is replaced by asterisks, and so is every run of
+10 digits that would pass the fødselsnummer check digits with a leading zero (a
+fødselsnummer stored as a number loses its leading zero).
 
 Examples
 --------
 >>> mask_value("Samtale med 01010012356 avsluttet")
-'Samtale med 010100***** avsluttet'
+'Samtale med *********** avsluttet'
+>>> mask_value(1010012356)
+'**********'
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from indicators.reference.identifiers import is_valid_fodselsnummer
 from indicators.validate.rules import RULES, Rule
 
 #: Example values kept per failed rule.
@@ -25,20 +30,41 @@ EXAMPLE_VALUES = 5
 #: Longest example value shown, in characters.
 EXAMPLE_LENGTH = 60
 
-_DIGIT_RUN = re.compile(r"(?<![0-9])([0-9]{6})([0-9]{5})(?![0-9])")
+_DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]{10,11}(?![0-9])")
+
+Status = Literal["passed", "failed", "warning", "not checked"]
+
+
+def _mask_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if len(run) == 11 or is_valid_fodselsnummer("0" + run):
+        return "*" * len(run)
+    return run
 
 
 def mask_value(value: object) -> str:
-    """A value as text, with every 11-digit run masked after its sixth digit.
+    """A value as text, with every number that could be a fødselsnummer masked whole.
 
-    Every run is masked, not only those that pass the check digits: a report is no
-    place to decide whether a number is a person.
+    Every run of exactly 11 digits is masked, not only those that pass the check
+    digits (a report is no place to decide whether a number is a person), and every
+    run of 10 digits that passes them once a leading zero is put back.  The text around
+    a run is kept; longer runs of digits are not fødselsnummer and are kept.
+
+    >>> mask_value("ref 12345678901 pas 01010012356")
+    'ref *********** pas ***********'
+    >>> mask_value("K0000000001"), mask_value("123456789012"), mask_value(None)
+    ('K0000000001', '123456789012', '∅')
     """
     text = "∅" if value is None else str(value)
-    text = _DIGIT_RUN.sub(lambda m: m.group(1) + "*****", text)
+    text = _DIGIT_RUN.sub(_mask_run, text)
     if len(text) > EXAMPLE_LENGTH:
         text = text[: EXAMPLE_LENGTH - 1] + "…"
     return text
+
+
+def mask_text(text: str) -> str:
+    """Free text (a detail, an error message) with fødselsnummer-like runs masked, uncut."""
+    return _DIGIT_RUN.sub(_mask_run, text)
 
 
 @dataclass
@@ -47,6 +73,9 @@ class RuleResult:
 
     ``checked`` is the number of rows (or, for table-level rules, 1) the rule looked at;
     ``unexpected`` the rows that break it (for table-level rules: the columns or 1).
+    ``not_checked`` holds the reason a rule could not be checked (its table was stopped,
+    a table it reads is missing); such a rule neither passes nor fails.  Examples and
+    the detail are masked (:func:`mask_value`) when the result is made.
     """
 
     rule_id: str
@@ -57,6 +86,25 @@ class RuleResult:
     examples: list[str] = field(default_factory=list)
     detail: str = ""
     engine: str = "gx"
+    not_checked: str = ""
+
+    def __post_init__(self) -> None:
+        self.examples = [mask_value(e) for e in self.examples]
+        self.detail = mask_text(self.detail)
+
+    @classmethod
+    def skipped(cls, rule: Rule, reason: str, *, rows: int = 0) -> RuleResult:
+        """A result saying ``rule`` was not checked, and why."""
+        return cls(rule.id, rule.table, True, rows, 0, not_checked=reason, engine="none")
+
+    @property
+    def status(self) -> Status:
+        """``passed``, ``failed`` (an error), ``warning`` or ``not checked``."""
+        if self.not_checked:
+            return "not checked"
+        if self.success:
+            return "passed"
+        return "failed" if self.rule.severity == "error" else "warning"
 
     @property
     def rule(self) -> Rule:
@@ -66,12 +114,12 @@ class RuleResult:
     @property
     def failed(self) -> bool:
         """True if the rule failed (errors and warnings alike)."""
-        return not self.success
+        return not self.success and not self.not_checked
 
     @property
     def is_error(self) -> bool:
         """True if the rule failed and its severity makes the extract invalid."""
-        return not self.success and self.rule.severity == "error"
+        return self.failed and self.rule.severity == "error"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, with the rule's message, kind, level and severity."""
@@ -83,6 +131,7 @@ class RuleResult:
             level=rule.level,
             severity=rule.severity,
             columns=list(rule.columns),
+            status=self.status,
         )
         return out
 
@@ -107,6 +156,11 @@ class TableResult:
         return [r for r in self.results if r.failed and not r.is_error]
 
     @property
+    def not_checked(self) -> list[RuleResult]:
+        """Rules that could not be checked (see :attr:`RuleResult.not_checked`)."""
+        return [r for r in self.results if r.not_checked]
+
+    @property
     def stopped(self) -> bool:
         """True if a table-level error stops the run for this table."""
         return any(r.rule.level == "table" for r in self.errors)
@@ -123,6 +177,8 @@ class ValidationReport:
     tables: dict[str, TableResult]
     seconds: float = 0.0
     gx_seconds: float = 0.0
+    extract_date_source: str = "manifest"
+    notices: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -139,5 +195,18 @@ class ValidationReport:
         return [r for t in self.tables.values() for r in t.results]
 
     def counts(self) -> dict[str, int]:
-        """Unexpected count per rule id (0 for passing rules)."""
+        """Unexpected count per rule id (0 for passing and not-checked rules)."""
         return {r.rule_id: r.unexpected for r in self.results()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``validation.json`` of ``--report``)."""
+        return {
+            "readable": True,
+            "extract": self.extract,
+            "fingerprint": self.fingerprint,
+            "extract_date": self.extract_date,
+            "extract_date_source": self.extract_date_source,
+            "passed": self.passed,
+            "notices": list(self.notices),
+            "results": [r.to_dict() for r in self.results()],
+        }

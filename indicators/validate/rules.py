@@ -13,6 +13,8 @@ Rule ids
 ============================================  ===========================================
 id                                            rule
 ============================================  ===========================================
+``<t>.table.present``                         the table's file is in the extract (required
+                                              tables; checked on the directory, not by GX)
 ``<t>.columns.present``                       every model column is in the file
 ``<t>.columns.no_extra``                      no column outside the model (warning)
 ``<t>.<c>.type``                              the file stores the column in a usable type
@@ -29,12 +31,22 @@ id                                            rule
 ``<t>.<later>.not_before_<earlier>``          dates of one row in order
 ``<t>.<c>.not_after_extract_date``            no date after the extract date
 ``<t>.<c>.no_fodselsnummer``                  no 11-digit run passing both check digits
+``<t>.extra_columns.no_fodselsnummer``        the same in every text column outside the model
+                                              (added to the suite at run time, one
+                                              expectation per extra column found)
 ``<t>.<c>.foreign_key``                       the id exists in the parent table
 ``pathway_events.event_date.pathway_order``   start <= first attendance <= decision
                                               <= evaluation, end last
 ``contacts.start_date.within_referral``       a linked contact starts on or after the
                                               referral was received
+``<t>.patient_id.same_as_referral``           a row linked to a referral has the referral's
+                                              patient (contacts, pathway_events)
 ============================================  ===========================================
+
+A rule is *not checked* when what it reads is not there: the row-level rules of a table
+stopped by a table-level failure, and the cross-table rules that read such a table.  It
+is reported with that status (neither passed nor failed), so every run lists the same
+rules.
 
 Examples
 --------
@@ -79,6 +91,9 @@ Kind = Literal[
     "foreign_key",
     "pathway_order",
     "within_referral",
+    "same_patient",
+    "table_present",
+    "extra_no_fodselsnummer",
 ]
 Level = Literal["table", "row"]
 Severity = Literal["error", "warning"]
@@ -95,7 +110,11 @@ PATTERN_NAMES = {
 }
 
 #: Rule kinds that Great Expectations checks; the others are cross-table rules.
-CROSS_TABLE_KINDS = ("foreign_key", "pathway_order", "within_referral")
+CROSS_TABLE_KINDS = ("foreign_key", "pathway_order", "within_referral", "same_patient")
+#: Rule kinds checked outside the committed suites: whether the file exists (no batch to
+#: give GX), and the fødselsnummer search in extra columns (whose names only the file
+#: tells; GX runs it with one expectation per column found).
+RUNTIME_KINDS = ("table_present", "extra_no_fodselsnummer")
 
 
 @dataclass(frozen=True)
@@ -145,6 +164,11 @@ class Rule:
     def cross_table(self) -> bool:
         """True for rules checked in polars across tables, not by a GX suite."""
         return self.kind in CROSS_TABLE_KINDS
+
+    @property
+    def in_suite(self) -> bool:
+        """True for rules that are one expectation of the committed GX suite."""
+        return self.kind not in CROSS_TABLE_KINDS and self.kind not in RUNTIME_KINDS
 
 
 #: Stored types (families, see :func:`indicators.validate.gxrun.stored_type`) a file may
@@ -278,7 +302,19 @@ def _column_rules(table: Table, column: Column) -> list[Rule]:
 
 def _table_rules(table: Table) -> list[Rule]:
     t = table.name
-    out = [
+    out = []
+    if not table.optional:
+        out.append(
+            Rule(
+                f"{t}.table.present",
+                t,
+                (),
+                "table_present",
+                f"the extract has no {t} table ({t}.parquet or {t}.csv)",
+                level="table",
+            )
+        )
+    out += [
         Rule(
             f"{t}.columns.present",
             t,
@@ -293,7 +329,8 @@ def _table_rules(table: Table) -> list[Rule]:
             t,
             (),
             "columns_no_extra",
-            f"{t} has column(s) outside the extract model; they are not read",
+            f"{t} has column(s) outside the extract model; they are not read, "
+            "except to look for fødselsnummer in text columns",
             level="table",
             severity="warning",
             params=(("columns", tuple(table.column_names)),),
@@ -309,6 +346,16 @@ def _table_rules(table: Table) -> list[Rule]:
     ]
     for column in table.columns:
         out.extend(_column_rules(table, column))
+    out.append(
+        Rule(
+            f"{t}.extra_columns.no_fodselsnummer",
+            t,
+            (),
+            "extra_no_fodselsnummer",
+            "a text column outside the extract model contains an 11-digit number that passes "
+            "the fødselsnummer check digits (a direct identifier must never be in an extract)",
+        )
+    )
     if table.primary_key is not None:
         pk = table.primary_key
         out.append(Rule(f"{t}.{pk}.unique", t, (pk,), "unique", f"{pk} occurs more than once"))
@@ -362,6 +409,17 @@ def _table_rules(table: Table) -> list[Rule]:
                 ("referral_id", "start_date"),
                 "within_referral",
                 "the contact starts before its referral was received",
+            )
+        )
+    parents = {(fk.column, fk.table) for fk in table.foreign_keys}
+    if {("patient_id", "patients"), ("referral_id", "referrals")} <= parents:
+        out.append(
+            Rule(
+                f"{t}.patient_id.same_as_referral",
+                t,
+                ("patient_id", "referral_id"),
+                "same_patient",
+                "patient_id differs from the patient_id of the referral the row is linked to",
             )
         )
     return out

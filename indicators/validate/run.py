@@ -1,19 +1,27 @@
 """Validate an extract directory: file checks, the GX suites, the cross-table rules.
 
-The steps, for every table of the model present in the directory:
+The steps:
 
-1. the file's column names and stored types are read (without the data) and the
-   table-level rules of the suite are checked on them; a failure stops that table
-   (missing column, wrong type, empty table) and makes the extract invalid;
-2. the table is read as the model says (:func:`indicators.extract.load.read_table`);
-   a value that cannot be parsed raises :class:`~indicators.errors.ExtractReadError`;
-3. the row-level rules of its GX suite are checked (:mod:`indicators.validate.gxrun`);
+1. every required table must have a file (``<t>.table.present``); a missing one is a
+   table-level failure, reported with the table's other rules as not checked;
+2. for every table present, the file's column names and stored types are read (without
+   the data) and the table-level rules of the suite are checked on them; a failure stops
+   that table (missing column, wrong type, empty table) and makes the extract invalid;
+3. the other tables are read as the model says
+   (:func:`indicators.extract.load.read_table`), with their text columns outside the
+   model; a file or value that cannot be read raises
+   :class:`~indicators.errors.ExtractReadError`, naming the file;
+4. the extract date is settled (``--extract-date``, else the manifest's, else the
+   latest date in the extract, see :func:`fallback_extract_date`);
+5. the row-level rules of each table's GX suite are checked
+   (:mod:`indicators.validate.gxrun`);
 
 then the cross-table rules are checked in polars (:mod:`indicators.validate.crosstable`).
 """
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from indicators.errors import ExtractReadError, MissingTableError
+from indicators.errors import ExtractError, ExtractReadError
 from indicators.extract.load import (
     Extract,
     Manifest,
@@ -32,7 +40,8 @@ from indicators.extract.load import (
 )
 from indicators.extract.model import EXTRACT
 from indicators.validate.crosstable import check_cross_table
-from indicators.validate.results import TableResult, ValidationReport
+from indicators.validate.results import RuleResult, TableResult, ValidationReport
+from indicators.validate.rules import RULES, rules_for
 
 
 @dataclass
@@ -43,6 +52,15 @@ class Validation:
     frames: dict[str, pl.DataFrame]
     failing_rows: dict[str, dict[str, pl.Series]] = field(default_factory=dict)
     manifest: Manifest = field(default_factory=Manifest)
+
+
+def _unreadable(file: Path, what: str, exc: BaseException) -> ExtractReadError:
+    reason = (str(exc).strip().splitlines() or [""])[0]
+    return ExtractReadError(
+        f"{file}: {what} ({type(exc).__name__}: {reason}). "
+        "Export the table again as Parquet, or as CSV with ';' separators.",
+        file=str(file),
+    )
 
 
 def file_schema(file: Path, table: str) -> tuple[dict[str, pl.DataType], int]:
@@ -61,23 +79,105 @@ def file_schema(file: Path, table: str) -> tuple[dict[str, pl.DataType], int]:
             schema = dict(pl.read_parquet_schema(file))
             height = pl.scan_parquet(file).select(pl.len()).collect().item()
         except Exception as exc:  # noqa: BLE001 - polars raises several types here
-            raise ExtractReadError(
-                f"{file}: cannot be read as Parquet ({type(exc).__name__}: {exc}). "
-                "Export the table again as Parquet, or as CSV with ';' separators.",
-                file=str(file),
-            ) from None
+            raise _unreadable(file, "cannot be read as Parquet", exc) from None
         return schema, height
+    text = _csv_text(file)
+    lines = text.splitlines()
+    model = EXTRACT[table].schema
+    names = [n.strip().strip('"') for n in lines[0].split(";")] if lines else []
+    height = sum(1 for line in lines[1:] if line.strip())
+    return {n: model.get(n, pl.String()) for n in names}, height
+
+
+def _csv_text(file: Path) -> str:
     try:
         text, _ = decode_text(file)
     except UnicodeDecodeError as exc:
         raise ExtractReadError(
             f"{file}: neither UTF-8 nor Windows-1252 text ({exc})", file=str(file)
         ) from None
-    lines = text.splitlines()
-    model = EXTRACT[table].schema
-    names = [n.strip().strip('"') for n in lines[0].split(";")] if lines else []
-    height = sum(1 for line in lines[1:] if line.strip())
-    return {n: model.get(n, pl.String()) for n in names}, height
+    except OSError as exc:
+        raise _unreadable(file, "cannot be opened", exc) from None
+    return text
+
+
+def read_rows(file: Path, table: str) -> pl.DataFrame:
+    """The table as the model says, every row; a damaged file raises ExtractReadError.
+
+    A Parquet file whose footer is sound can still hold pages that cannot be decoded;
+    polars finds that only when it reads them.
+    """
+    try:
+        return read_table(file, EXTRACT[table]).collect()
+    except ExtractError:
+        raise
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _unreadable(file, "cannot be read: the file is damaged", exc) from None
+
+
+def read_extra_text(
+    file: Path, table: str, schema: dict[str, pl.DataType], height: int
+) -> pl.DataFrame:
+    """The file's text columns outside the model, as text (lists joined by ``|``).
+
+    Only ``<table>.extra_columns.no_fodselsnummer`` reads them; nothing else does.
+    """
+    from indicators.validate.gxrun import stored_type
+
+    model = set(EXTRACT[table].column_names)
+    names = [
+        n
+        for n, dtype in schema.items()
+        if n not in model and stored_type(dtype) in ("text", "list of text")
+    ]
+    if not names:
+        return pl.DataFrame()
+    as_text = [
+        pl.col(n).cast(pl.List(pl.String)).list.join("|")
+        if isinstance(schema[n], pl.List)
+        else pl.col(n).cast(pl.String)
+        for n in names
+    ]
+    try:
+        if file.suffix == ".parquet":
+            extra = pl.scan_parquet(file).select(as_text).collect()
+        else:
+            raw = pl.read_csv(
+                io.StringIO(_csv_text(file).rstrip("\r\n")), separator=";", infer_schema=False
+            )
+            extra = raw.rename({c: c.strip() for c in raw.columns}).select(as_text)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _unreadable(file, "cannot be read: the file is damaged", exc) from None
+    if extra.height != height:
+        raise ExtractReadError(
+            f"{file}: the columns outside the model have {extra.height} rows, the table "
+            f"{height}. Export the table again.",
+            file=str(file),
+        )
+    return extra
+
+
+def fallback_extract_date(frames: dict[str, pl.DataFrame]) -> tuple[date, str] | None:
+    """The latest date in the extract, and where it is (``table.column``), or None.
+
+    Only the columns that must not lie after the extract date are read (not a deadline,
+    which may).  Used when neither ``--extract-date`` nor ``manifest.json`` gives one.
+
+    >>> from datetime import date
+    >>> frames = {"contacts": pl.DataFrame({"start_date": [date(2025, 3, 1)],
+    ...                                     "end_date": [date(2025, 3, 4)]})}
+    >>> fallback_extract_date(frames)
+    (datetime.date(2025, 3, 4), 'contacts.end_date')
+    """
+    latest: tuple[date, str] | None = None
+    for table, frame in frames.items():
+        for rule in rules_for(table):
+            if rule.kind != "not_after_extract_date" or rule.column not in frame.columns:
+                continue
+            value = frame.get_column(rule.column).max()
+            if isinstance(value, date) and (latest is None or value > latest[0]):
+                latest = (value, f"{table}.{rule.column}")
+    return latest
 
 
 def validate_extract(path: str | Path, *, extract_date: date | None = None) -> Validation:
@@ -88,20 +188,22 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
     path
         Extract directory (as for :func:`indicators.extract.load_extract`).
     extract_date
-        Overrides the manifest's ``extract_date`` (needed when the manifest has none).
+        Overrides the manifest's ``extract_date``.  Without either, the latest date in
+        the extract is used and the report says so (:attr:`ValidationReport.notices`).
 
     Returns
     -------
     Validation
-        ``validation.report.passed`` is False if any error-severity rule failed.
+        ``validation.report.passed`` is False if any error-severity rule failed,
+        including ``<table>.table.present`` for a missing required table.
 
     Raises
     ------
-    MissingTableError
-        A required table has no file.
     ExtractReadError
-        A file cannot be read at all (not Parquet, not text, a value that cannot be
-        parsed to its column's type).
+        A file cannot be read at all (not Parquet, damaged, not text, a value that
+        cannot be parsed to its column's type).
+    ManifestError
+        ``manifest.json`` is present but not valid.
     """
     from indicators.validate.gxrun import GXRunner
     from indicators.validate.suites import suite_parameters
@@ -111,40 +213,88 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
     if not directory.is_dir():
         raise ExtractReadError(f"{directory}: not a directory (an extract is a directory)")
     manifest = read_manifest(directory)
-    when = extract_date or manifest.extract_date
-    parameters = suite_parameters(when)
-    files: dict[str, Path] = {}
-    for name, table in EXTRACT.items():
-        file = find_table_file(directory, name)
-        if file is None:
-            if table.optional:
-                continue
-            raise MissingTableError(
-                f"{directory}: table {name!r} is missing (expected {name}.parquet or {name}.csv)"
-            )
-        files[name] = file
+    files = {n: f for n in EXTRACT if (f := find_table_file(directory, n)) is not None}
     runner = GXRunner()
-    frames: dict[str, pl.DataFrame] = {}
     tables: dict[str, TableResult] = {}
-    failing: dict[str, dict[str, pl.Series]] = {}
-    for name, file in files.items():
-        schema, height = file_schema(file, name)
-        result = TableResult(name, file.name, height, runner.check_schema(name, schema, height))
-        tables[name] = result
-        failing[name] = {}
-        if result.stopped:
+    frames: dict[str, pl.DataFrame] = {}
+    extras: dict[str, pl.DataFrame] = {}
+    unavailable: dict[str, str] = {}
+    for name in EXTRACT:
+        present = RULES.get(f"{name}.table.present")
+        file = files.get(name)
+        if file is None:
+            if present is None:
+                continue  # an optional table that is absent
+            reason = f"the extract has no {name} table"
+            tables[name] = TableResult(
+                name,
+                "",
+                0,
+                [
+                    RuleResult(
+                        present.id,
+                        name,
+                        False,
+                        1,
+                        1,
+                        detail=f"expected {name}.parquet or {name}.csv in {directory}",
+                        engine="files",
+                    ),
+                    *(
+                        RuleResult.skipped(r, reason)
+                        for r in rules_for(name)
+                        if r is not present and not r.cross_table
+                    ),
+                ],
+            )
+            unavailable[name] = reason
             continue
-        frame = read_table(file, EXTRACT[name]).collect()
+        schema, height = file_schema(file, name)
+        results = [RuleResult(present.id, name, True, 1, 0, engine="files")] if present else []
+        result = TableResult(name, file.name, height, results)
+        result.results.extend(runner.check_schema(name, schema, height))
+        tables[name] = result
+        if result.stopped:
+            failed = ", ".join(r.rule_id for r in result.errors)
+            reason = f"{name} was not read row by row: a table-level rule failed ({failed})"
+            result.results.extend(
+                RuleResult.skipped(r, reason, rows=height)
+                for r in rules_for(name)
+                if r.level == "row" and not r.cross_table
+            )
+            unavailable[name] = reason
+            continue
+        frame = read_rows(file, name)
+        extras[name] = read_extra_text(file, name, schema, frame.height)
         result.rows = frame.height
-        outcome = runner.check_rows(name, frame, parameters)
-        result.results.extend(outcome.results)
-        failing[name] = outcome.failing_rows
         frames[name] = frame
-    cross_results, cross_failing = check_cross_table(frames)
+
+    notices: list[str] = []
+    when, source = extract_date, "--extract-date"
+    if when is None and manifest.extract_date is not None:
+        when, source = manifest.extract_date, "manifest.json"
+    if when is None and (latest := fallback_extract_date(frames)) is not None:
+        when, source = latest[0], "latest date in the extract"
+        notices.append(
+            f"No extract date in manifest.json and none given with --extract-date: the "
+            f"latest date in the extract, {when.isoformat()} ({latest[1]}), is used. No date "
+            "can lie after it, so the not_after_extract_date rules cannot fail; give "
+            "--extract-date YYYY-MM-DD to check them."
+        )
+    if when is None:
+        source = "unknown"
+    parameters = suite_parameters(when)
+
+    failing: dict[str, dict[str, pl.Series]] = {name: {} for name in tables}
+    for name, frame in frames.items():
+        outcome = runner.check_rows(name, frame, parameters, extras.get(name))
+        tables[name].results.extend(outcome.results)
+        failing[name] = outcome.failing_rows
+    cross_results, cross_failing = check_cross_table(frames, unavailable)
     for result in cross_results:
         tables[result.table].results.append(result)
-        failing[result.table][result.rule_id] = cross_failing.get(result.rule_id)
-    failing = {t: {r: s for r, s in f.items() if s is not None} for t, f in failing.items()}
+        if result.rule_id in cross_failing:
+            failing[result.table][result.rule_id] = cross_failing[result.rule_id]
     extract = Extract(path=directory, tables={}, manifest=manifest, files=files)
     report = ValidationReport(
         extract=str(directory),
@@ -154,5 +304,7 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
         tables=tables,
         seconds=time.perf_counter() - start,
         gx_seconds=runner.gx_seconds,
+        extract_date_source=source,
+        notices=notices,
     )
     return Validation(report=report, frames=frames, failing_rows=failing, manifest=manifest)

@@ -12,15 +12,26 @@ Run-time parameters
 -------------------
 Three values are only known when an extract is validated; the suites refer to them as GX
 suite parameters (``{"$PARAMETER": name}``) and :func:`suite_parameters` fills them from
-the extract's manifest:
+the extract date:
 
 ``extract_date``
-    ``manifest.json``'s ``extract_date``: no date may lie after it.
+    No date may lie after it.
 ``extract_year`` and ``earliest_birth_year``
     The extract date's year and that year minus 120: the plausible birth years.
 
-Without an extract date in the manifest these rules cannot be checked; they are reported
-as failed table-level rules (an extract must say when it was taken).
+The extract date is ``--extract-date`` if given, else ``manifest.json``'s
+``extract_date``, else the latest date in the extract (see
+:func:`indicators.validate.run.fallback_extract_date`; the report says so, because no
+date can then lie after it).  The rules that use it are row-level rules like any other;
+only if no extract date is known at all are they reported as *not checked*.
+
+Run-time expectations
+---------------------
+Two rules cannot be a fixed expectation of a committed suite: ``<t>.table.present`` (a
+missing file gives GX nothing to look at; it is checked on the directory) and
+``<t>.extra_columns.no_fodselsnummer`` (the extra columns are only known from the file:
+``expect_column_values_to_have_no_fodselsnummer`` is added at run time for each text
+column outside the model, under that rule id).
 
 List columns (``secondary_diagnoses``) are checked as their codes joined by ``|``; the
 shape rule's regular expression accepts an empty list or codes of the right shape.
@@ -78,8 +89,12 @@ def _reference_values(name: object) -> list[str]:
     return sorted(municipalities()["municipality"].to_list())
 
 
-def expectation_for(rule: Rule) -> Expectation:
-    """The GX expectation that checks ``rule`` (not for cross-table rules)."""
+def expectation_for(rule: Rule, *, column: str | None = None) -> Expectation:
+    """The GX expectation that checks ``rule`` (not for cross-table rules).
+
+    ``column`` names the column of a rule about columns only the file tells
+    (``<t>.extra_columns.no_fodselsnummer``); other rules read their own column.
+    """
     meta = {
         "rule_id": rule.id,
         "message": rule.message,
@@ -88,9 +103,12 @@ def expectation_for(rule: Rule) -> Expectation:
     }
     severity = "warning" if rule.severity == "warning" else "critical"
     common: dict[str, Any] = {"meta": meta, "severity": severity}
-    column = rule.column
+    extra = rule.kind == "extra_no_fodselsnummer"
+    column = column if extra else rule.column
     ex = gx.expectations
-    is_list = column is not None and EXTRACT[rule.table].column(column).dtype == "list[str]"
+    is_list = (
+        column is not None and not extra and EXTRACT[rule.table].column(column).dtype == "list[str]"
+    )
     match rule.kind:
         case "columns_present":
             return ex.ExpectTableColumnsToMatchSet(
@@ -154,7 +172,7 @@ def expectation_for(rule: Rule) -> Expectation:
             return ex.ExpectColumnValuesToBeBetween(
                 column=column, max_value=_param("extract_date"), **common
             )
-        case "no_fodselsnummer":
+        case "no_fodselsnummer" | "extra_no_fodselsnummer" if column is not None:
             return ExpectColumnValuesToHaveNoFodselsnummer(column=column, **common)
     raise ValueError(f"rule {rule.id} ({rule.kind}) is not checked by a GX suite")
 
@@ -163,7 +181,7 @@ def build_suite(table: str) -> gx.ExpectationSuite:
     """The expectation suite of ``table``, one expectation per single-table rule."""
     return gx.ExpectationSuite(
         name=table,
-        expectations=[expectation_for(r) for r in rules_for(table) if not r.cross_table],
+        expectations=[expectation_for(r) for r in rules_for(table) if r.in_suite],
         meta={
             "generated_by": "python -m indicators.validate.suites",
             "source": "indicators/extract/model.py via indicators/validate/rules.py",

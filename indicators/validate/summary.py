@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from indicators.validate.results import ValidationReport
 
 
 def print_summary(report: ValidationReport, console: Console) -> None:
-    """Print rows, rules failed and unexpected counts per table, and each failed rule."""
+    """Print rows, rules failed and unexpected counts per table, and each failed rule.
+
+    Rules that could not be checked are counted per table and listed by reason; notices
+    (an extract date taken from the data, a record that could not be written) come last.
+    """
     overview = RichTable(title=f"Validation of {report.extract} ({report.fingerprint})")
-    for name in ("table", "rows", "rules", "failed", "warnings", "unexpected rows"):
+    for name in ("table", "rows", "rules", "failed", "warnings", "not checked", "unexpected rows"):
         overview.add_column(name, justify="left" if name == "table" else "right")
     for t in report.tables.values():
         overview.add_row(
@@ -20,6 +27,7 @@ def print_summary(report: ValidationReport, console: Console) -> None:
             str(len(t.results)),
             str(len(t.errors)),
             str(len(t.warnings)),
+            str(len(t.not_checked)),
             f"{sum(r.unexpected for r in t.errors if r.rule.level == 'row'):,}",
         )
     console.print(overview)
@@ -33,10 +41,15 @@ def print_summary(report: ValidationReport, console: Console) -> None:
                 r.rule_id,
                 r.rule.severity,
                 f"{r.unexpected:,}",
-                r.rule.message + (f" ({r.detail})" if r.detail else ""),
-                "; ".join(r.examples),
+                escape(r.rule.message + (f" ({r.detail})" if r.detail else "")),
+                escape("; ".join(r.examples)),
             )
         console.print(details)
+    reasons = Counter((r.table, r.not_checked) for r in report.results() if r.not_checked)
+    for (table, reason), n in reasons.items():
+        console.print(f"[yellow]not checked[/yellow] {n} rule(s) of {table}: {escape(reason)}")
+    for notice in report.notices:
+        console.print(f"[yellow]warning:[/yellow] {escape(notice)}")
     verdict = "[green]PASSED[/green]" if report.passed else "[red]FAILED[/red]"
     if report.stopped:
         verdict += " (a table-level rule failed: nothing was checked row by row in that table)"

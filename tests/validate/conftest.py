@@ -20,6 +20,15 @@ def copy_extract(src: Path, dst: Path) -> Path:
     return dst
 
 
+def damage_pages(file: Path) -> None:
+    """Flip the bytes of a Parquet file's data pages, leaving magic and footer intact."""
+    raw = bytearray(file.read_bytes())
+    footer = int.from_bytes(raw[-8:-4], "little") + 8
+    for i in range(64, len(raw) - footer - 64):
+        raw[i] ^= 0xFF
+    file.write_bytes(bytes(raw))
+
+
 def without_pathway_disorder(events: pl.DataFrame) -> pl.DataFrame:
     """Drop pathway events that break the order rule, until none does."""
     while True:

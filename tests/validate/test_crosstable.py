@@ -60,3 +60,43 @@ def test_foreign_key_and_contact_before_referral_are_flagged():
     assert counts["contacts.referral_id.foreign_key"] == 0
     assert failing["contacts.start_date.within_referral"].to_list() == [2]
     assert failing["contacts.patient_id.foreign_key"].to_list() == [1]
+
+
+def test_contacts_patient_id_same_as_referral_flags_a_contact_on_another_patients_referral():
+    """K2 is P2's contact but names R1, P1's referral; K3 names no referral."""
+    patients = pl.DataFrame({"patient_id": ["P1", "P2"]})
+    referrals = pl.DataFrame(
+        {"referral_id": ["R1"], "patient_id": ["P1"], "received_date": [date(2025, 3, 1)]}
+    )
+    contacts = pl.DataFrame(
+        {
+            "patient_id": ["P1", "P2", "P2"],
+            "referral_id": ["R1", "R1", None],
+            "start_date": [date(2025, 3, 2)] * 3,
+        }
+    )
+    results, failing = check_cross_table(
+        {"patients": patients, "referrals": referrals, "contacts": contacts}
+    )
+    same = next(r for r in results if r.rule_id == "contacts.patient_id.same_as_referral")
+    assert (same.unexpected, same.examples) == (1, ["R1 P2"])
+    assert failing["contacts.patient_id.same_as_referral"].to_list() == [1]
+    assert {r.rule_id: r.unexpected for r in results}["contacts.start_date.within_referral"] == 0
+
+
+def test_rules_reading_an_unavailable_table_are_not_checked_with_its_reason():
+    contacts = pl.DataFrame(
+        {"patient_id": ["P1"], "referral_id": ["R1"], "start_date": [date(2025, 3, 2)]}
+    )
+    results, failing = check_cross_table(
+        {"contacts": contacts, "patients": pl.DataFrame({"patient_id": ["P1"]})},
+        {"referrals": "referrals was not read row by row"},
+    )
+    statuses = {r.rule_id: (r.status, r.not_checked) for r in results}
+    assert statuses["contacts.referral_id.foreign_key"] == (
+        "not checked",
+        "referrals was not read row by row",
+    )
+    assert statuses["contacts.patient_id.foreign_key"] == ("passed", "")
+    assert statuses["referrals.patient_id.foreign_key"][0] == "not checked"
+    assert failing == {}

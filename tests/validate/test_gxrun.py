@@ -17,8 +17,9 @@ def test_unexpected_counts_equal_gx_on_every_row(defect_validation):
     runner = GXRunner()
     parameters = suites.suite_parameters(date(2025, 12, 31))
     for table, frame in defect_validation.frames.items():
-        rules = [r for r in rules_for(table) if r.level == "row" and not r.cross_table]
-        full = runner._validate(f"{table}.full", to_pandas(frame), rules, parameters)
+        rules = [r for r in rules_for(table) if r.level == "row" and r.in_suite]
+        expectations = [suites.expectation_for(r) for r in rules]
+        full = runner._validate(f"{table}.full", to_pandas(frame), expectations, parameters)
         ours = {r.rule_id: r for r in defect_validation.report.tables[table].results}
         for rule, res in zip(rules, full, strict=True):
             assert ours[rule.id].unexpected == res.result["unexpected_count"], rule.id
@@ -45,3 +46,34 @@ def test_to_pandas_joins_lists_and_keeps_nulls():
     out = to_pandas(frame)
     assert out["l"].tolist() == ["F10.2|E11", ""]
     assert out["s"].isna().tolist() == [False, True]
+
+
+def _patients(sex: list[str | None]) -> pl.DataFrame:
+    n = len(sex)
+    return pl.DataFrame(
+        {
+            "patient_id": [f"P{i:08d}" for i in range(n)],
+            "birth_year": [1980] * n,
+            "sex": sex,
+            "municipality": ["0301"] * n,
+            "death_date": [None] * n,
+        },
+        schema_overrides={"birth_year": pl.Int32, "death_date": pl.Date},
+    )
+
+
+def test_a_failing_value_padded_into_a_shared_batch_is_one_example_not_five():
+    frame = _patients(["X"] * 8 + ["Y", "F"])
+    outcome = GXRunner().check_rows("patients", frame, suites.suite_parameters(date(2025, 12, 31)))
+    (code,) = [r for r in outcome.results if r.rule_id == "patients.sex.code"]
+    assert code.unexpected == 9
+    assert code.examples == ["X", "Y"]
+    assert outcome.failing_rows["patients.sex.code"].to_list() == list(range(9))
+
+
+def test_uniqueness_on_ranks_flags_the_rows_of_repeated_values_and_shows_them_once():
+    frame = _patients(["F"] * 5).with_columns(patient_id=pl.Series(["P1", "P2", "P1", None, None]))
+    outcome = GXRunner().check_rows("patients", frame, {})
+    (unique,) = [r for r in outcome.results if r.rule_id == "patients.patient_id.unique"]
+    assert outcome.failing_rows["patients.patient_id.unique"].to_list() == [0, 2]
+    assert unique.examples == ["P1"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from indicators.validate.html import render_html
-from indicators.validate.junit import junit_xml
-from indicators.validate.results import mask_value
+from indicators.errors import ExtractReadError
+from indicators.validate.html import render_html, render_unreadable_html
+from indicators.validate.junit import junit_unreadable, junit_xml
+from indicators.validate.results import RuleResult, TableResult, ValidationReport, mask_value
+from indicators.validate.rules import RULES
 
 
 def test_junit_has_a_suite_per_table_and_a_case_per_rule(defect_validation):
@@ -35,11 +37,78 @@ def test_html_report_makes_no_network_request(defect_validation):
 def test_html_report_masks_fodselsnummer(defect_validation):
     html = render_html(defect_validation.report)
     assert re.search(r"(?<![0-9])[0-9]{11}(?![0-9])", html) is None
-    assert "*****" in html
+    assert "***********" in html
     assert "Synthetic extract" in html
 
 
-def test_mask_value_masks_every_eleven_digit_run_but_not_longer_ones():
-    assert mask_value("01010012356") == "010100*****"
+def test_mask_value_masks_the_whole_number_and_keeps_the_text_around_it():
+    assert mask_value("01010012356") == "***********"
+    assert mask_value("Samtale 060822*****") == "Samtale 060822*****"  # no 10-11 digit run
+    assert mask_value("ref 12345678901 pas 01010012356.") == "ref *********** pas ***********."
     assert mask_value("123456789012") == "123456789012"
     assert mask_value(None) == "∅"
+
+
+def test_mask_value_masks_a_fodselsnummer_that_lost_its_leading_zero():
+    assert mask_value(1010012356) == "**********"  # 01010012356 stored as an integer
+    assert mask_value("K0000000001") == "K0000000001"  # a 10-digit id that is not one
+
+
+def _report(results, tables=("patients",)):
+    return ValidationReport(
+        extract="x",
+        fingerprint="f",
+        extract_date="2025-12-31",
+        synthetic=False,
+        tables={
+            t: TableResult(t, f"{t}.parquet", 3, [r for r in results if r.table == t])
+            for t in tables
+        },
+    )
+
+
+def test_examples_of_any_rule_are_masked_when_the_result_is_made():
+    result = RuleResult("patients.birth_year.range", "patients", False, 3, 1, ["1010012356"])
+    assert result.examples == ["**********"]
+    detail = RuleResult("patients.sex.code", "patients", False, 3, 1, detail="see 01010012356")
+    assert detail.detail == "see ***********"
+
+
+def test_not_checked_rules_are_skipped_cases_and_shown_in_html():
+    rule = RULES["patients.sex.not_null"]
+    results = [
+        RuleResult.skipped(rule, "patients was not read row by row"),
+        RuleResult("patients.columns.present", "patients", False, 3, 1, ["sex"]),
+    ]
+    report = _report(results)
+    root = ET.fromstring(junit_xml(report))
+    (suite,) = root.iter("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("2", "1", "1")
+    skipped = next(c for c in root.iter("testcase") if c.get("name") == rule.id).find("skipped")
+    assert skipped.get("message") == "not checked: patients was not read row by row"
+    html = render_html(report)
+    assert '<span class="skip">not checked</span>' in html
+    assert "not checked: patients was not read row by row" in html
+    assert results[0].status == "not checked"
+    assert not results[0].failed
+
+
+def test_unreadable_extract_gets_one_failing_junit_case_and_a_page_naming_the_file():
+    error = ExtractReadError(
+        "x/patients.csv: column 'birth_year': 1 value(s) are not a whole number; rows 3 "
+        "('01010012356')",
+        file="x/patients.csv",
+        column="birth_year",
+    )
+    root = ET.fromstring(junit_unreadable("x", error))
+    (case,) = root.iter("testcase")
+    assert case.get("name") == "extract.readable"
+    failure = case.find("failure")
+    assert "patients.csv" in failure.get("message")
+    assert "column: birth_year" in failure.text
+    assert "rows 3 ('***********')" in failure.text
+    html = render_unreadable_html("x", error)
+    assert "patients.csv" in html
+    assert "birth_year" in html
+    assert "01010012356" not in html
+    assert "01010012356" not in failure.text

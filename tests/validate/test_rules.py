@@ -38,3 +38,19 @@ def test_table_level_rules_come_first():
 
 def test_extra_columns_are_a_warning():
     assert RULES["patients.columns.no_extra"].severity == "warning"
+
+
+def test_every_table_searches_its_extra_text_columns_for_fodselsnummer_row_by_row():
+    for table in EXTRACT:
+        rule = RULES[f"{table}.extra_columns.no_fodselsnummer"]
+        assert (rule.level, rule.severity, rule.in_suite) == ("row", "error", False)
+
+
+def test_required_tables_have_a_table_present_rule_and_optional_ones_none():
+    for table in EXTRACT.values():
+        assert (f"{table.name}.table.present" in RULES) == (not table.optional)
+
+
+def test_rows_linked_to_a_referral_must_have_its_patient():
+    assert RULES["contacts.patient_id.same_as_referral"].cross_table
+    assert "pathway_events.patient_id.same_as_referral" in RULES

@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from indicators.errors import ExtractReadError, MissingTableError
+from indicators.errors import ExtractReadError
 from indicators.validate.run import validate_extract
-from tests.validate.conftest import copy_extract
+from tests.validate.conftest import copy_extract, damage_pages
 
 #: Defect kind (indicators.synth.defects) -> the rule that must catch it.
 RULE_OF_DEFECT = {
@@ -106,11 +106,48 @@ def _variant(passing_extract: Path, tmp_path: Path) -> Path:
     return copy_extract(passing_extract, tmp_path / "extract")
 
 
-def test_missing_table_raises_missing_table_error(passing_extract, tmp_path):
+def test_referrals_table_present_fails_and_reads_nothing_else_when_the_file_is_missing(
+    passing_extract, passing_validation, tmp_path
+):
     extract = _variant(passing_extract, tmp_path)
     (extract / "referrals.parquet").unlink()
-    with pytest.raises(MissingTableError, match="referrals"):
-        validate_extract(extract)
+    report = validate_extract(extract).report
+    referrals = report.tables["referrals"]
+    assert [r.rule_id for r in referrals.errors] == ["referrals.table.present"]
+    assert not report.passed
+    assert report.stopped
+    # Every rule is still listed (CI sees the same test cases); the ones that need the
+    # referrals are not checked, and say why.
+    assert [r.rule_id for r in report.results()] == [
+        r.rule_id for r in passing_validation.report.results()
+    ]
+    not_checked = {r.rule_id: r.not_checked for r in report.results() if r.not_checked}
+    assert "referrals.referral_id.unique" in not_checked
+    assert not_checked["contacts.referral_id.foreign_key"] == "the extract has no referrals table"
+    assert "contacts.patient_id.same_as_referral" in not_checked
+    assert "contacts.patient_id.foreign_key" not in not_checked
+
+
+def test_table_stopped_by_a_missing_column_lists_its_row_and_cross_table_rules_as_not_checked(
+    passing_extract, passing_validation, tmp_path
+):
+    extract = _variant(passing_extract, tmp_path)
+    pl.read_parquet(extract / "patients.parquet").drop("sex").write_parquet(
+        extract / "patients.parquet"
+    )
+    report = validate_extract(extract).report
+    assert [r.rule_id for r in report.results()] == [
+        r.rule_id for r in passing_validation.report.results()
+    ]
+    statuses = {r.rule_id: r.status for r in report.results()}
+    assert statuses["patients.columns.present"] == "failed"
+    assert statuses["patients.sex.not_null"] == "not checked"
+    assert statuses["patients.patient_id.unique"] == "not checked"
+    assert statuses["referrals.patient_id.foreign_key"] == "not checked"
+    assert statuses["referrals.referral_id.unique"] == "passed"
+    reasons = {r.rule_id: r.not_checked for r in report.tables["patients"].not_checked}
+    assert reasons["patients.sex.type"] == "the column is missing"
+    assert "patients.columns.present" in reasons["patients.sex.not_null"]
 
 
 def test_file_that_is_not_parquet_raises_extract_read_error(passing_extract, tmp_path):
@@ -133,13 +170,23 @@ def test_malformed_csv_raises_extract_read_error(passing_extract, tmp_path):
 
 def test_windows_1252_csv_table_is_read(passing_extract, tmp_path):
     extract = _variant(passing_extract, tmp_path)
-    patients = pl.read_parquet(extract / "patients.parquet")
-    (extract / "patients.parquet").unlink()
-    text = patients.write_csv(separator=";")
-    (extract / "patients.csv").write_bytes(text.replace("\n", "\n", 1).encode("cp1252"))
-    report = validate_extract(extract).report
-    assert report.tables["patients"].file == "patients.csv"
-    assert report.tables["patients"].errors == []
+    events = pl.read_parquet(extract / "pathway_events.parquet")
+    (extract / "pathway_events.parquet").unlink()
+    words = ["Tromsø", "Ærø", "Åsane skole, særskilt"]
+    events = events.with_columns(
+        outcome=pl.when(pl.int_range(pl.len()) < 3)
+        .then(pl.Series(words * (events.height // 3 + 1))[: events.height])
+        .otherwise(pl.col("outcome"))
+    )
+    raw = events.write_csv(separator=";").encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")  # really Windows-1252, not UTF-8 that happens to be ASCII
+    (extract / "pathway_events.csv").write_bytes(raw)
+    validation = validate_extract(extract)
+    report = validation.report
+    assert report.tables["pathway_events"].file == "pathway_events.csv"
+    assert report.tables["pathway_events"].errors == []
+    assert validation.frames["pathway_events"]["outcome"].head(3).to_list() == words
 
 
 def test_empty_table_stops_with_table_level_failure(passing_extract, tmp_path):
@@ -190,13 +237,81 @@ def test_wrong_dtype_stops_with_type_failure(passing_extract, tmp_path):
     assert "integer" in errors[0].detail
 
 
-def test_without_extract_date_the_date_rules_fail_unchecked(passing_extract, tmp_path):
+def test_without_any_extract_date_the_latest_date_is_used_and_named(
+    passing_extract, passing_validation, tmp_path
+):
+    extract = _variant(passing_extract, tmp_path)
+    (extract / "manifest.json").unlink()  # the manifest is optional (DOMAIN.md §2)
+    report = validate_extract(extract).report
+    latest = max(passing_validation.frames["contacts"][c].max() for c in ("start_date", "end_date"))
+    assert report.passed
+    assert report.extract_date_source == "latest date in the extract"
+    assert report.extract_date >= latest.isoformat()
+    assert report.notices
+    assert report.extract_date in report.notices[0]
+    assert "--extract-date" in report.notices[0]
+    given = validate_extract(extract, extract_date=date(2025, 12, 31)).report
+    assert (given.extract_date, given.extract_date_source) == ("2025-12-31", "--extract-date")
+    assert given.notices == []
+
+
+def test_manifest_without_extract_date_falls_back_the_same_way(passing_extract, tmp_path):
     extract = _variant(passing_extract, tmp_path)
     manifest = json.loads((extract / "manifest.json").read_text(encoding="utf-8"))
     manifest["extract_date"] = None
     (extract / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     report = validate_extract(extract).report
-    unchecked = {r.rule_id for r in report.results() if "not checked" in r.detail}
-    assert "contacts.start_date.not_after_extract_date" in unchecked
-    assert "patients.birth_year.age" in unchecked
-    assert validate_extract(extract, extract_date=date(2025, 12, 31)).report.passed
+    assert report.passed
+    assert report.extract_date_source == "latest date in the extract"
+    assert not [r for r in report.results() if r.not_checked]
+
+
+# ---------------------------------------------------------------------------
+# Fødselsnummer outside the model's columns, damaged files
+# ---------------------------------------------------------------------------
+NOTES = ["ref 12345678901 pas 01010012356", "ingen", None, "pas 01010012356", "ref 12345678901"]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_extra_columns_no_fodselsnummer_flags_a_number_in_an_undeclared_column(
+    passing_extract, tmp_path, fmt
+):
+    extract = _variant(passing_extract, tmp_path)
+    patients = pl.read_parquet(extract / "patients.parquet")
+    notes = (NOTES * (patients.height // len(NOTES) + 1))[: patients.height]
+    patients = patients.with_columns(note=pl.Series(notes), count=pl.lit(7))
+    (extract / "patients.parquet").unlink()
+    if fmt == "parquet":
+        patients.write_parquet(extract / "patients.parquet")
+    else:
+        (extract / "patients.csv").write_text(patients.write_csv(separator=";"), encoding="utf-8")
+    validation = validate_extract(extract)
+    report = validation.report
+    result = next(
+        r for r in report.results() if r.rule_id == "patients.extra_columns.no_fodselsnummer"
+    )
+    expected = [i for i, n in enumerate(notes) if n is not None and "01010012356" in n]
+    assert result.is_error
+    assert result.unexpected == len(expected)
+    assert validation.failing_rows["patients"][result.rule_id].to_list() == expected
+    assert result.examples == ["note: ref *********** pas ***********", "note: pas ***********"]
+    assert [r.rule_id for r in report.tables["patients"].warnings] == ["patients.columns.no_extra"]
+    assert not report.passed
+
+
+def test_clean_extract_searches_no_extra_column_and_passes_the_extra_rule(passing_validation):
+    result = next(
+        r
+        for r in passing_validation.report.results()
+        if r.rule_id == "contacts.extra_columns.no_fodselsnummer"
+    )
+    assert result.status == "passed"
+
+
+def test_parquet_with_a_sound_footer_but_damaged_pages_raises_extract_read_error(
+    passing_extract, tmp_path
+):
+    extract = _variant(passing_extract, tmp_path)
+    damage_pages(extract / "referrals.parquet")
+    with pytest.raises(ExtractReadError, match=r"referrals\.parquet: cannot be read"):
+        validate_extract(extract)
