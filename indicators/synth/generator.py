@@ -29,6 +29,24 @@ trust_id       trust                        planted effect
                                             tool rarely used (USER-02, USER-04)
 =============  ===========================  =============================================
 
+Registration gaps in the pathway events differ between trusts too: each trust misses
+its own share of the events that happened (every event but ``start``), drawn from the
+seed around 3 % (``REGISTRATION_GAP``; logit-normal, mostly between 1 % and 8 %).  No
+indicator measures registration itself, so no trust is planted here and none is listed
+in ``PLANTED_OUTLIERS``; the gaps lower PATH and USER rates slightly and unevenly, as
+real ones do.
+
+Life course
+-----------
+Nothing is dated after a patient's death: referrals are received before it, contacts
+and pathway events end at it (a pathway ends at death, started or not), and primary
+care stops.  Care that would have started after death never starts, and a referral not
+yet assessed at death stays unassessed: the waiting ends at ``patients.death_date``
+(the model has no end date for a referral).  Declined referrals (about 3 %) are
+assessed without a right to care, so have no deadline and no care.  Referrals still
+waiting at the extract date are therefore recent ones, within their deadline or just
+past it.
+
 The defects that ``defects=True`` injects are listed in :mod:`indicators.synth.defects`.
 """
 
@@ -55,6 +73,10 @@ PATIENTS_AT_SCALE_1 = 100_000
 #: Calendar years covered; the extract date is the last day of the last year.
 FIRST_YEAR = 2023
 LAST_YEAR = 2025
+
+#: Typical share of pathway events that happen but are never registered; each trust's
+#: own rate varies around it (see the module docstring).
+REGISTRATION_GAP = 0.03
 
 SLOW_TRUST = "983971709"  # Sykehuset Innlandet HF
 LOW_INPATIENT_TRUST = "983974724"  # Helse Bergen HF
@@ -238,6 +260,7 @@ class _TrustEffects:
     somatic_assessment: np.ndarray  # SOM-03
     somatic_recording: np.ndarray  # P(a true diabetes/hypertension is recorded in specialist care)
     gp_recording: np.ndarray  # P(recorded in primary care)
+    registration_gap: np.ndarray  # P(a pathway event that happened is not registered)
 
 
 def _trust_effects(rng: np.random.Generator, order: list[str]) -> _TrustEffects:
@@ -262,6 +285,7 @@ def _trust_effects(rng: np.random.Generator, order: list[str]) -> _TrustEffects:
         somatic_assessment=vary(0.58, 0.30),
         somatic_recording=vary(0.40, 0.20),
         gp_recording=vary(0.45, 0.15),
+        registration_gap=vary(REGISTRATION_GAP, 0.50),
     )
     slow, low, som = idx[SLOW_TRUST], idx[LOW_INPATIENT_TRUST], idx[SOMATIC_TRUST]
     eff.assessed_on_time[slow] = 0.70
@@ -269,9 +293,9 @@ def _trust_effects(rng: np.random.Generator, order: list[str]) -> _TrustEffects:
     eff.deadline_breach[slow] = 0.22
     eff.decision_on_time[slow] = 0.50
     eff.inpatient_logit[low] = _logit(0.08)
-    eff.homeless_wish_met[low] = 0.20
-    eff.somatic_recording[som] = 0.10
-    eff.gp_recording[som] = 0.15
+    eff.homeless_wish_met[low] = 0.10
+    eff.somatic_recording[som] = 0.04
+    eff.gp_recording[som] = 0.06
     eff.somatic_assessment[som] = 0.22
     eff.feedback_tool[som] = 0.12
     return eff
@@ -371,17 +395,27 @@ def _generate_tables(
     trust = np.where(same_rhf_other, other, home[owner])
     del pick
 
-    received = rng.integers(start_day, end_day + 1, m)
+    # Referrals arrive on weekdays, and never after the patient's death.
+    patient_death = death_day[owner]
+    alive_until = np.where(patient_death >= 0, np.minimum(patient_death, end_day), end_day)
+    received = start_day + (rng.random(m) * (alive_until - start_day + 1)).astype(np.int64)
     weekday = (received + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
-    received = received + np.where(weekday >= 5, 7 - weekday, 0)  # referrals arrive on weekdays
-    received = np.minimum(received, end_day)
+    monday = received + np.where(weekday >= 5, 7 - weekday, 0)
+    friday = received - np.where(weekday >= 5, weekday - 4, 0)
+    received = np.where(
+        monday <= alive_until, monday, np.where(friday >= start_day, friday, received)
+    )
     on_time = rng.random(m) < eff.assessed_on_time[trust]
     assess_delay = np.where(
         on_time, rng.integers(1, 13, m), 15 + rng.exponential(10, m).astype(np.int64)
     )
     assessed = received + assess_delay
-    assessed_known = assessed <= extract_day
-    right = assessed_known & (rng.random(m) < np.where(r_tsb, 0.90, 0.72))
+    # A referral whose patient dies before it is assessed is closed unassessed.
+    assessed_known = assessed <= alive_until
+    # Declined referrals (avvist) are assessed without a right to care, like the others
+    # without one: no deadline, no care.
+    declined = rng.random(m) < 0.03
+    right = assessed_known & ~declined & (rng.random(m) < np.where(r_tsb, 0.90, 0.72))
     frist_options = np.array([42, 56, 65, 90])
     frist = np.where(
         r_tsb,
@@ -425,10 +459,9 @@ def _generate_tables(
         assessed + (frac * window).astype(np.int64),
     )
     care_start = np.maximum(care_start, assessed)
-    declined = rng.random(m) < 0.03
-    started = right & ~declined & (care_start <= extract_day)
-    patient_death = death_day[owner]
-    started &= (patient_death < 0) | (care_start <= patient_death)
+    # Care that would start after the patient's death never starts: the waiting ends at
+    # death (patients.death_date), and so does the referral's pathway.
+    started = right & (care_start <= alive_until)
 
     ref_numbers = np.arange(m) + 1
     referral_id = _ids("H", ref_numbers, 9)
@@ -481,10 +514,10 @@ def _generate_tables(
     c_inpatient_stay = (rank == 0) & (assigned[c_ref] == 0)
     c_day = ~c_inpatient_stay & (rng.random(c_ref.size) < 0.04)
     los = np.where(c_inpatient_stay, 7 + rng.gamma(2.0, 14.0, c_ref.size).astype(np.int64), 0)
-    c_end = np.minimum(c_start + los, extract_day)
+    c_alive_until = alive_until[c_ref]
+    c_end = np.minimum(c_start + los, c_alive_until)
     c_patient = owner[c_ref]
-    alive = (death_day[c_patient] < 0) | (c_start <= death_day[c_patient])
-    keep = alive & (c_start <= extract_day)
+    keep = c_start <= c_alive_until
     c_ref, c_start, c_end, c_patient = c_ref[keep], c_start[keep], c_end[keep], c_patient[keep]
     c_activity = np.where(c_inpatient_stay[keep], 0, np.where(c_day[keep], 1, 2))
     k = c_ref.size
@@ -531,11 +564,12 @@ def _generate_tables(
     s_patient = np.repeat(np.arange(n), s_count)
     ks = s_patient.size
     s_start = rng.integers(start_day, extract_day + 1, ks)
-    s_alive = (death_day[s_patient] < 0) | (s_start <= death_day[s_patient])
-    s_patient, s_start = s_patient[s_alive], s_start[s_alive]
+    s_alive_until = np.where(death_day[s_patient] >= 0, death_day[s_patient], extract_day)
+    s_alive = s_start <= s_alive_until
+    s_patient, s_start, s_alive_until = s_patient[s_alive], s_start[s_alive], s_alive_until[s_alive]
     ks = s_patient.size
     s_inpatient = rng.random(ks) < 0.08
-    s_end = np.minimum(s_start + np.where(s_inpatient, rng.integers(1, 8, ks), 0), extract_day)
+    s_end = np.minimum(s_start + np.where(s_inpatient, rng.integers(1, 8, ks), 0), s_alive_until)
     s_main_diab = recorded["diabetes"][s_patient] & (rng.random(ks) < 0.25)
     s_main_hyp = ~s_main_diab & recorded["hypertension"][s_patient] & (rng.random(ks) < 0.25)
     s_main = np.where(
@@ -610,10 +644,12 @@ def _generate_tables(
     end = p_first + 45 + rng.gamma(2.0, 60.0, q).astype(np.int64)
     # A pathway ends after its decision and evaluation, unless the patient dies first.
     end = np.maximum(end, np.maximum(decision, evaluation) + 1)
-    ended = ends & (end <= extract_day)
+    # Every pathway of a patient who dies ends at the latest at death, started or not
+    # (referrals are received before death, so the pathway's start is too).
     pdeath = death_day[owner[p_ref]]
-    ended |= (p_first >= 0) & (pdeath >= 0) & (pdeath >= p_first)
-    end = np.where((pdeath >= 0) & (pdeath >= p_first) & (pdeath < end), pdeath, end)
+    died = pdeath >= 0
+    end = np.where(died & (~ends | (p_first < 0) | (pdeath < end)), pdeath, end)
+    ended = (ends & (end <= extract_day)) | died
 
     def during(lo: np.ndarray) -> np.ndarray:
         upper = np.where(ended, end, extract_day)
@@ -660,8 +696,9 @@ def _generate_tables(
     level = _pick(("inpatient", "outpatient"), np.where(p_inpatient, 0, 1))
     parts = []
     for event, (present, day, kind) in events.items():
-        # Registration gaps: a few events that happened are never registered.
-        registered = present & (day <= extract_day) & ((event == "start") | (rng.random(q) >= 0.03))
+        # Registration gaps: some events that happened are never registered (trust rate).
+        missed = rng.random(q) < eff.registration_gap[p_trust]
+        registered = present & (day <= extract_day) & ((event == "start") | ~missed)
         # Nothing happens after a pathway has ended (at death, say).
         registered &= ~ended | (day <= end)
         rows = np.flatnonzero(registered)

@@ -210,3 +210,97 @@ def test_defect_rows_do_not_overlap_within_a_table(defect_extract: Path):
         rows = set(d["rows"])
         assert not rows & seen.get(d["table"], set()), d["id"]
         seen.setdefault(d["table"], set()).update(rows)
+
+
+def test_nothing_is_dated_after_the_patients_death(tables):
+    death = tables["patients"].select("patient_id", "death_date").drop_nulls()
+    dated = {
+        "referrals": ("received_date", "assessed_date", "care_start_date"),
+        "contacts": ("start_date", "end_date"),
+        "pathway_events": ("event_date",),
+        "primary_care": ("contact_date",),
+    }
+    for name, columns in dated.items():
+        after = (
+            tables[name]
+            .join(death, on="patient_id")
+            .filter(pl.any_horizontal(pl.col(c) > pl.col("death_date") for c in columns))
+        )
+        assert after.height == 0, (name, after.head(3))
+
+
+def test_pathways_of_patients_who_died_end_at_or_before_death(tables):
+    death = tables["patients"].select("patient_id", "death_date").drop_nulls()
+    pathways = (
+        tables["pathway_events"]
+        .join(death, on="patient_id")
+        .group_by("pathway_id")
+        .agg((pl.col("event") == "end").any().alias("ended"))
+    )
+    # Registration gaps may hide a few end events, as for every other event.
+    assert pathways.height > 100
+    assert pathways["ended"].mean() > 0.9
+
+
+def test_a_deadline_exists_exactly_when_there_is_a_right_to_care(tables):
+    referrals = tables["referrals"]
+    assert (
+        referrals.filter(
+            pl.col("deadline_date").is_not_null() != pl.col("right_to_care").fill_null(False)
+        ).height
+        == 0
+    )
+    assert (
+        referrals.filter(
+            pl.col("right_to_care").not_() & pl.col("care_start_date").is_not_null()
+        ).height
+        == 0
+    )
+
+
+def test_referrals_still_waiting_at_the_extract_date_are_mostly_recent(tables):
+    """Living patients with a right to care and no start of care: waiting now.
+
+    Care normally starts within the deadline (at most 90 days), so nearly every referral
+    still waiting was received in the last half year; those that are not are deadline
+    breaches, which the registries close or start in time.
+    """
+    alive = tables["patients"].filter(pl.col("death_date").is_null())["patient_id"].implode()
+    waiting = tables["referrals"].filter(
+        pl.col("right_to_care")
+        & pl.col("care_start_date").is_null()
+        & pl.col("patient_id").is_in(alive)
+    )
+    recent = waiting.filter(pl.col("received_date") >= pl.date(2025, 7, 1)).height
+    assert waiting.height > 500
+    assert recent / waiting.height > 0.95
+    # Patients who died while waiting are few: their waiting ended at death.
+    died_waiting = tables["referrals"].filter(
+        pl.col("right_to_care")
+        & pl.col("care_start_date").is_null()
+        & ~pl.col("patient_id").is_in(alive)
+    )
+    assert died_waiting.height < 0.01 * tables["referrals"].height
+
+
+def test_pathway_registration_gaps_differ_between_trusts(tables):
+    """Missing first attendances (given a decision) vary more between trusts than chance.
+
+    The dispersion ratio (Pearson chi-square over its degrees of freedom) is about 1 for
+    one shared gap rate; trust-specific rates make it clearly larger.
+    """
+    per_trust = (
+        tables["pathway_events"]
+        .group_by("pathway_id", "trust_id")
+        .agg(
+            pl.col("event").is_in(["first_attendance"]).any().alias("first"),
+            pl.col("event").is_in(["clinical_decision"]).any().alias("decision"),
+        )
+        .filter("decision")
+        .group_by("trust_id")
+        .agg(pl.len().alias("n"), (~pl.col("first")).sum().alias("gaps"))
+    )
+    p = per_trust["gaps"].sum() / per_trust["n"].sum()
+    expected = per_trust["n"] * p
+    chi2 = (((per_trust["gaps"] - expected) ** 2) / (expected * (1 - p))).sum()
+    assert chi2 / (per_trust.height - 1) > 3
