@@ -37,8 +37,9 @@ LIMIT_COLUMNS = [
 def funnel_limits_long(rows: pl.DataFrame, *, lang: str = "nb") -> pl.DataFrame:
     """The limits of ``rows`` as one row per unit x limit, for drawing as lines.
 
-    Columns: ``denominator``, ``limit`` (value), ``series`` (legend text), ``line``
-    (series and side, one line each).  Rows with a null denominator or limit are left out.
+    Columns: ``denominator``, ``limit`` (value), ``series`` (legend text), ``side``
+    (``low`` or ``high``: one line per series and side) and ``adjusted``.  Rows with a
+    null denominator or limit are left out.
 
     >>> rows = pl.DataFrame({"denominator": [10.0, 40.0], "funnel_low_95_od": [0.2, 0.3]})
     >>> funnel_limits_long(rows, lang="en")["series"].unique().to_list()
@@ -55,14 +56,15 @@ def funnel_limits_long(rows: pl.DataFrame, *, lang: str = "nb") -> pl.DataFrame:
                 pl.col("denominator").cast(pl.Float64),
                 pl.col(column).cast(pl.Float64).alias("limit"),
                 pl.lit(f"{kind} {band_text}").alias("series"),
-                pl.lit(f"{kind} {band_text} {side}").alias("line"),
-                pl.lit(band).alias("band"),
+                pl.lit(side).alias("side"),
                 pl.lit(adjusted).alias("adjusted"),
             )
         )
     if not parts:
         return pl.DataFrame(schema={"denominator": pl.Float64, "limit": pl.Float64})
-    return pl.concat(parts).drop_nulls(["denominator", "limit"]).sort("line", "denominator")
+    return (
+        pl.concat(parts).drop_nulls(["denominator", "limit"]).sort("series", "side", "denominator")
+    )
 
 
 @unvalidated
@@ -131,7 +133,7 @@ def funnel_chart(
         .encode(
             x=x,
             y=alt.Y("limit:Q", title=y_title, axis=alt.Axis(format=fmt)),
-            detail=alt.Detail("line:N"),
+            detail=alt.Detail("side:N"),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=series, range=colours),

@@ -53,7 +53,11 @@ def waiting_curve_chart(
             dtype=pl.String,
         ),
     ).select("series", "time", "survival", "ci_low", "ci_high", "survival_text", "at_risk_text")
-    x = alt.X("time:Q", title=text("days_since_referral", lang), axis=alt.Axis(format=",.0f"))
+    x = alt.X(
+        "time:Q",
+        title=text("days_since_referral", lang),
+        axis=alt.Axis(format=",.0f", tickCount=10, labelOverlap=True),
+    )
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL]),

@@ -2,10 +2,17 @@
 
 The ``offline`` nbconvert template (``indicators/reports/templates/offline``) is the
 JupyterLab template without require.js, MathJax, Mermaid and the widget manager, all of
-which load from a CDN, and with SVG outputs embedded inline.  After conversion the XML
-namespace declarations of the inline SVGs and the comments of the style sheets (which
-credit their sources by URL) are dropped, so the file names no URL at all;
+which load from a CDN, with SVG outputs embedded inline, and with a small style sheet
+of its own instead of the JupyterLab theme.  After conversion the XML namespace
+declarations of the inline SVGs and the comments of the style sheets (which credit
+their sources by URL) are dropped, so the file names no URL at all;
 :func:`external_references` checks that nothing would be fetched.
+
+Two things nbconvert would do are left out because they cost more than the rest of the
+conversion: the interactive Vega-Lite outputs (which the HTML does not show: it shows
+their SVG) are not copied through the exporter, and the finished page is not parsed
+again with BeautifulSoup to add ``tabindex`` and image ``alt`` texts (the template
+sets ``tabindex`` on the charts itself, and the reports have no images).
 """
 
 from __future__ import annotations
@@ -63,12 +70,49 @@ def strip_svg_namespaces(html: str) -> str:
     return html
 
 
+def _exporter_class() -> type:
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class OfflineHTMLExporter(HTMLExporter):
+        """HTMLExporter without its final BeautifulSoup pass over the whole page."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+            if not hasattr(self, "_init_resources") or not hasattr(self, "_nb_metadata"):
+                return super().from_notebook_node(nb, resources, **kw)  # another nbconvert
+            # As HTMLExporter.from_notebook_node, up to the point where it re-parses
+            # the page it made (which takes ten times as long as making it).
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            self.register_filter(
+                "highlight_code",
+                self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                ),
+            )
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                ),
+            )
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return OfflineHTMLExporter
+
+
 @cache
 def html_exporter() -> Any:
     """The nbconvert exporter of the ``offline`` template (made once per process)."""
-    from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
-    return HTMLExporter(
+    # Code is left out, so the style sheet for highlighting it is not needed.
+    config = Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}})
+    return _exporter_class()(
+        config=config,
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(template_dir())],
         exclude_input=True,
@@ -90,13 +134,18 @@ def strip_css_comments(html: str) -> str:
     )
 
 
-def notebook_to_html(notebook: str | Path, html_path: str | Path, *, title: str) -> Path:
+#: Output mimetypes the HTML does not show (it shows the chart's SVG instead).
+NOT_IN_HTML = ("application/vnd.vegalite.v5+json",)
+
+
+def notebook_to_html(notebook: str | Path | Any, html_path: str | Path, *, title: str) -> Path:
     """Convert an executed notebook to offline HTML with code cells and prompts left out.
 
     Parameters
     ----------
     notebook
-        The executed ``.ipynb``.
+        The executed ``.ipynb``, or the notebook itself as papermill returns it (it is
+        changed: outputs the HTML does not show are dropped from it).
     html_path
         Where to write the HTML.
     title
@@ -109,8 +158,14 @@ def notebook_to_html(notebook: str | Path, html_path: str | Path, *, title: str)
     """
     import nbformat
 
-    nb = nbformat.read(str(notebook), as_version=4)
+    nb = notebook
+    if isinstance(notebook, str | Path):
+        nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for mimetype in NOT_IN_HTML:
+                output.get("data", {}).pop(mimetype, None)
     body, _ = html_exporter().from_notebook_node(nb)
     target = Path(html_path)
     target.write_text(strip_css_comments(strip_svg_namespaces(body)), "utf-8")

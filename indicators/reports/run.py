@@ -216,7 +216,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
     start = time.perf_counter()
     try:
         kernel = {"km": _worker_kernel(job.ipynb.parent)} if reuse_kernel else {}
-        papermill.execute_notebook(
+        executed = papermill.execute_notebook(
             str(job.notebook),
             str(job.ipynb),
             parameters=job.parameters,
@@ -227,7 +227,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
             request_save_on_cell_execute=False,
             **kernel,
         )
-        notebook_to_html(job.ipynb, job.html, title=job.name)
+        notebook_to_html(executed, job.html, title=job.name)
     except Exception as exc:  # noqa: BLE001 - one report's failure is recorded, not raised
         written = [f for f in (job.ipynb,) if f.exists()]
         return ReportOutcome(

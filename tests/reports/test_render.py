@@ -62,6 +62,16 @@ def test_reports_are_offline_small_and_without_code(rendered):
         assert html.stat().st_size < 2_000_000
 
 
+def test_reports_carry_only_the_styles_they_use(rendered):
+    out, _ = rendered
+    text = (out / f"{OUTLIER_TRUST}_2025_nb.html").read_text("utf-8")
+    head = text[: text.index("<body")]
+    assert len(head) < 20_000  # not the 220 KB JupyterLab theme
+    assert "--jp-" not in head
+    assert "vegalite" not in text  # the HTML shows the SVG of each chart only
+    assert re.search(r'class="jp-RenderedSVG[^"]*"[^>]*tabindex="0"', text)
+
+
 def test_suppressed_values_render_as_their_reason_in_the_html(rendered):
     out, _ = rendered
     text = (out / f"{SMALL_COUNT_TRUST}_2025_nb.html").read_text("utf-8")
