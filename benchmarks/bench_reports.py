@@ -66,7 +66,6 @@ def main() -> None:
         for i, o in enumerate(rendered.outcomes)
     }
     sizes = {o.key: o.bytes for o in rendered.outcomes}
-    leak_scan = [getattr(r, "leak_seconds", None) for _, r in runs]
     record = {
         "benchmark": "reports",
         "package_version": __version__,
@@ -85,9 +84,6 @@ def main() -> None:
             v for k, v in per_report.items() if k != "national"
         ),
         "national_seconds": per_report.get("national"),
-        "leak_scan_seconds": (
-            round(statistics.median(leak_scan), 2) if None not in leak_scan else None
-        ),
         "seconds_per_report": per_report,
         "max_bytes": max(sizes.values(), default=0),
         "target_seconds": TARGET_SECONDS,

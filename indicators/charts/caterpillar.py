@@ -127,8 +127,10 @@ def caterpillar_chart(
     bars = base.mark_rule(color="#8A96A3", strokeWidth=1.5).encode(
         y=y, x=alt.X("ci_low:Q", scale=x_scale), x2=alt.X2("ci_high")
     )
-    points = base.mark_point(filled=True, size=80, opacity=1).encode(
+    points = base.mark_point(filled=True, opacity=1).encode(
         y=y,
+        # Outliers larger, so the diamond is seen among the dots.
+        size=alt.condition(alt.datum.position == outlier_text, alt.value(150), alt.value(80)),
         x=alt.X("value:Q", title=text("value", lang), axis=alt.Axis(format=fmt), scale=x_scale),
         color=alt.Color(
             "goal:N", scale=alt.Scale(domain=domain, range=colours), title=text("goal", lang)

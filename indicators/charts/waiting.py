@@ -58,10 +58,20 @@ def waiting_curve_chart(
         title=text("days_since_referral", lang),
         axis=alt.Axis(format=",.0f", tickCount=10, labelOverlap=True),
     )
+    # Colour and dash share one legend (as in the trend chart): the nation dashed.
+    legend = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400)
+    domain = [unit_label, national_label]
     colour = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL]),
+        scale=alt.Scale(domain=domain, range=[HIGHLIGHT, NATIONAL]),
         title=None,
+        legend=legend,
+    )
+    dash = alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=[[1, 0], [5, 3]]),
+        title=None,
+        legend=legend,
     )
     base = alt.Chart(named("curves"))
     band = (
@@ -78,6 +88,7 @@ def waiting_curve_chart(
             scale=alt.Scale(domain=[0, 1]),
         ),
         color=colour,
+        strokeDash=dash,
         tooltip=[
             alt.Tooltip("series:N", title=text("trust", lang)),
             alt.Tooltip("time:Q", title=text("days_since_referral", lang), format=",.0f"),

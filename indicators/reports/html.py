@@ -14,6 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+#: The page of a report's own standalone documents (the index); the reports' pages
+#: get theirs from the ``offline`` nbconvert template.
+PAGE_CSS = """
+body { margin: 0; background: #ffffff; }
+main { max-width: 1080px; margin: 0 auto; padding: 16px 32px 48px 32px; }
+a { color: #0B4F8A; }
+"""
+
 #: Styles of the report's own elements (the notebook styles come from nbconvert).
 CSS = """
 .ind-report { font-family: Helvetica, Arial, sans-serif; color: #1d2733; }

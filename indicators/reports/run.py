@@ -48,7 +48,7 @@ from typing import Any
 from indicators import __version__
 from indicators.reports.data import ReportError, ResultsData
 from indicators.reports.format import check_lang, format_count, format_number
-from indicators.reports.html import CSS, escape
+from indicators.reports.html import CSS, PAGE_CSS, escape
 from indicators.reports.labels import text
 from indicators.reports.leaks import Leak, check_leaks, read_patient_ids
 from indicators.reports.quality import find_validation, validation_candidates
@@ -557,9 +557,9 @@ def write_index(result: RenderResult, *, data: ResultsData, lang: str) -> Path:
     page = (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         f"<title>{escape(text('index_title', lang))} {escape(result.period)}</title>"
-        f'<style>{CSS}</style></head><body class="ind-report">{header}{warnings}'
-        f'<table class="ind-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></body></html>"
+        f'<style>{PAGE_CSS}{CSS}</style></head><body class="ind-report"><main>{header}'
+        f'{warnings}<table class="ind-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></main></body></html>"
     )
     result.index.write_text(page, "utf-8")
     return result.index
