@@ -190,23 +190,13 @@ def other_patients_referral(rows: pl.DataFrame, referrals: pl.DataFrame) -> pl.S
     >>> other_patients_referral(rows, referrals).to_list()
     [False, True, False]
     """
-    pairs = (
-        referrals.select("referral_id", "patient_id")
-        .unique()
-        .with_columns(pl.lit(True).alias("same"))
-    )
+    pairs = referrals.select("referral_id", "patient_id").unique()
     known = referrals.get_column("referral_id").unique().implode()
-    return (
+    other = (
         rows.select("referral_id", "patient_id")
-        .join(pairs, on=["referral_id", "patient_id"], how="left", maintain_order="left")
-        .select(
-            (
-                pl.col("referral_id").is_in(known)
-                & pl.col("patient_id").is_not_null()
-                & pl.col("same").is_null()
-            )
-            .fill_null(False)
-            .alias("b")
-        )
-        .get_column("b")
+        .with_row_index(ROW)
+        .filter(pl.col("referral_id").is_in(known) & pl.col("patient_id").is_not_null())
+        .join(pairs, on=["referral_id", "patient_id"], how="anti")
+        .get_column(ROW)
     )
+    return pl.int_range(rows.height, dtype=pl.UInt32, eager=True).is_in(other.implode())

@@ -26,22 +26,30 @@ key batches
     values; comparing integers instead of ten million Python strings is what makes it
     affordable.
 
-GX fingerprints (hashes) every batch it builds; each batch is built once, by the
-validator that checks it.  ``tests/validate/test_gxrun.py`` checks that this gives GX's
-own unexpected counts and rows on the full tables.  Nothing here imports outside
-:mod:`indicators.validate` but GX, pandas and polars.
+Each batch is built once, by the validator that checks it.  GX labels every pandas
+batch it builds with a fingerprint, an md5 over pandas' hash of every value; nothing
+reads that label, and for ten million strings it costs more than the checks, so it is
+switched off while a batch is built (:func:`_without_batch_fingerprint`).  A key column
+that the uniqueness rule found free of repeats is its own set of distinct values.
+
+``tests/validate/test_gxrun.py`` checks that all this gives GX's own unexpected counts
+and rows on the full tables.  Nothing here imports outside :mod:`indicators.validate`
+but GX, pandas and polars.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import polars as pl
+from great_expectations.execution_engine import pandas_execution_engine
 from great_expectations.validator.v1_validator import Validator
 
 from indicators.extract.model import EXTRACT
@@ -70,6 +78,21 @@ class TableOutcome:
     results: list[RuleResult] = field(default_factory=list)
     failing_rows: dict[str, pl.Series] = field(default_factory=dict)
     gx_seconds: float = 0.0
+
+
+@contextmanager
+def _without_batch_fingerprint() -> Iterator[None]:
+    """Build pandas batches without GX's data fingerprint (a label only; see above).
+
+    GX computes it only for frames below ``HASH_THRESHOLD`` bytes; the threshold is set
+    to zero while the block runs and restored after.
+    """
+    previous = getattr(pandas_execution_engine, "HASH_THRESHOLD", None)
+    pandas_execution_engine.HASH_THRESHOLD = 0
+    try:
+        yield
+    finally:
+        pandas_execution_engine.HASH_THRESHOLD = previous
 
 
 def _key(configuration: Any) -> tuple[str, str | None]:
@@ -114,7 +137,7 @@ class GXRunner:
                 "return_unexpected_index_query": False,
             },
         )
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _without_batch_fingerprint():
             warnings.simplefilter("ignore")
             result = validator.validate_expectation_suite(
                 suite, expectation_parameters=parameters or {}
@@ -159,11 +182,13 @@ class GXRunner:
         row_rules = [r for r in rules_for(table) if r.level == "row" and not r.cross_table]
         values: list[tuple[Rule, str]] = []
         pairs: dict[tuple[str, ...], list[Rule]] = {}
+        distinct: set[str] = set()
         for rule in row_rules:
             if _needs_parameter(rule) and not parameters:
                 outcome.results.append(RuleResult.skipped(rule, NO_EXTRACT_DATE, rows=frame.height))
             elif rule.kind == "unique":
-                self._check_unique(rule, frame, outcome)
+                if self._check_unique(rule, frame, outcome) and rule.column is not None:
+                    distinct.add(rule.column)
             elif rule.kind == "extra_no_fodselsnummer":
                 self._check_extra_columns(rule, frame.height, extra, outcome)
             elif rule.column is not None:
@@ -171,7 +196,7 @@ class GXRunner:
             else:
                 pairs.setdefault(rule.columns, []).append(rule)
         verdicts = self._check_values(
-            table, {c: frame.get_column(c) for _, c in values}, values, parameters
+            table, {c: frame.get_column(c) for _, c in values}, values, parameters, distinct
         )
         for rule, column in values:
             res, failing = verdicts[rule.id, column]
@@ -200,13 +225,18 @@ class GXRunner:
         columns: dict[str, pl.Series],
         checks: list[tuple[Rule, str]],
         parameters: dict[str, Any],
+        already_distinct: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> dict[tuple[str, str], tuple[Any, pl.Series | None]]:
         """GX's verdict on every (rule, column) check, run on the columns' distinct values.
 
-        Returns, per ``(rule id, column)``, the GX result and the failing distinct values
-        (None if none fail).
+        Columns in ``already_distinct`` hold no value twice (nulls aside, which change no
+        verdict) and are taken as they are.  Returns, per ``(rule id, column)``, the GX
+        result and the failing distinct values (None if none fail).
         """
-        distinct = {c: s.unique(maintain_order=True) for c, s in columns.items()}
+        distinct = {
+            c: s if c in already_distinct else s.unique(maintain_order=True)
+            for c, s in columns.items()
+        }
         shared = [c for c, v in distinct.items() if v.len() <= SHARED_BATCH_VALUES]
         batches = ([shared] if shared else []) + [[c] for c in distinct if c not in shared]
         out: dict[tuple[str, str], tuple[Any, pl.Series | None]] = {}
@@ -223,8 +253,11 @@ class GXRunner:
                 out[rule.id, column] = (res, failing)
         return out
 
-    def _check_unique(self, rule: Rule, frame: pl.DataFrame, outcome: TableOutcome) -> None:
-        """Uniqueness on every row, with each value replaced by its dense rank."""
+    def _check_unique(self, rule: Rule, frame: pl.DataFrame, outcome: TableOutcome) -> bool:
+        """Uniqueness on every row, with each value replaced by its dense rank.
+
+        Returns True if GX found no value twice.
+        """
         ranks = frame.select(pl.col(c).rank("dense") for c in rule.columns)
         (res,) = self._validate(
             f"{rule.table}.{'+'.join(rule.columns)}",
@@ -242,6 +275,7 @@ class GXRunner:
             .rows()
         ]
         _add(outcome, rule, res, frame.height, rows, examples=examples)
+        return bool(res.success) and not _exception(res)
 
     def _check_extra_columns(
         self,

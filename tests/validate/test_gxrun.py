@@ -77,3 +77,12 @@ def test_uniqueness_on_ranks_flags_the_rows_of_repeated_values_and_shows_them_on
     (unique,) = [r for r in outcome.results if r.rule_id == "patients.patient_id.unique"]
     assert outcome.failing_rows["patients.patient_id.unique"].to_list() == [0, 2]
     assert unique.examples == ["P1"]
+
+
+def test_gx_batch_fingerprint_is_switched_off_only_while_a_batch_is_validated():
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    before = pandas_execution_engine.HASH_THRESHOLD
+    rule = rules_for("patients")[-1]
+    GXRunner()._validate("t", to_pandas(_patients(["F"])), [suites.expectation_for(rule)])
+    assert pandas_execution_engine.HASH_THRESHOLD == before > 0
