@@ -80,7 +80,8 @@ def pathway_order_broken(events: pl.DataFrame) -> pl.Series:
 
 def _result(rule: Rule, frame: pl.DataFrame, broken: pl.Series, shown: pl.Expr) -> RuleResult:
     bad = frame.filter(broken)
-    examples = [mask_value(v) for v in bad.select(shown).to_series().head(EXAMPLE_VALUES)]
+    values = bad.select(shown).to_series().unique(maintain_order=True).head(EXAMPLE_VALUES)
+    examples = [mask_value(v) for v in values]
     return RuleResult(
         rule.id,
         rule.table,

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,13 +182,13 @@ class GXRunner:
         row_rules = [r for r in rules_for(table) if r.level == "row" and not r.cross_table]
         values: list[tuple[Rule, str]] = []
         pairs: dict[tuple[str, ...], list[Rule]] = {}
-        distinct: set[str] = set()
+        keys_free_of_repeats: set[str] = set()
         for rule in row_rules:
             if _needs_parameter(rule) and not parameters:
                 outcome.results.append(RuleResult.skipped(rule, NO_EXTRACT_DATE, rows=frame.height))
             elif rule.kind == "unique":
                 if self._check_unique(rule, frame, outcome) and rule.column is not None:
-                    distinct.add(rule.column)
+                    keys_free_of_repeats.add(rule.column)
             elif rule.kind == "extra_no_fodselsnummer":
                 self._check_extra_columns(rule, frame.height, extra, outcome)
             elif rule.column is not None:
@@ -196,23 +196,27 @@ class GXRunner:
             else:
                 pairs.setdefault(rule.columns, []).append(rule)
         verdicts = self._check_values(
-            table, {c: frame.get_column(c) for _, c in values}, values, parameters, distinct
+            table,
+            {c: frame.get_column(c) for _, c in values},
+            values,
+            parameters,
+            keys_free_of_repeats,
         )
         for rule, column in values:
             res, failing = verdicts[rule.id, column]
             rows = _rows_with(frame, failing.to_frame()) if failing is not None else _no_rows()
             _add(outcome, rule, res, frame.height, rows)
         for columns, group in pairs.items():
-            distinct = frame.select(columns).unique(maintain_order=True)
+            value_pairs = frame.select(columns).unique(maintain_order=True)
             gx_results = self._validate(
                 f"{table}.{'+'.join(columns)}",
-                to_pandas(distinct),
+                to_pandas(value_pairs),
                 [suites.expectation_for(r) for r in group],
                 parameters,
             )
             for rule, res in zip(group, gx_results, strict=True):
                 index = res.result.get("unexpected_index_list") or []
-                rows = _rows_with(frame, distinct[index]) if index else _no_rows()
+                rows = _rows_with(frame, value_pairs[index]) if index else _no_rows()
                 _add(outcome, rule, res, frame.height, rows)
         outcome.gx_seconds = self.gx_seconds - start
         order = {r.id: i for i, r in enumerate(row_rules)}
@@ -225,7 +229,7 @@ class GXRunner:
         columns: dict[str, pl.Series],
         checks: list[tuple[Rule, str]],
         parameters: dict[str, Any],
-        already_distinct: set[str] = frozenset(),  # type: ignore[assignment]
+        already_distinct: Collection[str] = (),
     ) -> dict[tuple[str, str], tuple[Any, pl.Series | None]]:
         """GX's verdict on every (rule, column) check, run on the columns' distinct values.
 

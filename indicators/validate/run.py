@@ -237,7 +237,7 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
                         False,
                         1,
                         1,
-                        detail=f"expected {name}.parquet or {name}.csv in {directory}",
+                        detail=f"looked in {directory}",
                         engine="files",
                     ),
                     *(

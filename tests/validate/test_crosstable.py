@@ -62,6 +62,17 @@ def test_foreign_key_and_contact_before_referral_are_flagged():
     assert failing["contacts.patient_id.foreign_key"].to_list() == [1]
 
 
+def test_cross_table_examples_are_distinct():
+    patients = pl.DataFrame({"patient_id": ["P1"]})
+    contacts = pl.DataFrame(
+        {"patient_id": ["P9", "P9", "P8"], "referral_id": [None] * 3, "start_date": [None] * 3},
+        schema_overrides={"referral_id": pl.String, "start_date": pl.Date},
+    )
+    results, _ = check_cross_table({"patients": patients, "contacts": contacts})
+    fk = next(r for r in results if r.rule_id == "contacts.patient_id.foreign_key")
+    assert (fk.unexpected, fk.examples) == (3, ["P9", "P8"])
+
+
 def test_contacts_patient_id_same_as_referral_flags_a_contact_on_another_patients_referral():
     """K2 is P2's contact but names R1, P1's referral; K3 names no referral."""
     patients = pl.DataFrame({"patient_id": ["P1", "P2"]})
