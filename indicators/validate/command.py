@@ -105,10 +105,10 @@ def _quarantine(validation, directory: Path, errors: Console) -> None:
 
     counts = write_quarantine(validation, directory)["tables"]
     moved = sum(t["quarantined"] for t in counts.values())
-    cascaded = sum(sum(t["rows_cascaded"].values()) for t in counts.values())
+    cascaded = sum(t["cascaded"] for t in counts.values())
     accepted = directory / "accepted"
     errors.print(
-        f"quarantined {moved:,} rows ({cascaded:,} of them because a parent row was "
+        f"quarantined {moved:,} rows ({cascaded:,} of them only because a parent row was "
         f"quarantined); accepted rows in {accepted}. Validate them with "
         f"`indicators validate {accepted}` before computing on them."
     )

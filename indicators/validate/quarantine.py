@@ -9,7 +9,9 @@ The accepted directory is itself a valid extract (with the original ``manifest.j
 and the extract date the validation used if that was given with ``--extract-date``):
 quarantining a parent row would otherwise orphan its children, so a row whose foreign
 key names a quarantined (or missing) parent row is quarantined too, under that foreign
-key's rule id (``rows_cascaded`` in the manifest counts them).  Validate it before
+key's rule id.  Per table the manifest counts, besides ``rows_per_rule``, the rule ids
+added this way (``rows_per_rule_cascaded``) and the rows quarantined only because of a
+parent (``cascaded``).  Validate the accepted rows before
 computing on it (``indicators validate DIR/accepted``): that writes the record
 ``indicators compute`` asks for.
 """
@@ -125,6 +127,8 @@ def write_quarantine(validation: Validation, directory: Path) -> dict[str, Any]:
     for name, frame in validation.frames.items():
         ids = rule_ids_per_row(frame.height, failing.get(name, {}))
         bad = ids.list.len() > 0
+        own = rule_ids_per_row(frame.height, validation.failing_rows.get(name, {}))
+        only_cascaded = int((bad & (own.list.len() == 0)).sum())
         accepted = frame.filter(~bad)
         quarantined = frame.filter(bad).insert_column(0, ids.filter(bad))
         accepted.write_parquet(accepted_dir / f"{name}.parquet", compression="zstd")
@@ -141,7 +145,8 @@ def write_quarantine(validation: Validation, directory: Path) -> dict[str, Any]:
             "accepted": accepted.height,
             "quarantined": quarantined.height,
             "rows_per_rule": {rule: int(n) for rule, n in per_rule},
-            "rows_cascaded": cascaded.get(name, {}),
+            "cascaded": only_cascaded,
+            "rows_per_rule_cascaded": cascaded.get(name, {}),
         }
         if accepted.height + quarantined.height != frame.height:  # pragma: no cover
             raise AssertionError(f"{name}: quarantine lost rows")

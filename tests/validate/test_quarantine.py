@@ -35,14 +35,17 @@ def test_quarantine_loses_no_row_and_agrees_with_the_report(defect_validation, t
         assert counts["accepted"] + counts["quarantined"] == counts["input"]
         assert counts["input"] == report.tables[table].rows
         assert quarantined.columns == ["rule_ids", *accepted.columns]
-        cascaded = counts["rows_cascaded"]
+        cascaded = counts["rows_per_rule_cascaded"]
         for rule_id, n in counts["rows_per_rule"].items():
             assert report.counts()[rule_id] + cascaded.get(rule_id, 0) == n
         assert set(cascaded) <= {r for r in counts["rows_per_rule"] if r.endswith(".foreign_key")}
     assert manifest["tables"]["contacts"]["rows_per_rule"]["contacts.contact_id.unique"] == 6
     # Patients without sex (D08) and with an unknown municipality (D11) are quarantined:
     # their referrals, contacts and events follow them.
-    assert manifest["tables"]["referrals"]["rows_cascaded"]["referrals.patient_id.foreign_key"]
+    referrals = manifest["tables"]["referrals"]
+    assert referrals["rows_per_rule_cascaded"]["referrals.patient_id.foreign_key"]
+    assert 0 < referrals["cascaded"] <= referrals["quarantined"]
+    assert manifest["tables"]["patients"]["cascaded"] == 0
 
 
 def test_accepted_rows_form_an_extract_that_passes_with_zero_failures(defect_validation, tmp_path):
