@@ -86,10 +86,10 @@ class Indicator:
     belong to it, and once nationally).  The numerator and ``expected`` of a patient's
     rows must then be the same in one period (properties of the patient, not the row).
 
-    ``variation``: whether variation across units (CV, FT1–FT3, SCV where expected
-    counts come from standardisation, φ and τ²) is part of the indicator's publication:
-    only these indicators are in ``variation.parquet`` and get a variation section in a
-    trust's report.  Declared where unwarranted geographic variation is the question.
+    ``variation``: whether variation across units is the question the indicator asks
+    (unwarranted geographic variation): such indicators get a variation section (CV,
+    FT1–FT3, SCV where expected counts come from standardisation, φ, τ²) in a trust's
+    report.  ``variation.parquet`` and the national overview cover every indicator.
 
     ``targets`` None means there is no national target: no goal achievement is given.
 

@@ -280,27 +280,22 @@ def waiting_time_results(
 def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
     """Variation statistics across the published units of each indicator, level and period.
 
-    Only indicators that declare ``variation`` are summarised, and only from units whose
-    value is published (``suppressed`` null): k counts those units, so a withheld value
-    cannot be recovered from FT1 x min or the like.  CV and FT1–FT3 on the unit values
-    (national row excluded); SCV only where the expected count comes from
-    standardisation (standardised proportions and O/E ratios), null with a reason
-    otherwise; φ and τ² from the funnel's overdispersion step over the same units.
+    Every indicator, level and period has a row: k (the units whose value is published,
+    ``suppressed`` null, national row excluded), CV and FT1–FT3 on their values, SCV
+    only where the expected count comes from standardisation (standardised proportions
+    and O/E ratios; null with a reason otherwise), and the funnel's φ and τ² from the
+    overdispersion step over the same units.  Only published units count, so a withheld
+    value cannot be recovered from FT1 x min or the like.
     """
-    declared = [i for i, ind in by_id.items() if ind.variation]
+    declared = list(by_id)
     standardised = [
         i for i in declared if by_id[i].kind in ("standardised_proportion", "observed_expected")
     ]
-    groups = (
-        table.filter(pl.col("indicator_id").is_in(declared) & (pl.col("level") != "national"))
-        .select(GROUP)
-        .unique()
+    groups = table.filter(pl.col("level") != "national").select(GROUP).unique()
+    published = table.filter((pl.col("level") != "national") & pl.col("suppressed").is_null()).sort(
+        [*GROUP, "unit_id"]
     )
-    units = table.filter(
-        pl.col("indicator_id").is_in(declared)
-        & (pl.col("level") != "national")
-        & pl.col("suppressed").is_null()
-    ).sort([*GROUP, "unit_id"])
+    units = published.filter(pl.col("indicator_id").is_in(declared))
     stats = variation_statistics(
         units.with_columns(
             pl.when(pl.col("indicator_id").is_in(standardised))
@@ -333,17 +328,22 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
         .str.join("; ")
         .alias("reason"),
     )
-    dispersion = units.group_by(GROUP).agg(pl.col("phi").max(), pl.col("tau2").max())
+    dispersion = published.group_by(GROUP).agg(
+        pl.col("value").is_not_null().sum().cast(pl.Int64).alias("published_units"),
+        pl.col("phi").max(),
+        pl.col("tau2").max(),
+    )
     return (
         groups.join(wide, on=GROUP, how="left")
         .join(dispersion, on=GROUP, how="left")
         .with_columns(
-            pl.col("k").fill_null(0),
+            pl.coalesce("k", "published_units").fill_null(0).alias("k"),
             pl.when(pl.col("reason") != "")
             .then("reason")
             .when(pl.col("k").is_null() | (pl.col("k") == 0))
             .then(pl.lit("no published unit"))
             .alias("reason"),
         )
+        .drop("published_units")
         .sort(GROUP)
     )

@@ -468,12 +468,17 @@ def test_variation_table_has_statistics_per_indicator_level_and_period(synthetic
     assert r["phi"] > 1
 
 
-def test_variation_is_published_for_the_indicators_that_declare_it(synthetic_result):
+def test_every_indicator_has_variation_and_overdispersion_for_its_funnel(synthetic_result):
     from indicators.catalogue import CATALOGUE
 
     v = synthetic_result.variation
-    assert set(v["indicator_id"]) == {i.id for i in CATALOGUE if i.variation}
-    assert "PATH-01" not in set(v["indicator_id"])
+    assert set(v["indicator_id"]) == {i.id for i in CATALOGUE}
+    # Every funnel plot reports phi and tau2 (DOMAIN §4), not only the variation indicators.
+    path = v.filter(indicator_id="PATH-01", level="trust", period="2025").row(0, named=True)
+    assert path["k"] >= 15
+    assert path["phi"] is not None
+    assert path["tau2"] is not None
+    assert path["cv"] > 0
 
 
 def test_scv_is_published_only_where_expected_counts_come_from_standardisation(synthetic_result):
