@@ -4,10 +4,12 @@ Rules, applied to every row of the indicator table (:func:`mark_suppressed`), in
 
 1. **Small counts** (primary).  When the number of persons in the numerator, in the
    population, or in the complement (population − numerator) is between 1 and
-   ``MIN_COUNT - 1``, the row is marked ``small_count``: reports show ``"<5"``.  For a
-   waiting time (Kaplan–Meier) the population is the referrals and the numerator those
-   who started care, so a small number started or still waiting withholds the median
-   and the mean as well.
+   ``MIN_COUNT - 1``, the row is marked ``small_count``: reports show ``"<5"``.  A
+   waiting time (Kaplan–Meier median, ``statistic`` ``median_days``) is a measure of the
+   population (the referrals), not a count of some of them: its numerator (referrals
+   that started care) and complement (still waiting) are internal and never published
+   (null in the published table), so only the population is tested here.  Curves are
+   published only where at least ``MIN_COUNT`` referrals are still at risk.
 2. **Too few** (statistical reliability).  Otherwise, when the denominator is below the
    indicator's minimum (persons for proportions and waiting times, the expected count
    for O/E ratios), the row is marked ``too_few`` ("for få").
@@ -98,7 +100,8 @@ WITHHELD = (
 #: What the disclosure rules are, for the results manifest.
 RULES = {
     "small_count": f"a count of persons from 1 to {MIN_COUNT - 1} in the numerator, the "
-    "population or their difference withholds the row",
+    "population or their difference withholds the row; waiting times (median_days) publish "
+    "no numerator and are tested on the population only",
     "too_few": "a denominator below the indicator's min_denominator withholds the row",
     "secondary": "when exactly one unit of an indicator x level x period x parent total "
     "(RHF for trusts, the nation otherwise) is suppressed for a small count, the published "
@@ -111,9 +114,16 @@ def _small(expr: pl.Expr) -> pl.Expr:
     return expr.is_between(1, MIN_COUNT - 1).fill_null(False)
 
 
+#: Statistics whose numerator is internal: a measure of the whole population.
+POPULATION_MEASURES = ("median_days",)
+
+
 def _primary() -> pl.Expr:
     complement = pl.col("n_cases") - pl.col("numerator")
-    small = _small(pl.col("n_cases")) | _small(pl.col("numerator")) | _small(complement)
+    counted = ~pl.col("statistic").is_in(POPULATION_MEASURES)
+    small = _small(pl.col("n_cases")) | (
+        counted & (_small(pl.col("numerator")) | _small(complement))
+    )
     basis = pl.when(pl.col("statistic") == "ratio").then("denominator").otherwise("n_cases")
     too_few = basis.cast(pl.Float64) < pl.col("min_denominator")
     return (
@@ -180,6 +190,11 @@ def withhold(frame: pl.DataFrame) -> pl.DataFrame:
         for c in WITHHELD
         if c in frame.columns
     )
+    if "numerator" in out.columns:
+        internal = pl.col("statistic").is_in(POPULATION_MEASURES)
+        out = out.with_columns(
+            pl.when(internal).then(None).otherwise(pl.col("numerator")).alias("numerator")
+        )
     return out.drop("n_cases", "min_denominator", strict=False)
 
 

@@ -67,21 +67,22 @@ def test_the_national_row_is_never_a_secondary_cell():
     assert mark_suppressed(rows)["suppressed"].to_list() == [None, "small_count", "secondary"]
 
 
-def test_a_waiting_time_with_few_started_or_few_waiting_is_withheld_entirely():
+def test_a_waiting_time_publishes_no_started_count_and_is_withheld_only_for_few_referrals():
     rows = _rows(
         unit_id=["A", "B", "C", "D"],
         statistic=["median_days"] * 4,
-        numerator=[4.0, 20.0, 30.0, 40.0],
-        n_cases=[6, 22, 30, 40],
+        numerator=[2.0, 20.0, 30.0, 40.0],
+        n_cases=[4, 22, 30, 12],
         value=[29.0, 30.0, 31.0, 32.0],
         mean_days=[33.5, 30.0, 31.0, 32.0],
     )
     out = disclose_indicators(rows)
-    # A: 4 started; B: 2 still waiting.
-    assert out["suppressed"].to_list() == ["small_count", "small_count", None, None]
-    assert out["value"].to_list() == [None, None, 31.0, 32.0]
-    assert out["mean_days"].to_list() == [None, None, 31.0, 32.0]
-    assert out["numerator"].to_list() == [None, None, 30.0, 40.0]
+    # A: 4 referrals (small count); B: 2 still waiting, but the started count is never
+    # published, so nothing can be subtracted; D: 12 referrals, below the minimum of 20.
+    assert out["suppressed"].to_list() == ["small_count", None, None, "too_few"]
+    assert out["value"].to_list() == [None, 30.0, 31.0, None]
+    assert out["mean_days"].to_list() == [None, 30.0, 31.0, None]
+    assert out["numerator"].to_list() == [None, None, None, None]
 
 
 def test_overdispersion_is_estimated_from_published_units_only():
