@@ -39,21 +39,43 @@ def _days_between(start: str, end: str | pl.Expr) -> pl.Expr:
 
 
 # ---------------------------------------------------------------- waiting times
+_WITHOUT_DEATHS = (
+    "death dates unknown: waiting of patients who died is counted until the extract date"
+)
+
+
+def _referrals_with_observation_end(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """Referrals with ``_end``: the last day waiting could be observed.
+
+    ``_end`` is the patient's ``death_date`` when they died before the extract date,
+    otherwise the extract date.  Without the ``patients`` table it is the extract date.
+    """
+    referrals = t["referrals"]
+    if "patients" not in t:
+        return referrals.with_columns(pl.lit(ctx.extract_date).alias("_end"))
+    deaths = t["patients"].select("patient_id", "death_date")
+    return referrals.join(deaths, on="patient_id", how="left").with_columns(
+        pl.min_horizontal(pl.col("death_date"), pl.lit(ctx.extract_date)).alias("_end")
+    )
+
+
 def waiting_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     """TSB referrals with a right to care: days to start of care, censored if still waiting.
 
     ``days = care_start_date - received_date`` when care started (``event = True``);
-    otherwise ``extract_date - received_date`` with ``event = False`` (right-censored).
+    otherwise ``end - received_date`` with ``event = False`` (right-censored), where
+    ``end`` is the extract date, or the patient's death if they died still waiting.
     """
     return (
-        t["referrals"]
+        _referrals_with_observation_end(t, ctx)
         .filter((pl.col("service") == "TSB") & pl.col("right_to_care").fill_null(False))
         .select(
             "trust_id",
             "patient_id",
             pl.col("received_date").alias("period_date"),
             pl.col("care_start_date").is_not_null().alias("event"),
-            _days_between("received_date", pl.coalesce("care_start_date", pl.lit(ctx.extract_date)))
+            _days_between("received_date", pl.coalesce("care_start_date", pl.col("_end")))
+            .clip(lower_bound=0)
             .cast(pl.Float64)
             .alias("days"),
         )
@@ -64,16 +86,16 @@ def assessment_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     """TSB referrals whose 10-working-day assessment deadline has passed by the extract date.
 
     Breach when ``assessed_date`` is after ``received_date + 10 working days``, or the
-    referral is still unassessed past that day.  Referrals received so recently that the
-    deadline lies after the extract date and that are not yet assessed are excluded
-    (their outcome is not known yet).
+    referral is still unassessed past that day.  Unassessed referrals whose deadline lies
+    after the extract date, or after the patient's death, are excluded (their outcome
+    is not known).
     """
     due = add_working_days(pl.col("received_date"), ASSESSMENT_WORKING_DAYS)
     return (
-        t["referrals"]
+        _referrals_with_observation_end(t, ctx)
         .filter(pl.col("service") == "TSB")
         .with_columns(due.alias("_due"))
-        .filter(pl.col("assessed_date").is_not_null() | (pl.col("_due") < ctx.extract_date))
+        .filter(pl.col("assessed_date").is_not_null() | (pl.col("_due") < pl.col("_end")))
         .select(
             "trust_id",
             "patient_id",
@@ -89,14 +111,15 @@ def deadline_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     """Referrals with a right to care whose care started, or whose deadline has passed.
 
     Breach (fristbrudd) when care started after ``deadline_date``, or care has not
-    started and the deadline lies before the extract date.  Referrals still waiting
-    within their deadline are excluded (not yet decided).
+    started and the deadline lies before the extract date (and before the patient's
+    death, if they died waiting).  Referrals still waiting within their deadline, and
+    those of patients who died before it, are excluded (not decided).
     """
     started = pl.col("care_start_date").is_not_null()
     return (
-        t["referrals"]
+        _referrals_with_observation_end(t, ctx)
         .filter(pl.col("right_to_care").fill_null(False) & pl.col("deadline_date").is_not_null())
-        .filter(started | (pl.col("deadline_date") < ctx.extract_date))
+        .filter(started | (pl.col("deadline_date") < pl.col("_end")))
         .select(
             "trust_id",
             "patient_id",
@@ -460,7 +483,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "with a right to care, estimated by Kaplan–Meier; referrals still waiting at the "
         "extract date are right-censored.",
         population="TSB referrals with a right to necessary care",
-        exclusions="none; referrals still waiting are censored at the extract date",
+        exclusions="none; referrals still waiting are censored at the extract date, or at the "
+        "patient's death if they died waiting",
         numerator="days from received_date to care_start_date",
         unit="days",
         direction="lower_is_better",
@@ -470,6 +494,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         min_denominator=20,
         cases=waiting_time_cases,
         tables=("referrals",),
+        optional_tables=(("patients", _WITHOUT_DEATHS),),
         targets=Targets(
             high=30,
             moderate=45,
@@ -490,7 +515,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         description_en="Share of TSB referrals not assessed within 10 working days of receipt "
         "(weekends and Norwegian public holidays excluded).",
         population="TSB referrals whose 10-working-day deadline has passed",
-        exclusions="unassessed referrals whose deadline lies after the extract date",
+        exclusions="unassessed referrals whose deadline lies after the extract date or the "
+        "patient's death",
         numerator="assessed after the deadline, or still unassessed past it",
         unit="fraction",
         direction="lower_is_better",
@@ -500,6 +526,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         min_denominator=20,
         cases=assessment_breach_cases,
         tables=("referrals",),
+        optional_tables=(("patients", _WITHOUT_DEATHS),),
         targets=Targets(high=0.05, moderate=0.10, illustrative=True),
         sources=(NPR, PRIORITY),
     ),
@@ -512,7 +539,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         description_en="Share of referrals with a right to care whose care started after the "
         "deadline, or that are still waiting past it.",
         population="referrals with a right to care that started care or passed their deadline",
-        exclusions="referrals still waiting within their deadline",
+        exclusions="referrals still waiting within their deadline, and those of patients who "
+        "died before it",
         numerator="care started after deadline_date, or not started and deadline passed",
         unit="fraction",
         direction="lower_is_better",
@@ -522,6 +550,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         min_denominator=20,
         cases=deadline_breach_cases,
         tables=("referrals",),
+        optional_tables=(("patients", _WITHOUT_DEATHS),),
         targets=Targets(high=0.02, moderate=0.05, illustrative=True),
         sources=(NPR,),
     ),

@@ -296,7 +296,11 @@ def test_an_extract_without_patients_computes_the_rest_through_the_command_line_
     assert all("patients" in reason for reason in result.skipped.values())
     # The others lose only the catchment level (it comes from the patient's municipality).
     assert result.partial["WAIT-02"] == [
-        "catchment level not computed: table(s) patients missing from the extract"
+        "catchment level not computed: table(s) patients missing from the extract",
+        (
+            "optional table patients missing from the extract: death dates unknown: waiting "
+            "of patients who died is counted until the extract date"
+        ),
     ]
     assert "catchment" not in set(result.internal["level"])
     assert row(result, "WAIT-02", NO)["numerator"] == 2
@@ -488,3 +492,51 @@ def test_scv_is_published_only_where_expected_counts_come_from_standardisation(s
     crude = v.filter(pl.col("indicator_id").is_in(["WAIT-01", "LEVEL-02"]))
     assert crude["scv"].is_null().all()
     assert crude["reason"].str.contains("SCV: not standardised").all()
+
+
+def test_waiting_ends_at_the_patients_death():
+    """Hand-worked: extract date 2025-12-31; patient D died 2025-03-01 while waiting.
+
+    Referral R1 (D): received 2025-01-06 (Monday), deadline 2025-02-05, never assessed
+    nor started.  Waiting is observed until death: WAIT-01 censored at 54 days (not
+    359); WAIT-03 a breach (the deadline passed before death); WAIT-02 a breach (due
+    2025-01-20, before death).  Referral R2 (D): received 2025-02-24, deadline
+    2025-03-20, unassessed: death (03-01) comes before the assessment due date (03-10)
+    and the deadline, so WAIT-02 and WAIT-03 exclude it and WAIT-01 censors it at 5
+    days.  Referral R3 (L, alive): still waiting, censored at the extract date.
+    """
+    from datetime import date
+
+    from indicators.catalogue.definitions import (
+        assessment_breach_cases,
+        deadline_breach_cases,
+        waiting_time_cases,
+    )
+    from indicators.catalogue.model import CaseContext
+
+    referrals = pl.LazyFrame(
+        {
+            "referral_id": ["R1", "R2", "R3"],
+            "patient_id": ["D", "D", "L"],
+            "trust_id": ["1"] * 3,
+            "service": ["TSB"] * 3,
+            "received_date": [date(2025, 1, 6), date(2025, 2, 24), date(2025, 12, 1)],
+            "assessed_date": [None, None, date(2025, 12, 3)],
+            "right_to_care": [True, True, True],
+            "deadline_date": [date(2025, 2, 5), date(2025, 3, 20), date(2026, 1, 15)],
+            "care_start_date": [None, None, None],
+        }
+    )
+    patients = pl.LazyFrame({"patient_id": ["D", "L"], "death_date": [date(2025, 3, 1), None]})
+    ctx = CaseContext(extract_date=date(2025, 12, 31))
+    t = {"referrals": referrals, "patients": patients}
+
+    waits = waiting_time_cases(t, ctx).collect()
+    assert waits["days"].to_list() == [54.0, 5.0, 30.0]
+    assert waits["event"].to_list() == [False, False, False]
+    assert deadline_breach_cases(t, ctx).collect()["numerator"].to_list() == [True]
+    assert assessment_breach_cases(t, ctx).collect()["numerator"].to_list() == [True, False]
+
+    # Without the patients table, deaths are unknown: waiting runs to the extract date.
+    alone = {"referrals": referrals}
+    assert waiting_time_cases(alone, ctx).collect()["days"].to_list() == [359.0, 310.0, 30.0]
