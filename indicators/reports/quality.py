@@ -155,6 +155,7 @@ def _from_fingerprint_record(
     if entry is None:
         entry = max(validations.values(), key=lambda e: str(e.get("validated_at", "")))
     failed = set(entry.get("rules_failed") or [])
+    by_trust = entry.get("by_trust") or {}
     titles = _rule_titles()
     rules = [
         {
@@ -163,6 +164,7 @@ def _from_fingerprint_record(
             "passed": not count,
             "severity": "error" if rule_id in failed else ("warning" if count else ""),
             "rows": count,
+            "by_trust": by_trust.get(rule_id) or {},
         }
         for rule_id, count in (entry.get("counts") or {}).items()
     ]

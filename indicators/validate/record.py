@@ -82,6 +82,7 @@ def write_record(extract_dir: Path, report: ValidationReport) -> Path:
         "extract_date_source": report.extract_date_source,
         "rules_failed": sorted(r.rule_id for r in report.results() if r.is_error),
         "counts": report.counts(),
+        "by_trust": report.failed_by_trust,
     }
     path = extract_dir / RECORD_FILE
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

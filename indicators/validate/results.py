@@ -179,6 +179,9 @@ class ValidationReport:
     gx_seconds: float = 0.0
     extract_date_source: str = "manifest"
     notices: list[str] = field(default_factory=list)
+    #: Failing rows per rule id and treating trust (``trust_id`` of the row), for the
+    #: tables that have one; trust reports show their own rows.
+    failed_by_trust: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -208,5 +211,8 @@ class ValidationReport:
             "extract_date_source": self.extract_date_source,
             "passed": self.passed,
             "notices": list(self.notices),
-            "results": [r.to_dict() for r in self.results()],
+            "results": [
+                {**r.to_dict(), "by_trust": self.failed_by_trust.get(r.rule_id, {})}
+                for r in self.results()
+            ],
         }

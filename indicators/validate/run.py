@@ -180,6 +180,37 @@ def fallback_extract_date(frames: dict[str, pl.DataFrame]) -> tuple[date, str] |
     return latest
 
 
+def failed_by_trust(
+    frames: dict[str, pl.DataFrame], failing: dict[str, dict[str, pl.Series]]
+) -> dict[str, dict[str, int]]:
+    """Failing rows per rule id and ``trust_id``, for tables that have a ``trust_id``.
+
+    Examples
+    --------
+    >>> frames = {"referrals": pl.DataFrame({"trust_id": ["A", "A", "B"]})}
+    >>> failing = {"referrals": {"referrals.service.code": pl.Series([0, 1, 2])}}
+    >>> failed_by_trust(frames, failing)
+    {'referrals.service.code': {'A': 2, 'B': 1}}
+    """
+    out: dict[str, dict[str, int]] = {}
+    for table, rules in failing.items():
+        frame = frames.get(table)
+        if frame is None or "trust_id" not in frame.columns:
+            continue
+        trusts = frame.get_column("trust_id").cast(pl.String)
+        for rule_id, rows in rules.items():
+            if not rows.len():
+                continue
+            counts = (
+                trusts.gather(rows.cast(pl.UInt32))
+                .fill_null("(none)")
+                .value_counts(sort=False)
+                .sort("trust_id")
+            )
+            out[rule_id] = dict(zip(counts["trust_id"], counts["count"], strict=True))
+    return out
+
+
 def validate_extract(path: str | Path, *, extract_date: date | None = None) -> Validation:
     """Validate the extract in ``path`` with the GX suites and the cross-table rules.
 
@@ -297,6 +328,7 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
             failing[result.table][result.rule_id] = cross_failing[result.rule_id]
     extract = Extract(path=directory, tables={}, manifest=manifest, files=files)
     report = ValidationReport(
+        failed_by_trust=failed_by_trust(frames, failing),
         extract=str(directory),
         fingerprint=extract.fingerprint(),
         extract_date=when.isoformat() if when else None,

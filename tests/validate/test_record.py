@@ -37,3 +37,38 @@ def test_require_passed_refuses_a_failed_record(defect_extract, defect_validatio
         require_passed(extract)
     entry = read_record(extract)["validations"][defect_validation.report.fingerprint]
     assert entry["counts"]["patients.sex.not_null"] == 5
+
+
+def test_the_record_breaks_failing_rows_down_by_trust_for_the_trust_reports(
+    defect_extract, defect_validation, tmp_path
+):
+    import json
+
+    import polars as pl
+
+    from indicators import load_extract
+    from indicators.reports.quality import quality_html, read_validation
+
+    extract = copy_extract(defect_extract, tmp_path / "x")
+    write_record(extract, defect_validation.report)
+    entry = read_record(extract)["validations"][defect_validation.report.fingerprint]
+    manifest = json.loads((defect_extract / "manifest.json").read_text())
+    defect = next(d for d in manifest["defects"] if d["column"] == "service")
+    # The injected unknown service codes (1-based data rows), counted by their rows' trust.
+    referrals = load_extract(defect_extract, tables=["referrals"])["referrals"].collect()
+    expected = (
+        referrals.with_row_index(offset=1)
+        .filter(pl.col("index").is_in(defect["rows"]))
+        .group_by("trust_id")
+        .len()
+    )
+    assert entry["by_trust"]["referrals.service.code"] == dict(expected.iter_rows())
+    assert "patients.sex.not_null" not in entry["by_trust"]  # patients have no trust
+
+    trust, rows = next(iter(expected.iter_rows()))
+    html = quality_html(
+        read_validation(extract / RECORD_FILE, fingerprint=defect_validation.report.fingerprint),
+        trust_id=trust,
+        lang="en",
+    )
+    assert f'data-rows="{rows}"' in html
