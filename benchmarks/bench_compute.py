@@ -2,9 +2,9 @@
 
 Each scale's synthetic extract is generated once into outputs/bench/ (reused when
 present), then compute runs in a fresh process three times; the median wall time and
-the peak RSS (resident set size, from /usr/bin/time-free `resource.getrusage` of the
-child) are reported.  Targets (2 cores): scale 5 (about 10 million contacts) in at most
-10 s and 4 GB.  Results go to outputs/bench/compute.json.
+the peak RSS (resident set size: the child's VmHWM from /proc) are reported.  Targets
+(2 cores): scale 5 (about 10 million contacts) in at most 10 s and 4 GB.  Results go to
+outputs/bench/compute.json.
 
 Usage: python benchmarks/bench_compute.py [--scales 1 5] [--repeats 3]
 """
@@ -24,12 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "outputs" / "bench"
 
 CHILD = """
-import resource, sys, time
+import sys, time
 from indicators.compute import compute_extract
 start = time.perf_counter()
 compute_extract(sys.argv[1], sys.argv[2])
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM: the peak resident set of this process image only (ru_maxrss would also count
+# what the parent had resident when it forked this child).
+status = open("/proc/self/status").read()
+peak = int(status.split("VmHWM:")[1].split()[0]) * 1024
 print(f"{wall} {peak}")
 """
 
@@ -37,10 +40,13 @@ print(f"{wall} {peak}")
 def extract_for(scale: float) -> Path:
     path = BENCH / f"extract_scale{scale:g}"
     if not (path / "manifest.json").exists():
-        from indicators.synth import generate_extract
-
+        # In a child process, so this process stays small (see CHILD).
         print(f"generating scale {scale:g} extract in {path} ...", flush=True)
-        generate_extract(path, scale=scale, seed=2025)
+        subprocess.run(
+            [sys.executable, "-m", "indicators", "synth", "--out", str(path),
+             "--scale", f"{scale:g}", "--seed", "2025"],
+            check=True, capture_output=True,
+        )  # fmt: skip
     return path
 
 
