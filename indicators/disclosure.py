@@ -20,7 +20,11 @@ Rules, applied to every row of the indicator table (:func:`mark_suppressed`), in
    subtraction (total − the other units).  The published unit with the smallest
    population in the group (ties: lowest unit id) is then suppressed too, as
    ``secondary``.  Groups: RHFs within the country; treating trusts within their RHF;
-   catchment trusts within the country.
+   catchment trusts within the country.  Likewise the tertials of a unit add up to its
+   published year: when exactly one tertial is exposed, the published tertial with the
+   smallest population is withheld too.  A secondary cell can itself be the lone
+   exposed cell of another group, so the two rules run in rounds until nothing changes
+   (:data:`MAX_SECONDARY_ROUNDS` at most).
 
 Every count, value, interval, funnel limit and goal-achievement level of a suppressed
 row is withheld (:func:`withhold`).
@@ -31,12 +35,12 @@ What this protects, and what it does not
   the same indicator, level and period from their total (national − RHFs, RHF − its
   trusts, national − catchment trusts).  After rule 3, every such group has no
   suppressed unit or at least two, so subtraction gives only the sum of two or more.
-- Not protected: differencing **across periods** (a year's row minus its published
-  tertials can reveal the one suppressed tertial of a unit) and chains across
-  dimensions (a secondary cell recovered from the periods, then used within its
-  level).  Closing these needs iterative (hypercube) suppression over levels and periods
-  together; it is not done here.  Reports that show both years and tertials of small
-  units should bear this in mind.
+- Protected too: a tertial recovered as its year minus the unit's other tertials, and
+  chains of the two (a secondary cell exposed in the other dimension gets cover there
+  too).
+- Not protected: sums that do not follow these groups (for example a trust recovered
+  through the catchment level, which groups patients by home, not by treating trust).
+  Full protection needs linked-table (hypercube) suppression; it is not done here.
 - Not protected either: units that do not add up to a published total (catchment trusts
   leave out patients whose municipality is unknown; SOM-01/02 count a patient once in
   every trust treating them, so trusts sum to more than the nation).  Subtraction there
@@ -103,10 +107,11 @@ RULES = {
     "population or their difference withholds the row; waiting times (median_days) publish "
     "no numerator and are tested on the population only",
     "too_few": "a denominator below the indicator's min_denominator withholds the row",
-    "secondary": "when exactly one unit of an indicator x level x period x parent total "
-    "(RHF for trusts, the nation otherwise) is suppressed for a small count, the published "
-    "unit with the smallest population there is withheld too; differencing across periods "
-    "is not protected",
+    "secondary": "when exactly one cell of a published total is exposed (a small count or "
+    "a secondary cell), the published cell with the smallest population is withheld too; "
+    "totals: the units of an indicator x level x period within their parent (RHF for "
+    "trusts, the nation otherwise), and a unit's tertials within its year; repeated until "
+    "nothing changes",
 }
 
 
@@ -145,6 +150,34 @@ def _parent() -> pl.Expr:
     )
 
 
+#: Rounds of secondary suppression at most; each round can only add cells, and real
+#: tables settle in two or three.
+MAX_SECONDARY_ROUNDS = 20
+
+_UNIT_GROUP = ["indicator_id", "level", "period", "period_type", "_parent"]
+_PERIOD_GROUP = ["indicator_id", "level", "unit_id", "_year"]
+
+
+def _cover(frame: pl.DataFrame, group: list[str], eligible: pl.Expr) -> pl.DataFrame:
+    """One round of complementary suppression within ``group`` over the ``eligible`` rows.
+
+    In every group with exactly one withheld row, where that row is a small count or a
+    secondary cell (whose counts subtraction would reveal), the published row with the
+    smallest population (ties: lowest unit id, then period) is marked ``secondary``.
+    """
+    hidden = pl.col("suppressed").is_not_null()
+    published = eligible & ~hidden
+    exposed = pl.col("suppressed").is_in([SUPPRESSED_SMALL_COUNT, SUPPRESSED_SECONDARY])
+    lone = ((eligible & hidden).sum().over(group) == 1) & (eligible & exposed).any().over(group)
+    first_published = published & (published.cast(pl.Int64).cum_sum().over(group) == 1)
+    return frame.sort([*group, "n_cases", "unit_id", "period"], nulls_last=True).with_columns(
+        pl.when(lone & first_published)
+        .then(pl.lit(SUPPRESSED_SECONDARY))
+        .otherwise(pl.col("suppressed"))
+        .alias("suppressed")
+    )
+
+
 def mark_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``suppressed``: ``small_count``, ``too_few``, ``secondary`` or null.
 
@@ -152,31 +185,28 @@ def mark_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
     ``period_type``, ``statistic``, ``numerator``, ``n_cases`` (persons in the
     population), ``denominator`` and ``min_denominator``.  Nothing is withheld yet (see
     :func:`withhold`); the rows keep their order.
+
+    Secondary suppression runs in rounds until nothing changes: units within their
+    published total, then the tertials of a unit within its published year.
     """
-    group = ["indicator_id", "level", "period", "period_type", "_parent"]
+    year_of = (
+        pl.when(pl.col("period_type") == "tertial")
+        .then(pl.col("period").str.slice(0, 4))
+        .otherwise(pl.col("period"))
+    )
     marked = frame.with_row_index("_row").with_columns(
-        _primary().alias("suppressed"), _parent().alias("_parent")
+        _primary().alias("suppressed"), _parent().alias("_parent"), year_of.alias("_year")
     )
-    hidden = pl.col("suppressed").is_not_null()
-    published = ~hidden
-    lone_small = (hidden.sum().over(group) == 1) & (
-        (pl.col("suppressed") == SUPPRESSED_SMALL_COUNT).any().over(group)
-    )
-    # Rows sorted by population within the group: the first published one is the
-    # complementary cell.
-    first_published = published & (published.cast(pl.Int64).cum_sum().over(group) == 1)
-    secondary = pl.col("_parent").is_not_null() & lone_small & first_published
-    return (
-        marked.sort([*group, "n_cases", "unit_id"], nulls_last=True)
-        .with_columns(
-            pl.when(secondary)
-            .then(pl.lit(SUPPRESSED_SECONDARY))
-            .otherwise(pl.col("suppressed"))
-            .alias("suppressed")
-        )
-        .sort("_row")
-        .drop("_row", "_parent")
-    )
+    is_year = pl.col("period_type") == "year"
+    for _ in range(MAX_SECONDARY_ROUNDS):
+        before = marked.get_column("suppressed").null_count()
+        marked = _cover(marked, _UNIT_GROUP, pl.col("_parent").is_not_null())
+        # A unit's tertials add up to its year: protect them where the year is published.
+        year_shown = (is_year & pl.col("suppressed").is_null()).any().over(_PERIOD_GROUP)
+        marked = _cover(marked, _PERIOD_GROUP, ~is_year & year_shown)
+        if marked.get_column("suppressed").null_count() == before:
+            break
+    return marked.sort("_row").drop("_row", "_parent", "_year")
 
 
 def withhold(frame: pl.DataFrame) -> pl.DataFrame:

@@ -149,3 +149,61 @@ def test_variation_uses_only_published_units(medium):
     assert (v["k"] < v["k_all"]).any()  # some units are withheld, and left out
     shown = v.filter(pl.col("ft1").is_not_null())
     assert shown["ft1"].to_list() == pytest.approx(shown["ft1_published"].to_list())
+
+
+def test_a_lone_small_tertial_takes_the_smallest_other_tertial_of_its_year_with_it():
+    # One trust alone in its RHF's group has nothing to subtract across units; across
+    # periods its year (16/436) minus T1 (6/145) and T2 (8/147) would give T3 = 2/144.
+    rows = _rows(
+        unit_id=["A"] * 4,
+        period=["2025", "2025-T1", "2025-T2", "2025-T3"],
+        period_type=["year", "tertial", "tertial", "tertial"],
+        numerator=[16, 6, 8, 2],
+        n_cases=[436, 145, 147, 144],
+    )
+    assert mark_suppressed(rows)["suppressed"].to_list() == [
+        None, "secondary", None, "small_count"
+    ]  # fmt: skip
+
+
+def test_secondary_cells_are_covered_in_the_other_dimension_too():
+    """Hand-worked chain, one RHF with trusts A, B, C and the year 2025 with T1-T3.
+
+    A-T1 has 3 cases (small count).  Round 1, units: within 2025-T1 of the RHF, C-T1 is
+    the smallest published trust (30), so it becomes secondary.  Periods: A's tertials
+    have one exposed cell (T1), so A's smallest other tertial, A-T3 (35), is secondary;
+    C's tertials now have one exposed cell (C-T1), so C-T2 (31) is secondary.  Round 2,
+    units: 2025-T3 has A-T3 alone, so C-T3 (32, the smallest published) is secondary;
+    2025-T2 has C-T2 alone, so A-T2 (40, smaller than B's 100) is secondary.  Periods:
+    A has T1, T2, T3 hidden and C has T1, T2, T3 hidden: nothing is lone.  Round 3
+    changes nothing.  Every group now has zero or at least two withheld cells.
+    """
+    units = ["A", "B", "C"]
+    periods = ["2025", "2025-T1", "2025-T2", "2025-T3"]
+    n = {
+        "A": [115, 40, 40, 35],
+        "B": [300, 100, 100, 100],
+        "C": [93, 30, 31, 32],
+    }
+    x = {"A": [23, 3, 10, 10], "B": [60, 20, 20, 20], "C": [30, 10, 10, 10]}
+    rows = _rows(
+        unit_id=[u for u in units for _ in periods],
+        period=periods * 3,
+        period_type=["year", "tertial", "tertial", "tertial"] * 3,
+        numerator=[v for u in units for v in x[u]],
+        n_cases=[v for u in units for v in n[u]],
+    )
+    out = dict(
+        zip(
+            zip(rows["unit_id"], rows["period"], strict=True),
+            mark_suppressed(rows)["suppressed"],
+            strict=True,
+        )
+    )
+    assert out[("A", "2025-T1")] == "small_count"
+    secondary = {k for k, v in out.items() if v == "secondary"}
+    assert secondary == {
+        ("C", "2025-T1"), ("A", "2025-T3"), ("C", "2025-T2"), ("C", "2025-T3"), ("A", "2025-T2")
+    }  # fmt: skip
+    assert all(out[(u, "2025")] is None for u in units)
+    assert all(out[("B", p)] is None for p in periods)
