@@ -486,6 +486,11 @@ CATALOGUE: tuple[Indicator, ...] = (
         exclusions="none; referrals still waiting are censored at the extract date, or at the "
         "patient's death if they died waiting",
         numerator="days from received_date to care_start_date",
+        population_nb="TSB-henvisninger med rett til nødvendig helsehjelp",
+        exclusions_nb="ingen; henvisninger som fortsatt venter, er sensurert på uttrekksdatoen, "
+        "eller ved pasientens død om pasienten døde mens hen ventet",
+        numerator_nb="dager fra mottatt henvisning (received_date) til start av behandling "
+        "(care_start_date)",
         unit="days",
         direction="lower_is_better",
         period_date="referrals.received_date",
@@ -518,6 +523,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         exclusions="unassessed referrals whose deadline lies after the extract date or the "
         "patient's death",
         numerator="assessed after the deadline, or still unassessed past it",
+        population_nb="TSB-henvisninger der fristen på 10 virkedager er passert",
+        exclusions_nb="ikke vurderte henvisninger der fristen ligger etter uttrekksdatoen eller "
+        "pasientens død",
+        numerator_nb="vurdert etter fristen, eller fortsatt ikke vurdert etter den",
         unit="fraction",
         direction="lower_is_better",
         period_date="referrals.received_date",
@@ -542,6 +551,12 @@ CATALOGUE: tuple[Indicator, ...] = (
         exclusions="referrals still waiting within their deadline, and those of patients who "
         "died before it",
         numerator="care started after deadline_date, or not started and deadline passed",
+        population_nb="henvisninger med rett til helsehjelp der behandlingen har startet eller "
+        "fristen er passert",
+        exclusions_nb="henvisninger som fortsatt venter innenfor fristen, og henvisninger for "
+        "pasienter som døde før fristen",
+        numerator_nb="behandlingen startet etter fristen (deadline_date), eller har ikke startet"
+        " og fristen er passert",
         unit="fraction",
         direction="lower_is_better",
         period_date="referrals.received_date",
@@ -565,6 +580,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="D01 pathways with a first attendance",
         exclusions="pathways without a decision that are still inside the limit",
         numerator="clinical decision within 21 / 7 days of first attendance",
+        population_nb="D01-forløp med første oppmøte",
+        exclusions_nb="forløp uten klinisk beslutning som fortsatt er innenfor forløpstiden",
+        numerator_nb="klinisk beslutning innen 21 dager (poliklinisk) eller 7 dager (døgn) etter"
+        " første oppmøte",
         unit="fraction",
         direction="higher_is_better",
         period_date="pathway_events.event_date of first_attendance",
@@ -587,6 +606,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="D01 pathways with a clinical decision",
         exclusions="pathways without an evaluation still inside the 7 days",
         numerator="evaluation within 7 days of the clinical decision",
+        population_nb="D01-forløp med klinisk beslutning",
+        exclusions_nb="forløp uten evaluering som fortsatt er innenfor 7 dager",
+        numerator_nb="første evaluering innen 7 dager etter klinisk beslutning",
         unit="fraction",
         direction="higher_is_better",
         period_date="pathway_events.event_date of clinical_decision",
@@ -609,6 +631,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="TSB referrals given a right to care",
         exclusions="unassessed referrals",
         numerator="assigned_level = inpatient",
+        population_nb="TSB-henvisninger som fikk rett til helsehjelp",
+        numerator_nb="tildelt døgnbehandling (assigned_level = inpatient)",
         unit="fraction",
         direction="higher_is_better",
         period_date="referrals.received_date",
@@ -635,6 +659,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="assessed TSB referrals with housing = homeless and requested inpatient care",
         exclusions="unassessed referrals",
         numerator="assigned_level = inpatient",
+        population_nb="vurderte TSB-henvisninger der pasienten er bostedsløs (housing = "
+        "homeless) og ønsket døgnbehandling",
+        numerator_nb="tildelt døgnbehandling (assigned_level = inpatient)",
         unit="fraction",
         direction="higher_is_better",
         period_date="referrals.received_date",
@@ -661,6 +688,12 @@ CATALOGUE: tuple[Indicator, ...] = (
         population=_SOM_POPULATION,
         exclusions=_SOM_EXCLUSIONS,
         numerator="diabetes recorded in specialist or primary care in the year",
+        population_nb="voksne (18 år eller eldre i året) med TSB- eller PHV-kontakt i året; en "
+        "pasient telles én gang per enhet: én gang nasjonalt, én gang i hvert RHF "
+        "og hvert behandlende helseforetak pasienten hadde kontakt med, og én gang"
+        " i sitt opptaksområde",
+        numerator_nb="diabetes registrert i spesialisthelsetjenesten eller primærhelsetjenesten "
+        "i året",
         unit="ratio",
         direction="higher_is_better",
         period_date="first TSB/PHV contact of the patient in the year",
@@ -685,6 +718,12 @@ CATALOGUE: tuple[Indicator, ...] = (
         population=_SOM_POPULATION,
         exclusions=_SOM_EXCLUSIONS,
         numerator="hypertension recorded in specialist or primary care in the year",
+        population_nb="voksne (18 år eller eldre i året) med TSB- eller PHV-kontakt i året; en "
+        "pasient telles én gang per enhet: én gang nasjonalt, én gang i hvert RHF "
+        "og hvert behandlende helseforetak pasienten hadde kontakt med, og én gang"
+        " i sitt opptaksområde",
+        numerator_nb="høyt blodtrykk registrert i spesialisthelsetjenesten eller "
+        "primærhelsetjenesten i året",
         unit="ratio",
         direction="higher_is_better",
         period_date="first TSB/PHV contact of the patient in the year",
@@ -709,6 +748,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="ended D01 and D11 pathways",
         exclusions="none",
         numerator="pathway has a somatic_assessment event",
+        population_nb="avsluttede D01- og D11-forløp",
+        numerator_nb="forløpet har en somatisk vurdering (somatic_assessment)",
         unit="fraction",
         direction="higher_is_better",
         period_date="pathway_events.event_date of end",
@@ -730,6 +771,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="ended D01 pathways",
         exclusions="none",
         numerator="pathway has treatment_plan_with_patient",
+        population_nb="avsluttede D01-forløp",
+        numerator_nb="forløpet har behandlingsplan utarbeidet sammen med pasienten "
+        "(treatment_plan_with_patient)",
         unit="fraction",
         direction="higher_is_better",
         period_date="pathway_events.event_date of end",
@@ -750,6 +794,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="ended D01 pathways",
         exclusions="none",
         numerator="pathway has feedback_tool",
+        population_nb="avsluttede D01-forløp",
+        numerator_nb="forløpet har bruk av tilbakemeldingsverktøy (feedback_tool)",
         unit="fraction",
         direction="higher_is_better",
         period_date="pathway_events.event_date of end",
@@ -772,6 +818,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="ended D01 pathways",
         exclusions="none",
         numerator="pathway has individual_plan_assessed",
+        population_nb="avsluttede D01-forløp",
+        numerator_nb="forløpet har vurdering av individuell plan (individual_plan_assessed)",
         unit="fraction",
         direction="higher_is_better",
         period_date="pathway_events.event_date of end",
@@ -793,6 +841,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         population="ended D01 pathways",
         exclusions="none",
         numerator="pathway has all three user-involvement events",
+        population_nb="avsluttede D01-forløp",
+        numerator_nb="forløpet har alle tre brukermedvirkningstiltakene (USER-01, USER-02 og "
+        "USER-03)",
         unit="fraction",
         direction="higher_is_better",
         period_date="pathway_events.event_date of end",

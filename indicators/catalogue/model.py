@@ -95,6 +95,9 @@ class Indicator:
 
     ``optional_tables`` names tables the indicator uses when the extract has them, each
     with what is lost without it (stated in the results manifest).
+
+    ``population``, ``exclusions`` and ``numerator`` are the definition in English;
+    their ``_nb`` variants are the bokmål text of the reports' methods appendix.
     """
 
     id: str
@@ -121,6 +124,9 @@ class Indicator:
     variation: bool = False
     counting: Counting = "cases"
     optional_tables: tuple[tuple[str, str], ...] = ()
+    population_nb: str = ""
+    exclusions_nb: str = ""
+    numerator_nb: str = ""
 
     @property
     def needs(self) -> tuple[str, ...]:

@@ -344,6 +344,11 @@ CATALOGUE_NB: dict[str, str] = {
     "National goal: mean waiting time < 30 days": (
         "Nasjonalt mål: gjennomsnittlig ventetid under 30 dager"
     ),
+    "National goal: mean waiting time < 30 days (judged on the mean of completed waits; "
+    "the 45-day moderate threshold is illustrative)": (
+        "Nasjonalt mål: gjennomsnittlig ventetid under 30 dager (vurdert på gjennomsnittet av "
+        "avsluttede ventetider; grensen på 45 dager for middels er illustrativ)"
+    ),
     "National goal: 80 %": "Nasjonalt mål: 80 %",
     "Seed article: unwarranted variation in TSB treatment level": (
         "Utgangsartikkel: uberettiget variasjon i behandlingsnivå i TSB"

@@ -104,11 +104,15 @@ def methods_html(indicators: Iterable[Indicator] | None = None, *, lang: str = "
         from indicators.catalogue import CATALOGUE
 
         indicators = CATALOGUE
-    intro = " ".join(t for t in (text("methods_intro", lang), text("in_english_note", lang)) if t)
+    definitions = [indicator_definition_html(i, lang) for i in indicators]
+    # The note on text marked "(engelsk)" only where some text is still English.
+    english = any('<span lang="en">' in d for d in definitions)
+    notes = (text("methods_intro", lang), text("in_english_note", lang) if english else "")
+    intro = " ".join(t for t in notes if t)
     parts = [
         f"<h2>{escape(text('methods', lang))}</h2>",
         f'<p class="ind-note">{escape(intro)}</p>',
         f"<p>{escape(text('methods_general', lang))}</p>",
+        *definitions,
     ]
-    parts += [indicator_definition_html(i, lang) for i in indicators]
     return "".join(parts)

@@ -167,11 +167,13 @@ def test_methods_appendix_is_generated_from_the_catalogue(results_dir):
     from indicators.catalogue import BY_ID
 
     html = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST).methods()._repr_html_()
-    assert BY_ID["WAIT-02"].population in html
+    assert BY_ID["WAIT-02"].population_nb in html
     assert "illustrativt" in html
 
 
 def test_bokmal_methods_appendix_translates_the_fixed_vocabulary_and_marks_the_rest():
+    from dataclasses import replace
+
     from indicators.catalogue import BY_ID
     from indicators.reports.methods import indicator_definition_html
 
@@ -181,12 +183,27 @@ def test_bokmal_methods_appendix_translates_the_fixed_vocabulary_and_marks_the_r
     assert wait02.method not in nb
     assert "datoen henvisningen ble mottatt" in nb
     assert "år, tertial" in nb
-    assert f'<span lang="en">{wait02.population}</span>' in nb
-    assert "(engelsk)" in nb
+    assert wait02.population_nb in nb
+    assert wait02.population not in nb
     en = indicator_definition_html(wait02, "en")
     assert wait02.method in en
+    assert wait02.population in en
     assert "engelsk" not in en
     assert "year, tertial" in en
+    # Text that has no bokmål version is shown in English and marked as such.
+    untranslated = replace(wait02, population_nb="", numerator="a new definition")
+    nb = indicator_definition_html(untranslated, "nb")
+    assert f'<span lang="en">{wait02.population}</span>' in nb
+    assert "(engelsk)" in nb
+
+
+def test_every_definition_in_the_catalogue_reads_in_bokmal():
+    from indicators.catalogue import CATALOGUE
+    from indicators.reports.methods import methods_html
+
+    html = methods_html(CATALOGUE, lang="nb")
+    assert '<span lang="en">' not in html, "catalogue text without a bokmål version"
+    assert "engelsk" not in html
 
 
 def test_data_quality_warns_naming_where_it_looked_when_there_is_no_validation_record(
