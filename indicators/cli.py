@@ -175,7 +175,9 @@ def demo(
         Path, typer.Option("--out", help="Directory for everything the demo writes.")
     ] = Path("outputs/demo"),
     scale: Annotated[float, typer.Option(min=0.001, help="Size of the synthetic extract.")] = 1.0,
-    seed: Annotated[int, typer.Option(help="Seed of the synthetic extract.")] = 2025,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed of the synthetic extract (0 or more).")
+    ] = 2025,
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Report notebooks run in parallel (default: CPUs).")
     ] = None,

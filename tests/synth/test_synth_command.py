@@ -11,8 +11,9 @@ from indicators.cli import app
 from indicators.synth import generate_extract
 
 
-def test_a_negative_seed_is_a_usage_error_not_a_traceback(tmp_path: Path):
-    result = CliRunner().invoke(app, ["synth", "--out", str(tmp_path / "x"), "--seed", "-1"])
+@pytest.mark.parametrize("command", ["synth", "demo"])
+def test_a_negative_seed_is_a_usage_error_not_a_traceback(tmp_path: Path, command: str):
+    result = CliRunner().invoke(app, [command, "--out", str(tmp_path / "x"), "--seed", "-1"])
     assert result.exit_code == 2, result.output
     assert "Invalid value for '--seed'" in result.output
     assert not (tmp_path / "x").exists()
