@@ -1,4 +1,4 @@
-"""The compute engine: every indicator for every unit and period in one pass."""
+"""The compute engine: every indicator for every unit and period from shared group-bys."""
 
 from indicators.compute.engine import (
     ComputeError,

@@ -1,4 +1,4 @@
-"""Compute the whole catalogue from one extract, in one pass, and publish the results.
+"""Compute the whole catalogue from one extract, in one collect, and publish the results.
 
 Flow: load (lazy) -> cases per indicator -> counts per level, unit and period (one
 ``collect_all``) -> values, intervals and Kaplan–Meier -> disclosure decision on the
@@ -168,12 +168,15 @@ def compute_indicators(
         raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
 
     # Stage 1: every indicator's cases counted at the finest grain, in one collect_all
-    # over the extract (scans shared).  Stage 2: roll the small tables up to every level
-    # and period in memory.
+    # over the extract.  Each table is one cached node shared by every indicator's plan,
+    # so the optimiser merges their scans (at scale 5: 10 Parquet scans for 5 tables
+    # instead of 20, each reading only the columns its queries use).  Stage 2: roll the
+    # small tables up to every level and period in memory.
+    shared = {name: frame.cache() for name, frame in extract.tables.items()}
     plans = [
         finest_cases(
             indicator,
-            extract.tables,
+            shared,
             ctx,
             period_start=extract.manifest.period_start,
             period_end=extract.manifest.period_end,
