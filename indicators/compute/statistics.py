@@ -287,17 +287,17 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
     overdispersion step over the same units.  Only published units count, so a withheld
     value cannot be recovered from FT1 x min or the like.
     """
-    declared = list(by_id)
     standardised = [
-        i for i in declared if by_id[i].kind in ("standardised_proportion", "observed_expected")
+        i
+        for i, ind in by_id.items()
+        if ind.kind in ("standardised_proportion", "observed_expected")
     ]
     groups = table.filter(pl.col("level") != "national").select(GROUP).unique()
     published = table.filter((pl.col("level") != "national") & pl.col("suppressed").is_null()).sort(
         [*GROUP, "unit_id"]
     )
-    units = published.filter(pl.col("indicator_id").is_in(declared))
     stats = variation_statistics(
-        units.with_columns(
+        published.with_columns(
             pl.when(pl.col("indicator_id").is_in(standardised))
             .then(pl.col("expected"))
             .alias("expected")
@@ -328,22 +328,17 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
         .str.join("; ")
         .alias("reason"),
     )
-    dispersion = published.group_by(GROUP).agg(
-        pl.col("value").is_not_null().sum().cast(pl.Int64).alias("published_units"),
-        pl.col("phi").max(),
-        pl.col("tau2").max(),
-    )
+    dispersion = published.group_by(GROUP).agg(pl.col("phi").max(), pl.col("tau2").max())
     return (
         groups.join(wide, on=GROUP, how="left")
         .join(dispersion, on=GROUP, how="left")
         .with_columns(
-            pl.coalesce("k", "published_units").fill_null(0).alias("k"),
+            pl.col("k").fill_null(0),
             pl.when(pl.col("reason") != "")
             .then("reason")
             .when(pl.col("k").is_null() | (pl.col("k") == 0))
             .then(pl.lit("no published unit"))
             .alias("reason"),
         )
-        .drop("published_units")
         .sort(GROUP)
     )
