@@ -229,7 +229,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
         )
         notebook_to_html(executed, job.html, title=job.name)
     except Exception as exc:  # noqa: BLE001 - one report's failure is recorded, not raised
-        written = [f for f in (job.ipynb,) if f.exists()]
+        written = [job.ipynb] if job.ipynb.exists() else []
         return ReportOutcome(
             key=job.key,
             name=job.name,

@@ -88,6 +88,9 @@ def _without_batch_fingerprint() -> Iterator[None]:
     to zero while the block runs and restored after.
     """
     previous = getattr(pandas_execution_engine, "HASH_THRESHOLD", None)
+    if previous is None:  # a GX release without the setting: nothing to switch off
+        yield
+        return
     pandas_execution_engine.HASH_THRESHOLD = 0
     try:
         yield
