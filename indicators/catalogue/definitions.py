@@ -642,6 +642,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         min_denominator=20,
         cases=inpatient_share_cases,
         tables=("referrals", "patients"),
+        population_within=("WAIT-01",),
         # No national target: the point is the variation between catchment areas, and no
         # share is "right"; target_level stays null.
         targets=None,
@@ -784,6 +785,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS,),
+        population_within=("SOM-03",),
     ),
     Indicator(
         id="USER-02",
@@ -806,6 +808,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS,),
+        population_same_as="USER-01",
     ),
     Indicator(
         id="USER-03",
@@ -830,6 +833,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS,),
+        population_same_as="USER-01",
     ),
     Indicator(
         id="USER-04",
@@ -856,6 +860,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS,),
+        population_same_as="USER-01",
+        numerator_all_of=("USER-01", "USER-02", "USER-03"),
     ),
 )
 

@@ -96,6 +96,19 @@ class Indicator:
     ``optional_tables`` names tables the indicator uses when the extract has them, each
     with what is lost without it (stated in the results manifest).
 
+    Relations between indicators that an outsider can read off the definitions, used by
+    the disclosure audit (:mod:`indicators.disclosure.relations`); each holds within one
+    level, unit and period, so the indicators involved must share ``period_date`` and
+    ``counting``:
+
+    - ``population_same_as``: the id of an indicator with exactly the same population
+      (the two denominators are equal);
+    - ``population_within``: ids of indicators whose population contains this one's
+      (this denominator is at most theirs);
+    - ``numerator_all_of``: ids of indicators (sharing this population) whose numerators
+      this one's requires all at once (this numerator is at most each of theirs, and at
+      least their sum minus ``k - 1`` times the population, for ``k`` of them).
+
     ``population``, ``exclusions`` and ``numerator`` are the definition in English;
     their ``_nb`` variants are the bokmål text of the reports' methods appendix.
     """
@@ -124,6 +137,9 @@ class Indicator:
     variation: bool = False
     counting: Counting = "cases"
     optional_tables: tuple[tuple[str, str], ...] = ()
+    population_same_as: str | None = None
+    population_within: tuple[str, ...] = ()
+    numerator_all_of: tuple[str, ...] = ()
     population_nb: str = ""
     exclusions_nb: str = ""
     numerator_nb: str = ""
