@@ -274,6 +274,25 @@ def report(
 
 
 @app.command()
+def audit(
+    results_dir: Annotated[
+        Path, typer.Argument(help="Results directory written by `indicators compute`.")
+    ],
+) -> None:
+    """Attack a results table as an outsider would: exit 0 if protected, 1 if not.
+
+    Checks that no published row shows a count of 1-4 and that no withheld row shows a
+    figure, then re-runs the disclosure audit (linear programming over every relation
+    between published counts, with the relations and protection rule recorded in the
+    results manifest). Exit 1 names every exposed cell; exit 2 when the directory cannot
+    be read.
+    """
+    from indicators.disclosure.command import run_audit_command
+
+    raise typer.Exit(run_audit_command(results_dir, console=_console()))
+
+
+@app.command()
 def validate(
     extract: Annotated[Path, typer.Argument(help="Extract directory to validate.")],
     report: Annotated[

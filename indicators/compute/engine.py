@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from indicators import __version__
-from indicators.catalogue import CATALOGUE, CaseContext, Indicator
+from indicators.catalogue import BY_ID, CATALOGUE, CaseContext, Indicator
 from indicators.catalogue.model import LEVEL_TABLES
 from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
 from indicators.compute.statistics import (
@@ -34,8 +34,14 @@ from indicators.compute.statistics import (
     variation_table,
     waiting_time_results,
 )
-from indicators.disclosure import MIN_COUNT, disclose_curves, mark_suppressed, withhold
-from indicators.disclosure import RULES as DISCLOSURE_RULES
+from indicators.disclosure import (
+    ProtectionRule,
+    disclose_curves,
+    disclosure_manifest,
+    mark_suppressed,
+    protect,
+    withhold,
+)
 from indicators.errors import IndicatorsError
 from indicators.extract.load import Extract, find_table_file, load_extract
 from indicators.extract.model import EXTRACT
@@ -94,6 +100,7 @@ def compute_indicators(
     prevalence: pl.DataFrame | str | Path | None = None,
     extract_date: date | None = None,
     validation: str | None = None,
+    rule: ProtectionRule | None = None,
 ) -> ComputeResult:
     """Compute every indicator for every level, unit and period of ``extract``.
 
@@ -118,6 +125,9 @@ def compute_indicators(
         What is known of the extract's validation (the command line passes whether
         ``indicators validate`` passed or ``--allow-unvalidated`` was used); recorded
         in the manifest, default "not checked".
+    rule
+        The disclosure audit's protection rule (:class:`indicators.disclosure.ProtectionRule`);
+        default N = 3, p = 0.5.  Recorded in the manifest.
 
     Returns
     -------
@@ -221,8 +231,12 @@ def compute_indicators(
         )
     )
     # Disclosure is decided on the counts alone; funnels (φ, τ²) and variation then use
-    # only the units that will be published.
-    table = mark_suppressed(table)
+    # only the units that will be published.  The audit attacks the marked table through
+    # every relation between published counts and withholds more until it passes.
+    audit_started = time.perf_counter()
+    protection = protect(mark_suppressed(table), by_id_all(runnable), rule=rule)
+    audit_seconds = time.perf_counter() - audit_started
+    table = protection.table
     table = add_funnels(table, by_id, among=pl.col("suppressed").is_null())
     table = add_goal_achievement(table, by_id).sort(KEYS)
     internal = conform(table, INDICATOR_SCHEMA).with_columns(table["n_cases"])
@@ -254,11 +268,11 @@ def compute_indicators(
                 "additive random effects (Spiegelhalter 2005); z-scores winsorised "
                 f"{WINSORISATION_FRACTION:.0%} at each tail; phi and tau2 from published units"
             ),
-            "disclosure": {
-                "min_count": MIN_COUNT,
-                "min_denominator": {i.id: i.min_denominator for i in runnable},
-                "rules": DISCLOSURE_RULES,
-            },
+            "disclosure": disclosure_manifest(
+                protection,
+                min_denominator={i.id: i.min_denominator for i in runnable},
+                seconds=audit_seconds,
+            ),
         },
         "indicators": [i.id for i in runnable],
         "skipped": skipped,
@@ -288,6 +302,11 @@ def compute_indicators(
         skipped=skipped,
         partial=partial,
     )
+
+
+def by_id_all(runnable: list[Indicator]) -> dict[str, Indicator]:
+    """The catalogue by id, with the definitions being computed taking precedence."""
+    return {**BY_ID, **{i.id: i for i in runnable}}
 
 
 def _prevalence_table(prevalence: pl.DataFrame | str | Path | None) -> tuple[pl.DataFrame, str]:

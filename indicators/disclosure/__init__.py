@@ -6,11 +6,21 @@
   between published counts;
 - :mod:`~indicators.disclosure.audit`: the attack, by linear programming, and the
   protection rule;
-- :mod:`~indicators.disclosure.suppress`: more suppression until the audit passes.
+- :mod:`~indicators.disclosure.suppress`: more suppression until the audit passes;
+- :mod:`~indicators.disclosure.record`: what the results manifest records, and the
+  audit of a published table (``indicators audit``).
 """
 
 from indicators.disclosure.audit import AuditResult, ProtectionRule, is_protected, run_audit
 from indicators.disclosure.suppress import DisclosureError, Protection, protect
+from indicators.disclosure.record import (
+    PublishedAudit,
+    PublishedTableError,
+    audit_published,
+    disclosure_manifest,
+    rule_breaches,
+    withheld_cells,
+)
 from indicators.disclosure.relations import Relations, build_relations, fit_relations
 from indicators.disclosure.rules import (
     MIN_COUNT,
@@ -26,6 +36,8 @@ from indicators.disclosure.rules import (
 __all__ = [
     "MIN_COUNT",
     "POPULATION_MEASURES",
+    "PublishedAudit",
+    "PublishedTableError",
     "RULES",
     "WITHHELD",
     "AuditResult",
@@ -34,12 +46,16 @@ __all__ = [
     "ProtectionRule",
     "Relations",
     "run_audit",
+    "audit_published",
     "build_relations",
     "disclose_curves",
     "disclose_indicators",
+    "disclosure_manifest",
     "fit_relations",
     "is_protected",
     "mark_suppressed",
     "protect",
+    "rule_breaches",
     "withhold",
+    "withheld_cells",
 ]

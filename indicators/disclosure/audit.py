@@ -75,11 +75,13 @@ class ProtectionRule:
             "min_values": self.min_values,
             "min_width_share": self.min_width_share,
             "statement": (
-                f"for every count (numerator, population, their difference) of a row shown "
-                f"'<{MIN_COUNT}', the interval an attacker can prove from every published "
-                f"count and relation either holds none of 1..{MIN_COUNT - 1}, or holds at "
-                f"least {self.min_values} of them and is at least "
-                f"{self.min_width_share:.0%} of its upper end wide"
+                f"for every row shown '<{MIN_COUNT}', take the interval an attacker can prove "
+                "for each of its counts (numerator, population, their difference) from every "
+                "published count and relation: (a) a count proved to lie within "
+                f"1..{MIN_COUNT - 1} keeps at least {self.min_values} possible values and an "
+                f"interval at least {self.min_width_share:.0%} of its upper end wide; (b) the "
+                f"row's counts together keep at least {self.min_values} possible values "
+                f"within 1..{MIN_COUNT - 1}"
             ),
         }
 
@@ -151,11 +153,15 @@ def run_audit(
     *,
     rule: ProtectionRule | None = None,
     blocks: set[str] | None = None,
+    cache: dict | None = None,
 ) -> AuditResult:
     """Attack every withheld small count of ``table`` through ``relations``.
 
     ``table`` gives ``suppressed`` (which rows are withheld and why); the values of the
     withheld cells are never read.  ``blocks`` limits the audit to those blocks.
+    ``cache`` keeps each component's verdicts by its set of withheld cells: a component
+    is one LP whatever else changes, so repeated audits of the same table under more
+    suppression (:func:`~indicators.disclosure.protect`) solve only what changed.
     """
     rule = rule or ProtectionRule()
     known = table.select(pl.col("suppressed").is_null().alias("known")).with_row_index("row")
@@ -173,14 +179,14 @@ def run_audit(
             continue
         block_terms = terms.filter(pl.col("block") == block)
         frames.append(_audit_block(block, block_cells, block_terms, relations, small_rows,
-                                   rule, result))  # fmt: skip
+                                   rule, result, {} if cache is None else cache))  # fmt: skip
     if frames:
         result.intervals = pl.concat(frames).sort("row", "target")
     result.inconsistent.sort()
     return result
 
 
-def _audit_block(block, cells, terms, relations, small_rows, rule, result) -> pl.DataFrame:
+def _audit_block(block, cells, terms, relations, small_rows, rule, result, cache) -> pl.DataFrame:
     """Intervals of the small-count targets of one block, component by component."""
     unknown = cells.filter(~pl.col("known")).sort("cell")
     index = {c: i for i, c in enumerate(unknown["cell"].to_list())}
@@ -192,9 +198,16 @@ def _audit_block(block, cells, terms, relations, small_rows, rule, result) -> pl
             (target, objective)
         )
     truth = unknown["value"].to_numpy() if unknown["value"].null_count() == 0 else None
+    cell_ids = unknown["cell"].to_numpy()
     out = []
     for component in sorted(by_component):
         mask = labels == component
+        key = frozenset(cell_ids[mask].tolist())
+        if key in cache:
+            verdicts, fixes = cache[key]
+            out += [(*v, block, component) for v in verdicts]
+            result.fixes.update(fixes)
+            continue
         problem = system.subproblem(mask)
         local = {int(v): i for i, v in enumerate(np.flatnonzero(mask))}
         targets = [
@@ -205,11 +218,15 @@ def _audit_block(block, cells, terms, relations, small_rows, rule, result) -> pl
         if truth is not None:
             seen.add(truth[mask])
         _certify(problem, seen, rule, result)
-        out += _verdicts((block, component), targets, seen, problem, rule, result)
+        fixes: dict[tuple[int, str], list[int]] = {}
+        verdicts = _verdicts(targets, seen, problem, rule, result, fixes)
+        cache[key] = (verdicts, fixes)
+        result.fixes.update(fixes)
+        out += [(*v, block, component) for v in verdicts]
     return pl.DataFrame(out, schema=_INTERVALS, orient="row")
 
 
-def _verdicts(block, targets, seen, problem, rule, result) -> list[tuple]:
+def _verdicts(targets, seen, problem, rule, result, fixes) -> list[tuple]:
     """Rule (a) for every count and rule (b) for every row of one component."""
     by_row: dict[int, list[tuple[tuple[int, str], dict[int, float]]]] = {}
     for target, objective in targets:
@@ -234,9 +251,9 @@ def _verdicts(block, targets, seen, problem, rule, result) -> list[tuple]:
         row_ok = sum(c[4] for c in checked) >= rule.min_values
         for target, low, high, ok, _, binding in checked:
             method = "witness" if low is None else "linear_program"
-            out.append((*target, low, high, ok and row_ok, method, *block))
+            out.append((*target, low, high, ok and row_ok, method))
             if not (ok and row_ok):
-                result.fixes[target] = binding
+                fixes[target] = binding
     return out
 
 

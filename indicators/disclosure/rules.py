@@ -112,6 +112,11 @@ RULES = {
     "totals: the units of an indicator x level x period within their parent (RHF for "
     "trusts, the nation otherwise), and a unit's tertials within its year; repeated until "
     "nothing changes",
+    "audit": "then every count of a row shown '<5' is attacked by linear programming through "
+    "every relation between published counts (levels, catchment areas, periods, shared "
+    "populations, numerator within population); where the protection rule fails, the "
+    "cheapest published row that bounds the exposed count is withheld too ('secondary'), "
+    "until the audit passes",
 }
 
 

@@ -44,6 +44,7 @@ class Protection:
     audit: AuditResult
     rounds: int
     added: int
+    rule: ProtectionRule
 
 
 def protect(
@@ -73,9 +74,10 @@ def protect(
     latest: dict[str, pl.DataFrame] = {}
     blocks: set[str] | None = None
     programs = 0
+    cache: dict = {}
     for rounds in range(1, max_rounds + 1):
         current = table.with_columns(pl.Series("suppressed", suppressed, dtype=pl.String))
-        result = run_audit(relations, current, rule=rule, blocks=blocks)
+        result = run_audit(relations, current, rule=rule, blocks=blocks, cache=cache)
         programs += result.linear_programs
         if result.inconsistent:
             raise DisclosureError(
@@ -108,7 +110,7 @@ def protect(
         .otherwise(pl.lit(None, pl.String))
         .alias("audit_rule")
     )
-    return Protection(marked, relations, final, rounds, len(by_audit))
+    return Protection(marked, relations, final, rounds, len(by_audit), rule)
 
 
 def _cheapest_per_block(
