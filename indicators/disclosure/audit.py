@@ -14,7 +14,7 @@ The label ``"<5"`` tells the reader that one of the row's counts is between 1 an
 ``MIN_COUNT - 1`` (1–4), and no more.  Let ``[lo, hi]`` be the attacker's interval for a
 count, and call the values of 1..4 inside it its *small values*.  A row is protected when
 
-(a) every count the attacker can prove small (``[lo, hi]`` inside 1..4) keeps at least
+(a) every count the attacker can prove is at most 4 (``hi <= 4``) keeps at least
     :attr:`ProtectionRule.min_values` (N) small values, and its width ``hi - lo`` is at
     least :attr:`ProtectionRule.min_width_share` (p) of ``hi``: the attacker rules out
     at most ``4 - N`` of the values "<5" allows and cannot pin the count to within p of
@@ -23,8 +23,10 @@ count, and call the values of 1..4 inside it its *small values*.  A row is prote
     of them is small, cannot narrow *which count and what value* to fewer than N
     possibilities.
 
-Defaults N = 3 and p = 0.5.  A count exactly recovered between 1 and 4 breaks (a); a
-row whose only possible small count is pinned to one or two values breaks (b).  Only
+Defaults N = 3 and p = 0.5.  A count exactly recovered between 1 and 4 breaks (a), and
+so does one narrowed to "0 or 1" (a zero would have been published, so the reader
+learns the count is tiny); a row whose only possible small count is pinned to one or two
+values breaks (b).  Only
 the published table and the recorded relaxations are used (never the true counts), so
 ``indicators audit`` gives the same answer on a results directory as compute did before
 writing it.  The rule is in the spirit of tau-ARGUS's protection levels (Hundepool et
@@ -77,8 +79,8 @@ class ProtectionRule:
             "statement": (
                 f"for every row shown '<{MIN_COUNT}', take the interval an attacker can prove "
                 "for each of its counts (numerator, population, their difference) from every "
-                "published count and relation: (a) a count proved to lie within "
-                f"1..{MIN_COUNT - 1} keeps at least {self.min_values} possible values and an "
+                "published count and relation: (a) a count proved to be at most "
+                f"{MIN_COUNT - 1} keeps at least {self.min_values} possible values and an "
                 f"interval at least {self.min_width_share:.0%} of its upper end wide; (b) the "
                 f"row's counts together keep at least {self.min_values} possible values "
                 f"within 1..{MIN_COUNT - 1}"
@@ -132,17 +134,17 @@ def small_values(low: float, high: float) -> int:
 def is_protected(low: float, high: float, rule: ProtectionRule) -> bool:
     """Whether a count with the attacker's interval ``[low, high]`` meets part (a).
 
-    Only a count proved small (the interval inside 1..4) is tested.
+    Only a count proved to be at most ``MIN_COUNT - 1`` is tested.
 
     >>> rule = ProtectionRule()
     >>> is_protected(0, 12, rule), is_protected(3, 4, rule), is_protected(4, 9, rule)
     (True, False, True)
-    >>> is_protected(2, 4, rule), is_protected(1, 3, rule), is_protected(2, 2, rule)
+    >>> is_protected(2, 4, rule), is_protected(0, 3, rule), is_protected(0, 1, rule)
     (True, True, False)
     """
     lo = math.ceil(low - EPS)
     hi = math.floor(high + EPS) if math.isfinite(high) else math.inf
-    if lo < 1 or hi > MIN_COUNT - 1:
+    if hi > MIN_COUNT - 1 or small_values(low, high) == 0:
         return True
     return small_values(low, high) >= rule.min_values and (hi - lo) >= rule.min_width_share * hi
 

@@ -43,7 +43,7 @@ Examples
 >>> rows = pl.DataFrame({"indicator_id": "X", "level": ["national", "rhf", "rhf"],
 ...     "unit_id": ["NO", "1", "2"], "rhf_code": [None, "1", "2"], "period": "2025",
 ...     "period_type": "year", "statistic": "proportion", "numerator": [9.0, 4.0, 5.0],
-...     "denominator": [30.0, 10.0, 20.0]})
+...     "denominator": [30.0, 10.0, 20.0], "suppressed": None})
 >>> rel = build_relations(rows)
 >>> rel.relations.select("key", "sense").sort("key").to_dicts()[0]
 {'key': 'row|X|2025|national|NO', 'sense': 'le'}

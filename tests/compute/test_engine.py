@@ -336,7 +336,12 @@ def test_the_manifest_records_the_parameters_of_the_run(result, extract_dir: Pat
     assert parameters["confidence"] == {"intervals": 0.95, "funnel_limits": [0.95, 0.998]}
     assert parameters["disclosure"]["min_count"] == 5
     assert parameters["disclosure"]["min_denominator"]["LEVEL-02"] == 10
-    assert set(parameters["disclosure"]["rules"]) == {"small_count", "too_few", "secondary"}
+    assert set(parameters["disclosure"]["rules"]) == {"small_count", "too_few", "secondary", "audit"}
+    audit = parameters["disclosure"]["audit"]
+    assert audit["passed"] is True
+    assert parameters["disclosure"]["protection_rule"]["min_values"] == 3
+    withheld = parameters["disclosure"]["withheld"]
+    assert sum(withheld["by_rule"].values()) == result.indicators["suppressed"].is_not_null().sum()
     assert "not checked" in parameters["validation"]
     shipped = parameters["prevalence"]
     assert "ILLUSTRATIVE" in shipped["source"]
