@@ -12,7 +12,6 @@
 """
 
 from indicators.disclosure.audit import AuditResult, ProtectionRule, is_protected, run_audit
-from indicators.disclosure.suppress import DisclosureError, Protection, protect
 from indicators.disclosure.record import (
     PublishedAudit,
     PublishedTableError,
@@ -32,20 +31,20 @@ from indicators.disclosure.rules import (
     mark_suppressed,
     withhold,
 )
+from indicators.disclosure.suppress import DisclosureError, Protection, protect
 
 __all__ = [
     "MIN_COUNT",
     "POPULATION_MEASURES",
-    "PublishedAudit",
-    "PublishedTableError",
     "RULES",
     "WITHHELD",
     "AuditResult",
     "DisclosureError",
     "Protection",
     "ProtectionRule",
+    "PublishedAudit",
+    "PublishedTableError",
     "Relations",
-    "run_audit",
     "audit_published",
     "build_relations",
     "disclose_curves",
@@ -56,6 +55,7 @@ __all__ = [
     "mark_suppressed",
     "protect",
     "rule_breaches",
-    "withhold",
+    "run_audit",
     "withheld_cells",
+    "withhold",
 ]

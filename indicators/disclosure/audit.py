@@ -196,9 +196,7 @@ def _audit_block(block, cells, terms, relations, small_rows, rule, result, cache
     labels = system.components()
     by_component: dict[int, list[tuple[tuple[int, str], dict[int, float]]]] = {}
     for target, objective in _targets(unknown, small_rows, index):
-        by_component.setdefault(int(labels[next(iter(objective))]), []).append(
-            (target, objective)
-        )
+        by_component.setdefault(int(labels[next(iter(objective))]), []).append((target, objective))
     truth = unknown["value"].to_numpy() if unknown["value"].null_count() == 0 else None
     cell_ids = unknown["cell"].to_numpy()
     out = []
@@ -234,7 +232,7 @@ def _verdicts(targets, seen, problem, rule, result, fixes) -> list[tuple]:
     for target, objective in targets:
         by_row.setdefault(target[0], []).append((target, objective))
     out = []
-    for row, row_targets in sorted(by_row.items()):
+    for _, row_targets in sorted(by_row.items()):
         certified = any(seen.certified(t, rule) for t, _ in row_targets)
         checked = []
         for target, objective in row_targets:
@@ -424,7 +422,7 @@ class _Problem:
         return low, high, rows
 
     def _bound(self, c, seen, result, binding: set[int]) -> float:
-        """min c·v (-inf when unbounded), adding the relations that bind it to ``binding``."""
+        """Min c·v (-inf when unbounded), adding the relations that bind it to ``binding``."""
         res = self._solve(c, result)
         if res.status == 3:  # unbounded: the attacker learns no bound on this side
             return -math.inf

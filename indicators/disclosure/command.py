@@ -31,7 +31,9 @@ def read_published(results_dir: str | Path) -> tuple[pl.DataFrame, dict[str, Any
         table = conform(pl.read_parquet(table_path), INDICATOR_SCHEMA)
     except (OSError, pl.exceptions.PolarsError) as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise PublishedTableError(f"{table_path}: cannot be read as a results table ({first})") from None
+        raise PublishedTableError(
+            f"{table_path}: cannot be read as a results table ({first})"
+        ) from None
     try:
         manifest = json.loads(manifest_path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -151,7 +151,9 @@ def audit_published(table: pl.DataFrame, manifest: dict[str, Any]) -> PublishedA
             min_width_share=float(params.get("min_width_share", ProtectionRule.min_width_share)),
         )
     except (TypeError, ValueError) as error:
-        raise PublishedTableError(f"manifest.json: protection_rule is malformed ({error})") from None
+        raise PublishedTableError(
+            f"manifest.json: protection_rule is malformed ({error})"
+        ) from None
     if not isinstance(relaxed, dict):
         raise PublishedTableError("manifest.json: disclosure.relations.relaxed is not an object")
     result = PublishedAudit(breaches=rule_breaches(table))

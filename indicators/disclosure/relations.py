@@ -181,25 +181,43 @@ def _level_relations(cells: pl.DataFrame, counting: dict[str, str]) -> list[pl.D
         parent_unit = pl.col("rhf_code") if child == "trust" else pl.lit(NATIONAL_UNIT_ID)
         kids = cells.filter(pl.col("level") == child).with_columns(parent_unit.alias("_parent"))
         heads = cells.filter(pl.col("level") == parent).select(
-            "indicator_id", "period", "count", pl.col("unit_id").alias("_parent"),
+            "indicator_id",
+            "period",
+            "count",
+            pl.col("unit_id").alias("_parent"),
             pl.col("cell").alias("_head"),
-        )  # fmt: skip
+        )
         joined = kids.join(heads, on=["indicator_id", "period", "count", "_parent"])
         patients = pl.col("indicator_id").replace_strict(counting) == "patients"
         exact = ~patients | pl.lit(child == "catchment")
         key = pl.concat_str(
-            pl.lit("sum|"), "indicator_id", pl.lit("|"), "period", pl.lit("|"), "count",
-            pl.lit("|"), "_parent", pl.lit(f"<{child}"),
-        )  # fmt: skip
+            pl.lit("sum|"),
+            "indicator_id",
+            pl.lit("|"),
+            "period",
+            pl.lit("|"),
+            "count",
+            pl.lit("|"),
+            "_parent",
+            pl.lit(f"<{child}"),
+        )
         sense = pl.when(exact).then(pl.lit("eq")).otherwise(pl.lit("le"))
         summed = joined.with_columns(key.alias("key"), sense.alias("sense"))
         out.append(_terms(summed, "sum", head="_head", member="cell"))
         part = joined.filter(~exact).with_columns(
-            pl.concat_str(pl.lit("part|"), "indicator_id", pl.lit("|"), "period",
-                          pl.lit("|"), "count", pl.lit("|"), "unit_id", pl.lit(f"<{parent}"))
-            .alias("key"),
+            pl.concat_str(
+                pl.lit("part|"),
+                "indicator_id",
+                pl.lit("|"),
+                "period",
+                pl.lit("|"),
+                "count",
+                pl.lit("|"),
+                "unit_id",
+                pl.lit(f"<{parent}"),
+            ).alias("key"),
             pl.lit("le").alias("sense"),
-        )  # fmt: skip
+        )
         out.append(_pair_terms(part, "part", smaller="cell", larger="_head"))
     region = cells.filter(pl.col("level") == "catchment")
     heads = cells.filter(pl.col("level") == "rhf").select(
@@ -233,11 +251,13 @@ def _pair_terms(joined: pl.DataFrame, kind: str, *, smaller: str, larger: str) -
     return (
         pl.concat(
             [
-                joined.select("key", "sense", pl.col(smaller).alias("cell"),
-                              pl.lit(1.0).alias("coef")),
-                joined.select("key", "sense", pl.col(larger).alias("cell"),
-                              pl.lit(-1.0).alias("coef")),
-            ]  # fmt: skip
+                joined.select(
+                    "key", "sense", pl.col(smaller).alias("cell"), pl.lit(1.0).alias("coef")
+                ),
+                joined.select(
+                    "key", "sense", pl.col(larger).alias("cell"), pl.lit(-1.0).alias("coef")
+                ),
+            ]
         )
         .with_columns(pl.lit(kind).alias("kind"))
         .select(*_TERMS_SCHEMA)
@@ -261,7 +281,8 @@ def _period_relations(
         pl.lit("|"), "level", pl.lit("|"), "unit_id",
     )  # fmt: skip
     joined = tertials.with_columns(
-        key.alias("key"), pl.when(patients).then(pl.lit("le")).otherwise(pl.lit("eq")).alias("sense")
+        key.alias("key"),
+        pl.when(patients).then(pl.lit("le")).otherwise(pl.lit("eq")).alias("sense"),
     )
     part = joined.filter(patients).with_columns(
         pl.concat_str("key", pl.lit("|"), "period").str.replace("^period", "tertial").alias("key"),
@@ -316,8 +337,10 @@ def _indicator_relations(
         parts = [b for b in definition.numerator_all_of if b in present]
         pairs += [("all_of", b, "x", "le") for b in parts]
         for kind, b, count, sense in pairs:
-            joined = cell_of(a, count, "_a").join(cell_of(b, count, "_b"), on=on).with_columns(
-                key(kind, a, b, count).alias("key"), pl.lit(sense).alias("sense")
+            joined = (
+                cell_of(a, count, "_a")
+                .join(cell_of(b, count, "_b"), on=on)
+                .with_columns(key(kind, a, b, count).alias("key"), pl.lit(sense).alias("sense"))
             )
             out.append(_pair_terms(joined, kind, smaller="_a", larger="_b"))
         if len(parts) == len(definition.numerator_all_of) and len(parts) > 1:
@@ -336,10 +359,14 @@ def _all_of_lower_bound(a, parts, cell_of, key) -> pl.DataFrame:
     columns += [(f"_x{i}", 1.0) for i in range(len(parts))]
     return (
         pl.concat(
-            joined.select("key", pl.lit("le").alias("sense"), pl.col(c).alias("cell"),
-                          pl.lit(coef).alias("coef"))
+            joined.select(
+                "key",
+                pl.lit("le").alias("sense"),
+                pl.col(c).alias("cell"),
+                pl.lit(coef).alias("coef"),
+            )
             for c, coef in columns
-        )  # fmt: skip
+        )
         .with_columns(pl.lit("all_of_lower").alias("kind"))
         .select(*_TERMS_SCHEMA)
         .cast(_TERMS_SCHEMA)
@@ -389,9 +416,10 @@ def _apply_relaxations(terms: pl.DataFrame, relaxed: Relaxations) -> pl.DataFram
     how = pl.col("key").replace_strict(relaxed, default=None, return_dtype=pl.String)
     return terms.filter(how.ne_missing("dropped")).with_columns(
         pl.when(how == "ge").then(-pl.col("coef")).otherwise(pl.col("coef")).alias("coef"),
-        pl.when(how.is_in(["ge", "le"])).then(pl.lit("le")).otherwise(pl.col("sense")).alias(
-            "sense"
-        ),
+        pl.when(how.is_in(["ge", "le"]))
+        .then(pl.lit("le"))
+        .otherwise(pl.col("sense"))
+        .alias("sense"),
     )
 
 

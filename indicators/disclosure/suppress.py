@@ -75,14 +75,14 @@ def protect(
     blocks: set[str] | None = None
     programs = 0
     cache: dict = {}
-    for rounds in range(1, max_rounds + 1):
+    rounds = 0
+    for rounds in range(1, max_rounds + 1):  # noqa: B007 - the count is reported
         current = table.with_columns(pl.Series("suppressed", suppressed, dtype=pl.String))
         result = run_audit(relations, current, rule=rule, blocks=blocks, cache=cache)
         programs += result.linear_programs
         if result.inconsistent:
             raise DisclosureError(
-                "the counts break relations that must hold: "
-                + ", ".join(result.inconsistent[:5])
+                "the counts break relations that must hold: " + ", ".join(result.inconsistent[:5])
             )
         for block in blocks or set(result.intervals["block"].unique().to_list()):
             latest[block] = result.intervals.filter(pl.col("block") == block)

@@ -63,13 +63,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "suppression_note": {
         "nb": "«<5»: færre enn fem personer, verdien er skjult. «for få»: for få personer "
-        "til en pålitelig verdi. «skjult»: verdien er holdt tilbake fordi en annen enhet i "
-        "samme total har færre enn fem, som ellers kunne regnes ut ved å trekke fra "
-        "(sekundær skjerming).",
+        "til en pålitelig verdi. «skjult»: verdien er holdt tilbake fordi et antall under "
+        "fem et annet sted ellers kunne regnes ut av de publiserte tallene, ved å trekke "
+        "fra eller ved å kombinere tabeller (sekundær skjerming).",
         "en": "'<5': fewer than five persons, the value is withheld. 'too few': too few "
-        "persons for a reliable value. 'withheld': held back because another unit of the "
-        "same total has fewer than five, which could otherwise be worked out by subtraction "
-        "(secondary suppression).",
+        "persons for a reliable value. 'withheld': held back because a count below five "
+        "elsewhere could otherwise be worked out from the published figures, by subtraction "
+        "or by combining tables (secondary suppression).",
     },
     "indicators": {"nb": "Indikatorene", "en": "The indicators"},
     "funnel_title": {"nb": "Traktplott", "en": "Funnel plot"},
@@ -219,6 +219,28 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "",
     },
     "methods": {"nb": "Metodevedlegg", "en": "Methods appendix"},
+    "disclosure_title": {"nb": "Skjerming av små tall", "en": "Disclosure control"},
+    "disclosure_why": {
+        "nb": "Noen celler viser «skjult» fordi et antall under fem et annet sted ellers "
+        "kunne regnes ut ved å kombinere publiserte tall. Tabellen viser hvor mange rader "
+        "som er holdt tilbake etter hver regel (informasjonstapet).",
+        "en": "Some cells read 'withheld' because a count below five elsewhere could "
+        "otherwise be worked out by combining published figures. The table gives how many "
+        "rows each rule held back (the information lost).",
+    },
+    "disclosure_audit": {
+        "nb": "Revisjon: {audited} skjulte antall angrepet med lineær programmering; "
+        "bestått: {passed}.",
+        "en": "Audit: {audited} withheld counts attacked by linear programming; passed: {passed}.",
+    },
+    "rule_small_count": {"nb": "«<5»", "en": "'<5'"},
+    "rule_too_few": {"nb": "«for få»", "en": "'too few'"},
+    "rule_secondary_subtraction": {"nb": "«skjult», subtraksjon", "en": "'withheld', subtraction"},
+    "rule_secondary_audit": {"nb": "«skjult», revisjon", "en": "'withheld', audit"},
+    "level_period": {"nb": "Nivå og periode", "en": "Level and period"},
+    "rows_published": {"nb": "Rader i alt", "en": "Rows in all"},
+    "yes": {"nb": "ja", "en": "yes"},
+    "no": {"nb": "nei", "en": "no"},
     "methods_intro": {
         "nb": "Definisjonene under er generert fra indikatorkatalogen i programpakken.",
         "en": "The definitions below are generated from the package's indicator catalogue.",
@@ -230,14 +252,22 @@ TEXT: dict[str, dict[str, str]] = {
         "justert for overspredning (Spiegelhalter 2005). Antall fra 1 til 4 personer vises "
         "som «<5», og verdier med for lav nevner som «for få». Når bare én enhet i en total "
         "er skjult for et lite antall, skjules også den minste andre enheten («skjult»), så "
-        "antallet ikke kan regnes ut ved å trekke de andre fra totalen.",
+        "antallet ikke kan regnes ut ved å trekke de andre fra totalen. Deretter angripes "
+        "tabellene slik en utenforstående kunne gjort: med lineær programmering over alle "
+        "sammenhenger mellom publiserte tall (nivåer, opptaksområder, tertialer og år, felles "
+        "nevnere) beregnes hvor snevert hvert skjult lite antall kan avgrenses, og flere "
+        "celler skjules til ingen kan avgrenses for snevert.",
         "en": "Shares have Wilson intervals, ratios (observed/expected) Byar or exact Poisson "
         "intervals, waiting times Kaplan–Meier estimates censored at the extract date. The "
         "funnel plots have 95% and 99.8% control limits around the national value, adjusted "
         "for overdispersion (Spiegelhalter 2005). Counts of 1 to 4 persons show as '<5', and "
         "values with too small a denominator as 'too few'. When only one unit of a total is "
         "withheld for a small count, the smallest other unit is withheld too ('withheld'), "
-        "so that the count cannot be worked out by subtracting the others from the total.",
+        "so that the count cannot be worked out by subtracting the others from the total. "
+        "The tables are then attacked as an outsider could: linear programming over every "
+        "relation between published figures (levels, catchment areas, tertials and years, "
+        "shared denominators) gives how narrowly each withheld small count can be bounded, "
+        "and more cells are withheld until none can be bounded too narrowly.",
     },
     "population": {"nb": "Populasjon (nevner)", "en": "Population (denominator)"},
     "exclusions": {"nb": "Eksklusjoner", "en": "Exclusions"},

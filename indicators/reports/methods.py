@@ -116,3 +116,56 @@ def methods_html(indicators: Iterable[Indicator] | None = None, *, lang: str = "
         *definitions,
     ]
     return "".join(parts)
+
+
+#: The rules that withhold a row, in the order the disclosure table shows them.
+DISCLOSURE_RULES = ("small_count", "too_few", "secondary_subtraction", "secondary_audit")
+
+
+def disclosure_html(manifest: dict, *, lang: str = "nb") -> str:
+    """What disclosure control withheld, by rule, level and period type (from the manifest).
+
+    Empty when the manifest records no disclosure summary (results from an older run).
+    """
+    disclosure = manifest.get("parameters", {}).get("disclosure", {})
+    withheld = disclosure.get("withheld", {}).get("by_level_and_period")
+    if not isinstance(withheld, list):
+        return ""
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    for item in withheld:
+        key = (str(item.get("level")), str(item.get("period_type")))
+        cells.setdefault(key, {"rows": int(item.get("rows", 0))})[str(item.get("rule"))] = int(
+            item.get("withheld", 0)
+        )
+    head = "".join(
+        f"<th>{escape(text(h, lang))}</th>"
+        for h in ("level_period", *(f"rule_{r}" for r in DISCLOSURE_RULES), "rows_published")
+    )
+    body = "".join(
+        f"<tr><td>{escape(_level_name(level, lang))}, {escape(_period_name(period, lang))}</td>"
+        + "".join(f"<td>{counts.get(r, 0)}</td>" for r in DISCLOSURE_RULES)
+        + f"<td>{counts['rows']}</td></tr>"
+        for (level, period), counts in sorted(cells.items())
+    )
+    audit = disclosure.get("audit", {})
+    verdict = text("yes" if audit.get("passed") else "no", lang)
+    audit_line = text("disclosure_audit", lang).format(
+        audited=int(audit.get("counts_audited", 0)), passed=verdict
+    )
+    return (
+        f"<h3>{escape(text('disclosure_title', lang))}</h3>"
+        f"<p>{escape(text('disclosure_why', lang))}</p>"
+        f'<table class="ind-meta"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        f'<p class="ind-note">{escape(audit_line)}</p>'
+    )
+
+
+def _level_name(level: str, lang: str) -> str:
+    known = ("national", "rhf", "trust", "catchment")
+    return text(f"level_{level}", lang) if level in known else level
+
+
+def _period_name(period_type: str, lang: str) -> str:
+    return (
+        text(f"period_{period_type}", lang) if period_type in ("year", "tertial") else period_type
+    )

@@ -18,7 +18,7 @@ from indicators.reports.format import check_lang
 from indicators.reports.header import header_html
 from indicators.reports.html import Html, Parts, escape
 from indicators.reports.labels import text
-from indicators.reports.methods import methods_html
+from indicators.reports.methods import disclosure_html, methods_html
 from indicators.reports.quality import quality_html, read_validation, validation_candidates
 from indicators.reports.tables import outlier_table_html, variation_table_html
 from indicators.reports.trust import caterpillar_note, unit_labels
@@ -203,5 +203,8 @@ class NationalOverview:
         return Html(quality_html(summary, lang=self.lang, searched=self.validation_searched))
 
     def methods(self) -> Html:
-        """The methods appendix, generated from the catalogue."""
-        return Html(methods_html(self.catalogue, lang=self.lang))
+        """The methods appendix, generated from the catalogue, and what disclosure withheld."""
+        return Html(
+            methods_html(self.catalogue, lang=self.lang)
+            + disclosure_html(self.data.manifest, lang=self.lang)
+        )

@@ -336,7 +336,8 @@ def test_the_manifest_records_the_parameters_of_the_run(result, extract_dir: Pat
     assert parameters["confidence"] == {"intervals": 0.95, "funnel_limits": [0.95, 0.998]}
     assert parameters["disclosure"]["min_count"] == 5
     assert parameters["disclosure"]["min_denominator"]["LEVEL-02"] == 10
-    assert set(parameters["disclosure"]["rules"]) == {"small_count", "too_few", "secondary", "audit"}
+    rules = {"small_count", "too_few", "secondary", "audit"}
+    assert set(parameters["disclosure"]["rules"]) == rules
     audit = parameters["disclosure"]["audit"]
     assert audit["passed"] is True
     assert parameters["disclosure"]["protection_rule"]["min_values"] == 3

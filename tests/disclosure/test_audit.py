@@ -11,11 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.catalogue import BY_ID
 from indicators.disclosure import (
     ProtectionRule,
     audit_published,
-    build_relations,
     fit_relations,
     is_protected,
     mark_suppressed,
@@ -186,6 +184,7 @@ def test_the_audit_flags_an_interval_narrowed_by_inequalities_only():
     values, protected.  If the RHF's count were 2, A's interval is [0, 2]: two small
     values, exposed by rule (b).
     """
+
     def som(rhf_x: int) -> pl.DataFrame:
         rows = [
             ("SOM-01", "national", "NO", None, "2025", "year", rhf_x + 30, 400, None),
@@ -221,13 +220,19 @@ def test_an_edited_results_table_fails_the_published_audit():
 
 def test_a_published_small_count_breaks_the_rules():
     frame = published(chain_table()).with_columns(
-        pl.when(pl.col("unit_id") == "C1").then(None).otherwise(pl.col("suppressed"))
+        pl.when(pl.col("unit_id") == "C1")
+        .then(None)
+        .otherwise(pl.col("suppressed"))
         .alias("suppressed")
     )
     frame = frame.with_columns(
-        pl.when(pl.col("numerator").is_null()).then(4.0).otherwise(pl.col("numerator"))
+        pl.when(pl.col("numerator").is_null())
+        .then(4.0)
+        .otherwise(pl.col("numerator"))
         .alias("numerator"),
-        pl.when(pl.col("denominator").is_null()).then(20.0).otherwise(pl.col("denominator"))
+        pl.when(pl.col("denominator").is_null())
+        .then(20.0)
+        .otherwise(pl.col("denominator"))
         .alias("denominator"),
     )
     found = audit_published(frame, {})
