@@ -38,9 +38,10 @@ What this protects, and what it does not
 - Protected too: a tertial recovered as its year minus the unit's other tertials, and
   chains of the two (a secondary cell exposed in the other dimension gets cover there
   too).
-- Not protected: sums that do not follow these groups (for example a trust recovered
-  through the catchment level, which groups patients by home, not by treating trust).
-  Full protection needs linked-table (hypercube) suppression; it is not done here.
+- Not protected by these rules alone: sums that do not follow these groups (a trust
+  recovered through the catchment level, a shared population, bounds).  The audit of
+  :mod:`indicators.disclosure.audit` attacks all of them and
+  :func:`indicators.disclosure.protect` withholds more until it passes.
 - Not protected either: units that do not add up to a published total (catchment trusts
   leave out patients whose municipality is unknown; SOM-01/02 count a patient once in
   every trust treating them, so trusts sum to more than the nation).  Subtraction there
