@@ -363,7 +363,6 @@ def render_reports(
     lang = check_lang(lang)
     data = ResultsData.read(results_dir)
     period = data.check_period(period)
-    _require_disclosure_audit(data)
     target = Path(out)
     (target / "notebooks").mkdir(parents=True, exist_ok=True)
     planned = plan_jobs(data, target, trusts=trusts, period=period, lang=lang, national=national)
@@ -416,23 +415,6 @@ def render_reports(
 
 RECORD = "reports.json"
 
-
-def _require_disclosure_audit(data: ResultsData) -> None:
-    """Refuse a results table that breaks the disclosure rules or fails the audit."""
-    from indicators.disclosure import audit_published
-
-    found = audit_published(data.indicators, data.manifest)
-    if found.passed:
-        return
-    problems = found.breaches + found.exposed
-    shown = "; ".join(problems[:3]) + (
-        f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
-    )
-    raise ReportError(
-        f"{data.directory}: the results fail disclosure control ({shown}); no report was "
-        "written. Recompute them with `indicators compute`, or run `indicators audit` on "
-        "the directory for every finding."
-    )
 
 
 def write_index_and_record(
