@@ -416,7 +416,6 @@ def render_reports(
 RECORD = "reports.json"
 
 
-
 def write_index_and_record(
     result: RenderResult,
     *,
