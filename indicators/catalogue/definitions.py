@@ -1,4 +1,4 @@
-"""The indicator catalogue (DOMAIN.md §3): fourteen definitions and their case selectors.
+"""The indicator catalogue: fourteen definitions and their case selectors.
 
 Each selector is a small lazy polars query over the extract's tables that returns one
 row per case (see :class:`~indicators.catalogue.model.Indicator` for the columns).  The

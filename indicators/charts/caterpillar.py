@@ -1,6 +1,6 @@
 """Caterpillar plot: every unit's value and interval, ordered, against the national value.
 
-Points are coloured by goal achievement (DOMAIN.md §6); units outside the 99.8 %
+Points are coloured by goal achievement; units outside the 99.8 %
 overdispersion-adjusted funnel limits are drawn as diamonds (both explained in the
 legend).  Suppressed units are listed at the bottom with their suppression text instead
 of a point.  The highlighted unit's name is bold and coloured on the axis, and its point

@@ -1,6 +1,6 @@
 """Colours, fonts and number locales shared by every chart.
 
-The goal-achievement colours are those of Norwegian quality reporting (DOMAIN.md §6).
+The goal-achievement colours are those of Norwegian quality reporting.
 The number locale is part of each chart's Vega-Lite config, so the axes read
 ``72,4 %`` in a bokmål report both in JupyterLab and in the static SVG.
 """

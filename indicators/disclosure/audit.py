@@ -351,16 +351,15 @@ class _Problem:
     ub_relations: np.ndarray
     relation_rows: dict[int, list[int]]
 
-    def _solve(self, c, result, *, a_ub=None, b_ub=None, bounds=None):
+    def _solve(self, c, result):
         result.linear_programs += 1
-        lower = self.lower if bounds is None else bounds
         return linprog(
             c,
-            A_ub=self.a_ub if a_ub is None else a_ub,
-            b_ub=self.b_ub if b_ub is None else b_ub,
+            A_ub=self.a_ub,
+            b_ub=self.b_ub,
             A_eq=self.a_eq,
             b_eq=self.b_eq,
-            bounds=[(lo, None) for lo in lower],
+            bounds=[(lo, None) for lo in self.lower],
             method="highs",
         )
 

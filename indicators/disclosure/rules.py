@@ -1,4 +1,4 @@
-"""Disclosure control (DOMAIN.md §5), applied once to the results before they are published.
+"""Disclosure control, applied once to the results before they are published.
 
 Rules, applied to every row of the indicator table (:func:`mark_suppressed`), in order:
 

@@ -1,8 +1,8 @@
 """The registry extract model: one declaration of every table, column, code list and key.
 
 The loader, the synthetic generator, the validation suites and the tests all read this
-module; none of them keeps its own list of columns.  The tables and columns follow
-DOMAIN.md §2 (the NPR-style extract with an optional primary-care linkage).
+module; none of them keeps its own list of columns.  The tables and columns are those
+of the NPR-style extract, with an optional primary-care linkage.
 
 Examples
 --------

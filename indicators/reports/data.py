@@ -107,7 +107,7 @@ def resolve_recorded_path(value: str | Path, *, results_dir: Path) -> Path | Non
 
 
 #: Level at which an indicator is shown in a trust's report when not the treating trust.
-#: LEVEL-01 is about the catchment population (DOMAIN.md §3, seed 003).
+#: LEVEL-01 is about the catchment population.
 REPORT_LEVEL_OVERRIDES = {"LEVEL-01": "catchment"}
 
 

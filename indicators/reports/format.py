@@ -1,4 +1,4 @@
-"""Numbers, shares, intervals and suppressed values as a report prints them (DOMAIN.md §6).
+"""Numbers, shares, intervals and suppressed values as a report prints them.
 
 Norwegian bokmål (``nb``, the default) uses a decimal comma, a space between thousands
 and a space before the per cent sign; English (``en``) uses a decimal point, a comma

@@ -1,4 +1,4 @@
-"""The header every report starts with (DOMAIN.md §6).
+"""The header every report starts with.
 
 It states what the report is about (trust and RHF, or the nation), the period, the
 extract date and fingerprint, the package versions that computed the results and made

@@ -1,6 +1,6 @@
 """Leak check: scan everything a report run wrote for what must never leave the package.
 
-DOMAIN.md §5: nothing written for a trust may contain patient ids, fødselsnummer or
+Nothing written for a trust may contain patient ids, fødselsnummer or
 counts of 1–4 persons, and reports make no network request.  After rendering, every
 HTML file, executed notebook and JSON record in the output directory (each report as
 soon as it is made, then ``index.html`` and ``reports.json``) is scanned for

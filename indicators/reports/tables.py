@@ -79,7 +79,7 @@ def denominator_cell(row: Row | None, *, unit: str, lang: str) -> Cell:
 
 
 def goal_cell(level: str | None, *, illustrative: bool, has_targets: bool, lang: str) -> Cell:
-    """Goal achievement as a coloured dot and a word (DOMAIN.md §6 colours)."""
+    """Goal achievement as a coloured dot and a word."""
     if not has_targets:
         return Cell(text("goal_none", lang))
     if level not in GOAL_COLOURS:

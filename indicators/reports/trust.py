@@ -305,7 +305,7 @@ class TrustReport:
         """The funnel plot's caption: which limits are drawn, φ and τ², a withheld value.
 
         φ and τ² are read from the published variation statistics of the indicator,
-        level and period (DOMAIN.md §4: reported with the plot).
+        level and period (reported with the plot).
         """
         lang = self.lang
         parts = [text("funnel_lines", lang)]

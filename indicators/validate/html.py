@@ -1,7 +1,7 @@
 """An offline HTML validation report: one self-contained page, no script, no link out.
 
 GX's Data Docs load scripts and fonts from CDNs; a report about health data must make
-no network request when opened (DOMAIN.md §5).  This page has inline CSS only, and
+no network request when opened.  This page has inline CSS only, and
 every value in it is escaped and passed through
 :func:`~indicators.validate.results.mask_value` (done when results are made).  An
 extract that cannot be read gets a short page saying why (:func:`render_unreadable_html`).
