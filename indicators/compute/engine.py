@@ -272,6 +272,7 @@ def compute_indicators(
                 protection,
                 min_denominator={i.id: i.min_denominator for i in runnable},
                 seconds=audit_seconds,
+                published=published,
             ),
         },
         "indicators": [i.id for i in runnable],

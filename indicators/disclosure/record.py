@@ -9,6 +9,7 @@ relations and rule its manifest records, and checks the primary rules on what it
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,10 +57,41 @@ def withheld_cells(table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: The columns of a published table that disclosure control decides: its digest covers them.
+DIGEST_COLUMNS = (
+    "indicator_id", "level", "unit_id", "period", "statistic", "numerator", "denominator",
+    "suppressed",
+)  # fmt: skip
+
+
+def published_digest(table: pl.DataFrame) -> str:
+    """SHA-256 of the cells of ``table`` that disclosure control decides, in row order.
+
+    Recorded with the audit's verdict in the manifest, so a reader of the results can
+    tell the table it holds from the one that was audited without re-running the audit.
+    """
+    missing = [c for c in DIGEST_COLUMNS if c not in table.columns]
+    if missing:
+        raise PublishedTableError(f"the results table has no column {', '.join(missing)}")
+    canonical = table.select(
+        pl.col(c).cast(pl.Float64) if c in ("numerator", "denominator") else pl.col(c)
+        for c in DIGEST_COLUMNS
+    )
+    return hashlib.sha256(canonical.write_csv().encode("utf-8")).hexdigest()
+
+
 def disclosure_manifest(
-    protection: Protection, *, min_denominator: dict[str, int], seconds: float
+    protection: Protection,
+    *,
+    min_denominator: dict[str, int],
+    seconds: float,
+    published: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The ``disclosure`` part of the results manifest."""
+    """The ``disclosure`` part of the results manifest.
+
+    With ``published`` (the table as written), the audit record carries its
+    :func:`published_digest`.
+    """
     cells = withheld_cells(protection.table)
     by_rule = dict.fromkeys(RULE_NAMES, 0)
     for rule, n in cells.group_by("rule").agg(pl.col("withheld").sum()).iter_rows():
@@ -85,6 +117,7 @@ def disclosure_manifest(
             "linear_programs": audit.linear_programs,
             "rounds": protection.rounds,
             "seconds": round(seconds, 2),
+            "table_sha256": None if published is None else published_digest(published),
         },
     }
 
@@ -168,6 +201,29 @@ def audit_published(table: pl.DataFrame, manifest: dict[str, Any]) -> PublishedA
     result.exposed += [f"relation broken by the published counts: {k}" for k in
                        result.audit.inconsistent]  # fmt: skip
     return result
+
+
+def disclosure_problems(table: pl.DataFrame, manifest: dict[str, Any]) -> list[str]:
+    """Why ``table`` may not be published, or an empty list when it may.
+
+    The primary rules are checked on every row.  When the manifest records an audit
+    that passed on this very table (same :func:`published_digest`), that verdict
+    stands; otherwise (an edited table, or results without a disclosure record) the
+    audit is run again, which on small extracts can take a minute.
+    """
+    breaches = rule_breaches(table)
+    if breaches:
+        return breaches
+    disclosure = manifest.get("parameters", {}).get("disclosure", {})
+    audit = disclosure.get("audit", {}) if isinstance(disclosure, dict) else {}
+    if (
+        isinstance(audit, dict)
+        and audit.get("passed") is True
+        and audit.get("table_sha256") == published_digest(table)
+    ):
+        return []
+    found = audit_published(table, manifest)
+    return found.breaches + found.exposed
 
 
 def _span(low: float | None, high: float | None) -> str:

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators import __version__
+from indicators.disclosure import PublishedTableError, disclosure_problems
 from indicators.reports.data import ReportError, ResultsData
 from indicators.reports.format import check_lang, format_count, format_number
 from indicators.reports.html import CSS, PAGE_CSS, escape
@@ -363,6 +364,7 @@ def render_reports(
     lang = check_lang(lang)
     data = ResultsData.read(results_dir)
     period = data.check_period(period)
+    _require_disclosure(data)
     target = Path(out)
     (target / "notebooks").mkdir(parents=True, exist_ok=True)
     planned = plan_jobs(data, target, trusts=trusts, period=period, lang=lang, national=national)
@@ -414,6 +416,24 @@ def render_reports(
 
 
 RECORD = "reports.json"
+
+
+def _require_disclosure(data: ResultsData) -> None:
+    """Refuse a results table that breaks the disclosure rules or fails the audit."""
+    try:
+        problems = disclosure_problems(data.indicators, data.manifest)
+    except PublishedTableError as error:
+        raise ReportError(f"{data.directory}: {error}") from None
+    if not problems:
+        return
+    shown = "; ".join(problems[:3]) + (
+        f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+    )
+    raise ReportError(
+        f"{data.directory}: the results fail disclosure control ({shown}); no report was "
+        "written. Recompute them with `indicators compute`, or run `indicators audit` on "
+        "the directory for every finding."
+    )
 
 
 def write_index_and_record(

@@ -12,6 +12,7 @@ from indicators import load_extract, write_extract
 from indicators.catalogue import BY_ID, CaseContext
 from indicators.catalogue.definitions import PrevalenceTableError
 from indicators.compute import compute_extract, compute_indicators
+from indicators.disclosure import published_digest
 from indicators.results import INDICATOR_SCHEMA, read_results
 
 from .handworked import MANIFEST, A, B, tables
@@ -340,6 +341,7 @@ def test_the_manifest_records_the_parameters_of_the_run(result, extract_dir: Pat
     assert set(parameters["disclosure"]["rules"]) == rules
     audit = parameters["disclosure"]["audit"]
     assert audit["passed"] is True
+    assert audit["table_sha256"] == published_digest(result.indicators)
     assert parameters["disclosure"]["protection_rule"]["min_values"] == 3
     withheld = parameters["disclosure"]["withheld"]
     assert sum(withheld["by_rule"].values()) == result.indicators["suppressed"].is_not_null().sum()

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from indicators.disclosure import (
     ProtectionRule,
     audit_published,
+    disclosure_problems,
     fit_relations,
     is_protected,
     mark_suppressed,
     protect,
+    published_digest,
     run_audit,
     withhold,
 )
@@ -216,6 +218,40 @@ def test_an_edited_results_table_fails_the_published_audit():
     found = audit_published(edited, manifest)
     assert not found.passed
     assert any("C1 2025-T1" in e for e in found.exposed)
+
+
+def restored(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its secondary cells shown again, as a person editing it might."""
+    return frame.with_columns(
+        pl.when(pl.col("suppressed") == "secondary")
+        .then(None)
+        .otherwise(pl.col("suppressed"))
+        .alias("suppressed")
+    )
+
+
+def test_a_recorded_audit_stands_only_for_the_table_it_audited():
+    good = published(protect(chain_table()).table)
+    record = {"parameters": {"disclosure": {"audit": {
+        "passed": True, "table_sha256": published_digest(good)}}}}  # fmt: skip
+    assert disclosure_problems(good, record) == []
+    edited = published(restored(protect(chain_table()).table))
+    assert published_digest(edited) != published_digest(good)
+    problems = disclosure_problems(edited, record)
+    assert any("C1 2025-T1" in p for p in problems)
+
+
+def test_a_recorded_audit_never_excuses_a_published_small_count():
+    frame = published(chain_table())
+    shown = frame.with_columns(
+        pl.when(pl.col("unit_id") == "C1").then(None).otherwise(pl.col("suppressed"))
+        .alias("suppressed"),
+        pl.col("numerator").fill_null(4.0),
+        pl.col("denominator").fill_null(20.0),
+    )  # fmt: skip
+    record = {"parameters": {"disclosure": {"audit": {
+        "passed": True, "table_sha256": published_digest(shown)}}}}  # fmt: skip
+    assert any("numerator below 5 is published" in p for p in disclosure_problems(shown, record))
 
 
 def test_a_published_small_count_breaks_the_rules():

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from indicators.disclosure import MIN_COUNT, published_digest
 from indicators.reference import trusts
 from indicators.results import (
     CURVE_SCHEMA,
@@ -109,13 +110,14 @@ def build_results(
                     effect = 0.12
                 if statistic == "proportion":
                     p = min(0.95, max(0.01, theta + effect + rng.normal(0, 0.025)))
-                    x = round(p * n)
+                    x = min(max(round(p * n), MIN_COUNT), n - MIN_COUNT)  # as disclosed
                     value = x / n
                     se = math.sqrt(theta * (1 - theta) / n)
                     ci = (max(0, value - Z95 * se), min(1, value + Z95 * se))
                 elif statistic == "ratio":
                     value = max(0.2, theta + rng.normal(0, 0.12))
-                    x = round(value * n)
+                    x = max(round(value * n), MIN_COUNT)
+                    value = x / n
                     se = math.sqrt(theta / n)
                     ci = (max(0, value - Z95 * se), value + Z95 * se)
                 else:
@@ -248,9 +250,8 @@ def build_results(
                 }
             )
     out.mkdir(parents=True, exist_ok=True)
-    conform(pl.DataFrame(rows, infer_schema_length=None), INDICATOR_SCHEMA).write_parquet(
-        out / "indicators.parquet"
-    )
+    table = conform(pl.DataFrame(rows, infer_schema_length=None), INDICATOR_SCHEMA)
+    table.write_parquet(out / "indicators.parquet")
     conform(pl.DataFrame(variation, infer_schema_length=None), VARIATION_SCHEMA).write_parquet(
         out / "variation.parquet"
     )
@@ -265,7 +266,11 @@ def build_results(
         "synthetic": synthetic,
         "period_start": "2024-01-01",
         "period_end": "2025-12-31",
-        "parameters": {"extract": str(extract) if extract else None},
+        "parameters": {
+            "extract": str(extract) if extract else None,
+            # As compute records it: the audit passed on exactly this table.
+            "disclosure": {"audit": {"passed": True, "table_sha256": published_digest(table)}},
+        },
         "row_counts": {"patients": 1200, "referrals": 1800},
         "seconds": 1.5,
     }

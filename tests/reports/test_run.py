@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from indicators.reports.data import ResultsData
+import polars as pl
+import pytest
+
+from indicators.reports.data import ReportError, ResultsData
 from indicators.reports.run import (
     RECORD,
     RenderResult,
     ReportOutcome,
     _leak_check_ids,
     _validation_warnings,
+    render_reports,
     write_index_and_record,
 )
 
@@ -90,3 +94,27 @@ def test_index_and_run_record_are_leak_checked_too(tmp_path):
     record = json.loads((out / RECORD).read_text("utf-8"))
     assert {x["detail"] for x in record["leaks"]} == {"P20****** (in the extract)"}
     assert "leak check: index.html: patient_id" in (out / "index.html").read_text("utf-8")
+
+
+def test_a_report_of_an_edited_table_that_shows_a_small_count_is_refused(tmp_path):
+    results = build_results(tmp_path / "results")
+    table = pl.read_parquet(results / "indicators.parquet")
+    # A person "restores" a withheld cell: a count of 3 is on show.
+    edited = table.with_columns(
+        pl.when(pl.col("suppressed") == "small_count")
+        .then(pl.lit(3.0))
+        .otherwise(pl.col("numerator"))
+        .alias("numerator"),
+        pl.when(pl.col("suppressed") == "small_count")
+        .then(pl.lit(40.0))
+        .otherwise(pl.col("denominator"))
+        .alias("denominator"),
+        pl.when(pl.col("suppressed") == "small_count")
+        .then(None)
+        .otherwise(pl.col("suppressed"))
+        .alias("suppressed"),
+    )
+    edited.write_parquet(results / "indicators.parquet")
+    with pytest.raises(ReportError, match=r"fail disclosure control.*numerator below 5"):
+        render_reports(results, tmp_path / "out", period="2025")
+    assert not (tmp_path / "out").exists()
