@@ -6,14 +6,18 @@ commands that do not validate never import Great Expectations or Jupyter.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from indicators import outward
 from indicators.errors import IndicatorsError
+from indicators.outward import styled
 
 app = typer.Typer(
     name="indicators",
@@ -28,17 +32,52 @@ app = typer.Typer(
 
 
 def _console(*, stderr: bool = False) -> Console:
-    """A console that is wide enough for tables when writing to a CI log, not a terminal."""
-    plain = Console(stderr=stderr)
-    return plain if plain.is_terminal else Console(stderr=stderr, width=140)
+    """A redacting console that never reads markup (see :mod:`indicators.outward`)."""
+    return outward.console(stderr=stderr)
 
 
 console = _console(stderr=True)
 
 
+def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a command behind the error boundary.
+
+    What a user or a file can cause (the toolkit's own errors, files that cannot be read
+    or written, malformed data) ends with a one-line message and exit code 2; anything
+    else is an internal error (exit 3). ``--debug`` shows the traceback instead.
+    """
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except (typer.Exit, typer.Abort, typer.BadParameter):
+                raise
+            except Exception as exc:
+                if DEBUG["on"]:
+                    raise
+                code, message = describe_error(exc)
+                console.print(styled(("error:", "red"), f" {message}"))
+                raise typer.Exit(code) from None
+
+        return app.command(name)(guarded)
+
+    return register
+
+
+#: Set by ``--debug``: show the traceback of an error instead of its one-line message.
+DEBUG = {"on": False}
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback when a command fails.")
+    ] = False,
+) -> None:
     """Quality indicators for Norwegian mental-health and substance-use treatment."""
+    DEBUG["on"] = debug
 
 
 class OutputFormat(StrEnum):
@@ -48,7 +87,7 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-@app.command()
+@command()
 def synth(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the extract into.")],
     scale: Annotated[
@@ -82,10 +121,10 @@ def synth(
         out, scale=scale, seed=seed, format=format.value, defects=defects, progress=not quiet
     )
     counts = ", ".join(f"{n:,} {t}" for t, n in result.row_counts.items())
-    console.print(f"[green]wrote[/green] {out} ({counts}) in {result.seconds:.1f} s")
+    console.print(styled(("wrote", "green"), f" {out} ({counts}) in {result.seconds:.1f} s"))
 
 
-@app.command("list")
+@command("list")
 def list_indicators(
     lang: Annotated[str, typer.Option(help="Language of the titles: nb or en.")] = "en",
 ) -> None:
@@ -105,7 +144,7 @@ def list_indicators(
     _console().print(table)
 
 
-@app.command()
+@command()
 def compute(
     extract: Annotated[Path, typer.Argument(help="Extract directory (Parquet or CSV tables).")],
     out: Annotated[Path, typer.Option("--out", help="Directory for the results tables.")],
@@ -140,17 +179,21 @@ def compute(
     --allow-unvalidated is given.
     """
     from indicators.compute import compute_extract
+    from indicators.errors import ExtractReadError
     from indicators.validate.record import ValidationRequiredError, require_passed
 
+    if not extract.is_dir():
+        raise ExtractReadError(f"{extract}: no such extract directory")
+    outward.output_directory(out)
     validation = "passed: `indicators validate` passed for these files"
     try:
         require_passed(extract)
     except ValidationRequiredError as error:
         if not allow_unvalidated:
-            console.print(f"[red]not computed:[/red] {error}")
+            console.print(styled(("not computed:", "red"), f" {error}"))
             console.print("Use --allow-unvalidated to compute anyway (recorded in the manifest).")
             raise typer.Exit(1) from None
-        console.print(f"[yellow]computing an unvalidated extract:[/yellow] {error}")
+        console.print(styled(("computing an unvalidated extract:", "yellow"), f" {error}"))
         validation = f"not validated: computed with --allow-unvalidated ({error})"
 
     with console.status("computing indicators"):
@@ -159,17 +202,20 @@ def compute(
         )
     m = result.manifest
     console.print(
-        f"[green]wrote[/green] {out}: {m['rows_written']['indicators']:,} indicator rows "
-        f"({sum(m['suppressed'].values()):,} suppressed) in {m['seconds']:.1f} s"
+        styled(
+            ("wrote", "green"),
+            f" {out}: {m['rows_written']['indicators']:,} indicator rows "
+            f"({sum(m['suppressed'].values()):,} suppressed) in {m['seconds']:.1f} s",
+        )
     )
     for indicator_id, reason in result.skipped.items():
-        console.print(f"[yellow]skipped[/yellow] {indicator_id}: {reason}")
+        console.print(styled(("skipped", "yellow"), f" {indicator_id}: {reason}"))
     for indicator_id, notes in result.partial.items():
         for note in notes:
-            console.print(f"[yellow]partial[/yellow] {indicator_id}: {note}")
+            console.print(styled(("partial", "yellow"), f" {indicator_id}: {note}"))
 
 
-@app.command()
+@command()
 def demo(
     out: Annotated[
         Path, typer.Option("--out", help="Directory for everything the demo writes.")
@@ -190,10 +236,10 @@ def demo(
     from indicators.demo import run_demo
 
     index = run_demo(out, scale=scale, seed=seed, jobs=jobs, console=console)
-    typer.echo(str(index.resolve()))
+    typer.echo(outward.redact(str(index.resolve())))
 
 
-@app.command()
+@command()
 def report(
     results_dir: Annotated[
         Path, typer.Argument(help="Results directory written by `indicators compute`.")
@@ -227,16 +273,23 @@ def report(
     ] = True,
 ) -> None:
     """Render a report per trust (and the national overview) as offline HTML, then leak-check."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from indicators.reports.run import render_reports
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en", param_hint="--lang")
+    outward.output_directory(out)
     ids = [t for item in trusts or [] for t in item.split(",") if t.strip()]
     ids = None if not ids or ids == ["all"] else [t.strip() for t in ids]
     with Progress(
-        "[progress.description]{task.description}",
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -247,7 +300,9 @@ def report(
         def done(outcome) -> None:
             progress.advance(task)
             if not outcome.ok:
-                progress.console.print(f"[red]failed[/red] {outcome.name}: {outcome.error}")
+                progress.console.print(
+                    styled(("failed", "red"), f" {outcome.name}: {outcome.error}")
+                )
 
         result = render_reports(
             results_dir,
@@ -262,18 +317,18 @@ def report(
             on_done=done,
         )
     for leak in result.leaks:
-        console.print(f"[red]leak[/red] {leak}")
+        console.print(styled(("leak", "red"), f" {leak}"))
     made = len(result.outcomes) - len(result.failed)
     console.print(
         f"{made} of {len(result.outcomes)} reports for {result.period} in {result.seconds:.1f} s; "
         f"{len(result.leaks)} leak-check findings"
     )
-    typer.echo(str(result.index))
+    typer.echo(outward.redact(str(result.index)))
     if not result.ok:
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 def audit(
     results_dir: Annotated[
         Path, typer.Argument(help="Results directory written by `indicators compute`.")
@@ -292,7 +347,7 @@ def audit(
     raise typer.Exit(run_audit_command(results_dir, console=_console()))
 
 
-@app.command()
+@command()
 def validate(
     extract: Annotated[Path, typer.Argument(help="Extract directory to validate.")],
     report: Annotated[
@@ -354,12 +409,33 @@ def validate(
 
 
 def main() -> None:
-    """Run the command line, turning the toolkit's own errors into a clear message and exit 2."""
+    """Run the command line (each command has its error boundary, :func:`command`)."""
     try:
         app()
-    except IndicatorsError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        console.print(styled(("interrupted", "red")))
+        raise SystemExit(130) from None
+
+
+def describe_error(exc: BaseException) -> tuple[int, str]:
+    """Exit code and one-line message for an error that ends a command."""
+    import json
+
+    import polars as pl
+
+    text = outward.first_line(str(exc)) or type(exc).__name__
+    if isinstance(exc, IndicatorsError):
+        return 2, text
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = exc.strerror or text
+        return 2, outward.redact(f"{where}{reason}")
+    if isinstance(exc, (pl.exceptions.PolarsError, json.JSONDecodeError, UnicodeError)):
+        return 2, f"a file could not be read ({type(exc).__name__}: {text})"
+    return 3, (
+        f"internal error ({type(exc).__name__}: {text}); run again with --debug for the "
+        "traceback, and report it"
+    )
 
 
 if __name__ == "__main__":

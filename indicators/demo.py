@@ -16,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 
 from indicators.errors import IndicatorsError
+from indicators.outward import styled
 
 
 class DemoError(IndicatorsError):
@@ -49,7 +50,9 @@ def run_demo(
     extract_dir = target / "extract"
     result = generate_extract(extract_dir, scale=scale, seed=seed, progress=True)
     counts = ", ".join(f"{n:,} {t}" for t, n in result.row_counts.items())
-    console.print(f"[green]synth[/green] {extract_dir} ({counts}) in {result.seconds:.1f} s")
+    console.print(
+        styled(("synth", "green"), f" {extract_dir} ({counts}) in {result.seconds:.1f} s")
+    )
 
     with console.status("validating the extract"):
         report = validate_extract(extract_dir).report
@@ -59,8 +62,11 @@ def run_demo(
     if not report.passed:
         raise DemoError(f"validate: {extract_dir} failed {', '.join(failed)}; see {page}")
     console.print(
-        f"[green]validate[/green] {sum(t.rows for t in report.tables.values()):,} rows, "
-        f"{len(report.results())} rules, none failed, in {report.seconds:.1f} s ({page})"
+        styled(
+            ("validate", "green"),
+            f" {sum(t.rows for t in report.tables.values()):,} rows, "
+            f"{len(report.results())} rules, none failed, in {report.seconds:.1f} s ({page})",
+        )
     )
 
     results_dir = target / "results"
@@ -69,17 +75,23 @@ def run_demo(
         computed = compute_extract(extract_dir, results_dir)
     m = computed.manifest
     console.print(
-        f"[green]compute[/green] {results_dir} "
-        f"({m['rows_written']['indicators']:,} indicator rows, "
-        f"{sum(m['suppressed'].values()):,} suppressed) in {m['seconds']:.1f} s"
+        styled(
+            ("compute", "green"),
+            f" {results_dir} "
+            f"({m['rows_written']['indicators']:,} indicator rows, "
+            f"{sum(m['suppressed'].values()):,} suppressed) in {m['seconds']:.1f} s",
+        )
     )
 
     with console.status("rendering reports"):
         rendered = render_reports(results_dir, target / "reports", jobs=jobs)
     made = len(rendered.outcomes) - len(rendered.failed)
     console.print(
-        f"[green]report[/green] {made} of {len(rendered.outcomes)} reports for "
-        f"{rendered.period} in {rendered.seconds:.1f} s"
+        styled(
+            ("report", "green"),
+            f" {made} of {len(rendered.outcomes)} reports for "
+            f"{rendered.period} in {rendered.seconds:.1f} s",
+        )
     )
     if not rendered.ok:
         problems = [f"{o.name}: {o.error}" for o in rendered.failed]

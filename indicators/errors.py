@@ -30,3 +30,11 @@ class MissingTableError(ExtractError):
 
 class ManifestError(ExtractError):
     """``manifest.json`` is present but not valid."""
+
+
+class ResultsError(IndicatorsError):
+    """A results directory (written by ``indicators compute``) cannot be read."""
+
+
+class OutputError(IndicatorsError):
+    """An output path given by the user cannot be written."""

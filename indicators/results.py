@@ -29,6 +29,8 @@ from pathlib import Path
 
 import polars as pl
 
+from indicators.errors import ResultsError
+
 LEVELS = ("national", "rhf", "trust", "catchment")
 PERIOD_TYPES = ("year", "tertial")
 FLAGS = ("high", "low", "within")
@@ -131,12 +133,26 @@ def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
 
 
 def read_results(results_dir: str | Path) -> dict[str, pl.DataFrame]:
-    """Read the published tables of a results directory (as written by ``compute``)."""
+    """Read the published tables of a results directory (as written by ``compute``).
+
+    Raises :class:`~indicators.errors.ResultsError` naming the file when a table is
+    missing, is not Parquet, is damaged or has columns of the wrong type.
+    """
     directory = Path(results_dir)
     out = {}
     for key, (name, schema) in RESULT_FILES.items():
-        path = directory / name
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: missing; run `indicators compute` first")
-        out[key] = conform(pl.read_parquet(path), schema)
+        out[key] = read_result_table(directory / name, schema)
     return out
+
+
+def read_result_table(path: Path, schema: pl.Schema) -> pl.DataFrame:
+    """One results table, conformed to ``schema``; a clear error when it cannot be."""
+    if not path.is_file():
+        raise ResultsError(f"{path}: missing; run `indicators compute` to write the results")
+    try:
+        return conform(pl.read_parquet(path), schema)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise ResultsError(
+            f"{path}: not a readable results table ({reason}); run `indicators compute` again"
+        ) from None

@@ -13,7 +13,6 @@ units, so the same extract gives byte-identical outputs.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -45,6 +44,7 @@ from indicators.disclosure import (
 from indicators.errors import IndicatorsError
 from indicators.extract.load import Extract, find_table_file, load_extract
 from indicators.extract.model import EXTRACT
+from indicators.outward import write_json
 from indicators.reference import prevalence as default_prevalence
 from indicators.reference import rhfs, trusts
 from indicators.results import (
@@ -363,9 +363,7 @@ def write_results(result: ComputeResult, out: str | Path, *, internal: bool = Fa
         stale.unlink()
     manifest = dict(result.manifest)
     manifest["internal_table_written"] = internal
-    (target / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_json(target / "manifest.json", manifest)
     return target
 
 

@@ -9,10 +9,11 @@ from typing import Any
 
 import polars as pl
 from rich.console import Console
-from rich.markup import escape
 
 from indicators.disclosure.record import PublishedAudit, PublishedTableError, audit_published
-from indicators.results import INDICATOR_SCHEMA, conform
+from indicators.errors import ResultsError
+from indicators.outward import styled
+from indicators.results import INDICATOR_SCHEMA, read_result_table
 
 #: How many findings of each kind the terminal shows (all are counted).
 SHOWN = 20
@@ -28,12 +29,9 @@ def read_published(results_dir: str | Path) -> tuple[pl.DataFrame, dict[str, Any
         raise PublishedTableError(f"{directory}: no such results directory")
     table_path, manifest_path = directory / "indicators.parquet", directory / "manifest.json"
     try:
-        table = conform(pl.read_parquet(table_path), INDICATOR_SCHEMA)
-    except (OSError, pl.exceptions.PolarsError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise PublishedTableError(
-            f"{table_path}: cannot be read as a results table ({first})"
-        ) from None
+        table = read_result_table(table_path, INDICATOR_SCHEMA)
+    except ResultsError as error:
+        raise PublishedTableError(str(error)) from None
     try:
         manifest = json.loads(manifest_path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -58,14 +56,18 @@ def run_audit_command(results_dir: Path, *, console: Console) -> int:
     audited = found.audit.intervals.height
     for title, items in (("rule broken", found.breaches), ("exposed", found.exposed)):
         for item in items[:SHOWN]:
-            console.print(f"[red]{title}[/red] {escape(item)}")
+            console.print(styled((title, "red"), f" {item}"))
         if len(items) > SHOWN:
             console.print(f"... and {len(items) - SHOWN} more {title} findings")
     seconds = time.perf_counter() - started
-    verdict = "[green]passed[/green]" if found.passed else "[red]failed[/red]"
+    verdict = ("passed", "green") if found.passed else ("failed", "red")
     console.print(
-        f"disclosure audit {verdict}: {audited:,} counts of rows shown '<5' attacked with "
-        f"{found.audit.linear_programs:,} linear programs in {seconds:.1f} s; "
-        f"{len(found.breaches)} rule breaches, {len(found.exposed)} exposed"
+        styled(
+            "disclosure audit ",
+            verdict,
+            f": {audited:,} counts of rows shown '<5' attacked with "
+            f"{found.audit.linear_programs:,} linear programs in {seconds:.1f} s; "
+            f"{len(found.breaches)} rule breaches, {len(found.exposed)} exposed",
+        )
     )
     return 0 if found.passed else 1

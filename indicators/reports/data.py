@@ -120,6 +120,21 @@ def report_level(indicator_id: str) -> str:
     return REPORT_LEVEL_OVERRIDES.get(indicator_id, "trust")
 
 
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """A results manifest as a dict (empty when absent); ReportError when malformed."""
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ReportError(
+            f"{path}: not readable as JSON ({error}); run `indicators compute` again"
+        ) from None
+    if not isinstance(manifest, dict):
+        raise ReportError(f"{path}: not a JSON object; run `indicators compute` again")
+    return manifest
+
+
 @dataclass(frozen=True)
 class ResultsData:
     """The published tables of one results directory and its manifest.
@@ -153,7 +168,7 @@ class ResultsData:
         directory = directory.resolve()
         tables = read_results(directory)
         manifest_path = directory / MANIFEST
-        manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+        manifest = _read_manifest(manifest_path)
         recorded = recorded_extract(manifest)
         return cls(
             indicators=tables["indicators"],

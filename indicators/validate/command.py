@@ -28,10 +28,9 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
 from indicators.errors import IndicatorsError
-from indicators.validate.results import mask_text
+from indicators.outward import styled
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -60,14 +59,16 @@ def run_validate(
     try:
         validation = validate_extract(extract, extract_date=extract_date)
     except IndicatorsError as error:
-        errors.print(f"[red]cannot be read:[/red] {escape(mask_text(str(error)))}")
+        errors.print(styled(("cannot be read:", "red"), f" {error}"))
         try:
             if junit is not None:
                 write_junit_unreadable(str(extract), error, junit)
             if report is not None:
                 write_unreadable_html(str(extract), error, report)
         except OSError as exc:
-            errors.print(f"[red]error:[/red] cannot write the JUnit file or report: {exc}")
+            errors.print(
+                styled(("error:", "red"), f" cannot write the JUnit file or report: {exc}")
+            )
         return EXIT_UNREADABLE
     result = validation.report
     try:
@@ -89,7 +90,7 @@ def run_validate(
         if quarantine is not None:
             _quarantine(validation, quarantine, errors)
     except OSError as exc:
-        errors.print(f"[red]error:[/red] an output could not be written: {escape(str(exc))}")
+        errors.print(styled(("error:", "red"), f" an output could not be written: {exc}"))
         return EXIT_UNREADABLE
     return EXIT_VALID if result.passed else EXIT_INVALID
 
@@ -97,8 +98,10 @@ def run_validate(
 def _quarantine(validation, directory: Path, errors: Console) -> None:
     if validation.report.stopped:
         errors.print(
-            "[red]not quarantined:[/red] a table-level rule failed, so rows were not "
-            "checked; correct the file(s) first"
+            styled(
+                ("not quarantined:", "red"),
+                " a table-level rule failed, so rows were not checked; correct the file(s) first",
+            )
         )
         return
     from indicators.validate.quarantine import write_quarantine

@@ -18,11 +18,10 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from indicators.reference.identifiers import is_valid_fodselsnummer
+from indicators.outward import redact
 from indicators.validate.rules import RULES, Rule
 
 #: Example values kept per failed rule.
@@ -30,16 +29,7 @@ EXAMPLE_VALUES = 5
 #: Longest example value shown, in characters.
 EXAMPLE_LENGTH = 60
 
-_DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]{10,11}(?![0-9])")
-
 Status = Literal["passed", "failed", "warning", "not checked"]
-
-
-def _mask_run(match: re.Match[str]) -> str:
-    run = match.group(0)
-    if len(run) == 11 or is_valid_fodselsnummer("0" + run):
-        return "*" * len(run)
-    return run
 
 
 def mask_value(value: object) -> str:
@@ -55,16 +45,15 @@ def mask_value(value: object) -> str:
     >>> mask_value("K0000000001"), mask_value("123456789012"), mask_value(None)
     ('K0000000001', '123456789012', '∅')
     """
-    text = "∅" if value is None else str(value)
-    text = _DIGIT_RUN.sub(_mask_run, text)
+    text = redact("∅" if value is None else str(value))
     if len(text) > EXAMPLE_LENGTH:
         text = text[: EXAMPLE_LENGTH - 1] + "…"
     return text
 
 
 def mask_text(text: str) -> str:
-    """Free text (a detail, an error message) with fødselsnummer-like runs masked, uncut."""
-    return _DIGIT_RUN.sub(_mask_run, text)
+    """Free text (a detail, an error message) with identifiers masked, uncut."""
+    return redact(text)
 
 
 @dataclass

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table as RichTable
 
+from indicators.outward import styled
 from indicators.validate.results import ValidationReport
 
 
 def print_summary(report: ValidationReport, console: Console) -> None:
     """Print rows, rules failed and unexpected counts per table, and each failed rule.
 
+    ``console`` is one of :func:`indicators.outward.console` (plain text, redacted).
     Rules that could not be checked are counted per table and listed by reason; notices
     (an extract date taken from the data, a record that could not be written) come last.
     """
@@ -41,16 +42,15 @@ def print_summary(report: ValidationReport, console: Console) -> None:
                 r.rule_id,
                 r.rule.severity,
                 f"{r.unexpected:,}",
-                escape(r.rule.message + (f" ({r.detail})" if r.detail else "")),
-                escape("; ".join(r.examples)),
+                r.rule.message + (f" ({r.detail})" if r.detail else ""),
+                "; ".join(r.examples),
             )
         console.print(details)
     reasons = Counter((r.table, r.not_checked) for r in report.results() if r.not_checked)
     for (table, reason), n in reasons.items():
-        console.print(f"[yellow]not checked[/yellow] {n} rule(s) of {table}: {escape(reason)}")
+        console.print(styled(("not checked", "yellow"), f" {n} rule(s) of {table}: {reason}"))
     for notice in report.notices:
-        console.print(f"[yellow]warning:[/yellow] {escape(notice)}")
-    verdict = "[green]PASSED[/green]" if report.passed else "[red]FAILED[/red]"
-    if report.stopped:
-        verdict += " (a table-level rule failed: nothing was checked row by row in that table)"
-    console.print(f"{verdict} in {report.seconds:.1f} s")
+        console.print(styled(("warning:", "yellow"), f" {notice}"))
+    verdict = ("PASSED", "green") if report.passed else ("FAILED", "red")
+    stopped = " (a table-level rule failed: nothing was checked row by row in that table)"
+    console.print(styled(verdict, stopped if report.stopped else "", f" in {report.seconds:.1f} s"))

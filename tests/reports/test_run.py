@@ -79,21 +79,38 @@ def test_index_shows_warnings_and_norwegian_numbers(tmp_path):
 
 
 def test_index_and_run_record_are_leak_checked_too(tmp_path):
-    """An id in a path named in a warning ends up in both files: both are findings."""
+    """An extract's id in a path named in a warning ends up in both files: both are findings.
+
+    (An id of another shape than the pseudonyms': those are masked when written.)
+    """
     data = ResultsData.read(build_results(tmp_path / "results"))
     out = tmp_path / "reports"
     out.mkdir()
-    result = _result(out, warnings=["leak check: the extract was not found: /data/P20250001"])
+    result = _result(out, warnings=["leak check: the extract was not found: /data/Q20250001"])
     write_index_and_record(
-        result, data=data, lang="en", extract=None, patient_ids=frozenset({"P20250001"})
+        result, data=data, lang="en", extract=None, patient_ids=frozenset({"Q20250001"})
     )
     found = {(x.path.name, x.kind) for x in result.leaks}
     assert found == {("index.html", "patient_id"), (RECORD, "patient_id")}
     assert not result.ok
     # Written again, naming the findings (the record masks the id).
     record = json.loads((out / RECORD).read_text("utf-8"))
-    assert {x["detail"] for x in record["leaks"]} == {"P20****** (in the extract)"}
+    assert {x["detail"] for x in record["leaks"]} == {"Q20****** (in the extract)"}
     assert "leak check: index.html: patient_id" in (out / "index.html").read_text("utf-8")
+
+
+def test_identifiers_in_the_index_and_run_record_are_masked_when_written(tmp_path):
+    data = ResultsData.read(build_results(tmp_path / "results"))
+    out = tmp_path / "reports"
+    out.mkdir()
+    warning = "the extract was not found: /data/01010012356/P20250001"
+    result = _result(out, warnings=[warning])
+    write_index_and_record(result, data=data, lang="en", extract=None)
+    for name in ("index.html", RECORD):
+        text = (out / name).read_text("utf-8")
+        assert "01010012356" not in text
+        assert "P20250001" not in text
+        assert "***********/P********" in text
 
 
 def test_a_report_of_an_edited_table_that_shows_a_small_count_is_refused(tmp_path):
