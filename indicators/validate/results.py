@@ -18,9 +18,11 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from indicators.extract.model import EXTRACT
 from indicators.outward import redact
 from indicators.validate.rules import RULES, Rule
 
@@ -28,6 +30,16 @@ from indicators.validate.rules import RULES, Rule
 EXAMPLE_VALUES = 5
 #: Longest example value shown, in characters.
 EXAMPLE_LENGTH = 60
+
+#: Columns that identify a person or a person's record: failing rows are shown by their
+#: place in the file, never by these values.  Text ``*_id`` columns without a code
+#: pattern (organisation numbers carry one).
+IDENTIFIER_COLUMNS = frozenset(
+    column.name
+    for table in EXTRACT.values()
+    for column in table.columns
+    if column.name.endswith("_id") and column.pattern is None
+)
 
 Status = Literal["passed", "failed", "warning", "not checked"]
 
@@ -64,7 +76,9 @@ class RuleResult:
     ``unexpected`` the rows that break it (for table-level rules: the columns or 1).
     ``not_checked`` holds the reason a rule could not be checked (its table was stopped,
     a table it reads is missing); such a rule neither passes nor fails.  Examples and
-    the detail are masked (:func:`mask_value`) when the result is made.
+    the detail are masked (:func:`mask_value`) when the result is made; a rule that
+    reads an identifier column (:data:`IDENTIFIER_COLUMNS`) keeps no example values, and
+    ``where`` gives the places of the first failing rows in the file (:meth:`locate`).
     """
 
     rule_id: str
@@ -76,10 +90,21 @@ class RuleResult:
     detail: str = ""
     engine: str = "gx"
     not_checked: str = ""
+    where: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.examples = [mask_value(e) for e in self.examples]
+        identifies = set(RULES[self.rule_id].columns) & IDENTIFIER_COLUMNS
+        self.examples = [] if identifies else [mask_value(e) for e in self.examples]
         self.detail = mask_text(self.detail)
+
+    def locate(self, positions: Sequence[int], *, csv: bool) -> None:
+        """Record where the first failing rows are in the file.
+
+        ``line N`` of a CSV file (the header is line 1); ``row N`` of a Parquet file
+        (1-based).
+        """
+        first = list(positions)[:EXAMPLE_VALUES]
+        self.where = [f"line {p + 2}" if csv else f"row {p + 1}" for p in first]
 
     @classmethod
     def skipped(cls, rule: Rule, reason: str, *, rows: int = 0) -> RuleResult:

@@ -35,7 +35,7 @@ def print_summary(report: ValidationReport, console: Console) -> None:
     failed = [r for r in report.results() if r.failed]
     if failed:
         details = RichTable(title="Failed rules")
-        for name in ("rule", "severity", "unexpected", "message", "examples (masked)"):
+        for name in ("rule", "severity", "unexpected", "message", "where; examples (masked)"):
             details.add_column(name, overflow="fold")
         for r in failed:
             details.add_row(
@@ -43,7 +43,7 @@ def print_summary(report: ValidationReport, console: Console) -> None:
                 r.rule.severity,
                 f"{r.unexpected:,}",
                 r.rule.message + (f" ({r.detail})" if r.detail else ""),
-                "; ".join(r.examples),
+                "; ".join(r.where + r.examples),
             )
         console.print(details)
     reasons = Counter((r.table, r.not_checked) for r in report.results() if r.not_checked)
