@@ -13,15 +13,28 @@ too (it is never padded with empty values), and so are two-digit years.  Parquet
 are converted only where no information is lost: whole floats and wider integers to
 integers, midnight timestamps to dates; a fractional value in an integer column or a
 number in a date column is an error.
+
+Text is read alike in both formats: values are trimmed, and a value that is empty or
+only whitespace is missing (null), whether it comes from a CSV field or a Parquet text
+column; in a list (secondary diagnoses) such codes are dropped.
+
+What is refused as unreadable, with the file named: a table present as both
+``<table>.parquet`` and ``<table>.csv`` (one table, one file); a ``.csv`` file that is
+not text (it holds NUL or other control characters, see :data:`NOT_TEXT`); a CSV header
+that names a column twice; and a ``manifest.json`` whose dates are impossible (see
+:meth:`Manifest.from_dict`).
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +51,16 @@ NULL_WORDS = ("",)
 #: The two date forms accepted in text, each with a four-digit year.
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 NORWEGIAN_DATE = r"^\d{2}\.\d{2}\.\d{4}$"
+#: File suffixes a table may have, in the order they are looked for.
+TABLE_SUFFIXES = (".parquet", ".csv")
+#: Characters text never holds: the C0 control characters other than tab, line feed and
+#: carriage return (NUL among them).  A ``.csv`` file holding one is binary or damaged.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: How far ``extract_date`` may lie after today's date: one day, for an extract taken
+#: where the date has already changed (a time zone ahead of this machine's).
+EXTRACT_DATE_TOLERANCE = timedelta(days=1)
+#: The extract's description of itself, beside the table files.
+MANIFEST_FILE = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -55,9 +78,20 @@ class Manifest:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, file: str = "manifest.json") -> Manifest:
-        """Build a manifest from parsed JSON, checking the date fields."""
-        known = {}
+    def from_dict(
+        cls, data: dict[str, Any], *, file: str = "manifest.json", today: date | None = None
+    ) -> Manifest:
+        """Build a manifest from parsed JSON, checking the date fields.
+
+        The rules (each broken one raises :class:`ManifestError`):
+
+        - every date is written ``YYYY-MM-DD``;
+        - ``extract_date`` is not after today (``today``, default the machine's date);
+          one day later is accepted (:data:`EXTRACT_DATE_TOLERANCE`), since the date may
+          already have changed where the extract was taken;
+        - ``period_start`` is not after ``period_end``.
+        """
+        known: dict[str, date | None] = {}
         for key in ("extract_date", "period_start", "period_end"):
             raw = data.get(key)
             if raw is None:
@@ -69,6 +103,7 @@ class Manifest:
                 raise ManifestError(
                     f"{file}: {key} = {raw!r} is not a date in YYYY-MM-DD form"
                 ) from None
+        _check_manifest_dates(known, file, today or date.today())
         synthetic = data.get("synthetic", False)
         if not isinstance(synthetic, bool):
             raise ManifestError(f"{file}: synthetic must be true or false, not {synthetic!r}")
@@ -90,6 +125,23 @@ class Manifest:
         }
         out.update(self.extra)
         return out
+
+
+def _check_manifest_dates(dates: dict[str, date | None], file: str, today: date) -> None:
+    """Raise :class:`ManifestError` for a future extract date or a reversed period."""
+    extract_date = dates["extract_date"]
+    if extract_date is not None and extract_date > today + EXTRACT_DATE_TOLERANCE:
+        raise ManifestError(
+            f"{file}: extract_date = {extract_date.isoformat()} lies in the future (today is "
+            f"{today.isoformat()}); an extract cannot be taken after today (one day later is "
+            "accepted, for time zones). Correct extract_date."
+        )
+    start, end = dates["period_start"], dates["period_end"]
+    if start is not None and end is not None and start > end:
+        raise ManifestError(
+            f"{file}: period_start = {start.isoformat()} is after period_end = "
+            f"{end.isoformat()}; the period would hold no day. Correct the period."
+        )
 
 
 @dataclass
@@ -114,8 +166,15 @@ class Extract:
         return table in self.tables
 
     def fingerprint(self) -> str:
-        """SHA-256 over the bytes of every file read, in table order (hex, 16 chars)."""
-        return fingerprint_files([self.files[t] for t in EXTRACT if t in self.files])
+        """SHA-256 over every file compute reads (hex, 16 chars).
+
+        The table files in table order, then ``manifest.json`` if there is one: its
+        extract date and period change the results as much as the tables do.  Files
+        the toolkit writes into the directory (``validation.json``) are not covered.
+        """
+        paths = [self.files[t] for t in EXTRACT if t in self.files]
+        manifest = self.path / MANIFEST_FILE
+        return fingerprint_files([*paths, manifest] if manifest.is_file() else paths)
 
 
 def fingerprint_files(paths: list[Path]) -> str:
@@ -130,17 +189,30 @@ def fingerprint_files(paths: list[Path]) -> str:
 
 
 def find_table_file(directory: Path, table: str) -> Path | None:
-    """The file holding ``table`` in ``directory`` (Parquet preferred), or None."""
-    for suffix in (".parquet", ".csv"):
-        candidate = directory / f"{table}{suffix}"
-        if candidate.exists():
-            return candidate
-    return None
+    """The file holding ``table`` in ``directory`` (``.parquet`` or ``.csv``), or None.
+
+    Raises
+    ------
+    ExtractReadError
+        Both files are there: one table, one file (which one is meant is not guessed).
+    """
+    found = [
+        directory / f"{table}{suffix}"
+        for suffix in TABLE_SUFFIXES
+        if (directory / f"{table}{suffix}").exists()
+    ]
+    if len(found) > 1:
+        raise ExtractReadError(
+            f"{directory}: table {table!r} is in {' and in '.join(str(f) for f in found)}; "
+            "an extract holds each table in one file. Remove the file that is not meant.",
+            file=str(found[0]),
+        )
+    return found[0] if found else None
 
 
 def read_manifest(directory: Path) -> Manifest:
     """Read ``manifest.json`` from an extract directory; an absent file gives an empty one."""
-    path = directory / "manifest.json"
+    path = directory / MANIFEST_FILE
     if not path.exists():
         return Manifest()
     try:
@@ -219,22 +291,36 @@ def _read_parquet(file: Path, table: Table) -> pl.LazyFrame:
             file=str(file),
         ) from None
     _check_columns(file, table, list(schema.names()))
+    text = [c.name for c in table.columns if _is_text(schema[c.name])]
+    frame = frame.with_columns(pl.col(text).cast(pl.String))
     exprs = []
     for column in table.columns:
         actual = schema[column.name]
-        target = column.polars_dtype
-        if actual == target:
-            exprs.append(pl.col(column.name))
-            continue
-        if actual == pl.String() or actual == pl.Categorical() or isinstance(actual, pl.Enum):
-            # Text in a typed column: parse it with the CSV rules (checked eagerly).
-            values = frame.select(pl.col(column.name).cast(pl.String)).collect()
-            _parse_column(values, column, file, row_offset=1)
+        if column.name in text:
+            # Text, in a text column or a typed one: read with the CSV rules (trimmed,
+            # blank is null), and a typed column's values parsed and checked eagerly.
+            if column.dtype != "str":
+                _parse_column(frame.select(column.name).collect(), column, file, row_offset=1)
             exprs.append(_parse_expr(column))
-            continue
-        _check_lossless(frame, column, actual, file)
-        exprs.append(pl.col(column.name).cast(target))
+        elif column.dtype == "list[str]" and actual == column.polars_dtype:
+            exprs.append(_clean_list(column))
+        elif actual == column.polars_dtype:
+            exprs.append(pl.col(column.name))
+        else:
+            _check_lossless(frame, column, actual, file)
+            exprs.append(pl.col(column.name).cast(column.polars_dtype))
     return frame.select(exprs)
+
+
+def _is_text(dtype: pl.DataType) -> bool:
+    """True for a stored type that holds text (String, Categorical, Enum)."""
+    return dtype == pl.String() or dtype == pl.Categorical() or isinstance(dtype, pl.Enum)
+
+
+def _clean_list(column: Column) -> pl.Expr:
+    """A list of codes with each code trimmed and blank or null codes dropped, as in CSV."""
+    code = pl.element().str.strip_chars()
+    return pl.col(column.name).list.eval(code.filter(code != "")).alias(column.name)
 
 
 def _lossy(column: Column, actual: pl.DataType) -> pl.Expr | None:
@@ -303,28 +389,99 @@ def decode_text(file: Path) -> tuple[str, str]:
         return raw.decode("cp1252", errors="strict"), "cp1252"
 
 
-def _read_csv(file: Path, table: Table) -> pl.DataFrame:
+def read_text(file: Path) -> str:
+    """The text of a ``.csv`` file, decoded as UTF-8, else Windows-1252.
+
+    Raises
+    ------
+    ExtractReadError
+        The bytes are neither encoding, or the text holds characters text never holds
+        (:data:`NOT_TEXT`: NUL and the other control characters but tab and line
+        breaks): the file is binary or damaged, whatever its name says.
+    """
     try:
         text, _ = decode_text(file)
     except UnicodeDecodeError as exc:
         raise ExtractReadError(
-            f"{file}: neither UTF-8 nor Windows-1252 text ({exc})", file=str(file)
+            f"{file}: not text: neither UTF-8 nor Windows-1252 ({exc}). Export the table "
+            "again as CSV (UTF-8 or Windows-1252, ';' separators) or as Parquet.",
+            file=str(file),
         ) from None
-    # Blank lines after the last row are not rows (polars would read them as empty ones).
-    text = text.rstrip("\r\n")
-    _check_field_counts(text, file)
-    try:
-        raw = pl.read_csv(
-            io.StringIO(text),
-            separator=";",
-            infer_schema=False,
+    found = NOT_TEXT.findall(text)
+    if found:
+        first = NOT_TEXT.search(text)
+        line = text.count("\n", 0, first.start() if first else 0) + 1
+        kinds = ", ".join(f"U+{ord(c):04X}" for c in sorted(set(found))[:EXAMPLE_ROWS])
+        raise ExtractReadError(
+            f"{file}: not text: {len(found):,} control character(s) that text never holds "
+            f"({kinds}), the first on line {line}. The file is binary or damaged, not a CSV "
+            "export; export the table again as CSV (UTF-8 or Windows-1252, ';' separators) "
+            "or as Parquet.",
+            file=str(file),
         )
+    return text
+
+
+def header_names(text: str, file: Path) -> list[str]:
+    """The column names of a ``;``-separated CSV text, trimmed, as a CSV reader reads them.
+
+    Quoted names follow the CSV rules: a doubled quote inside quotes is one quote, and a
+    quoted name may hold ``;``.
+
+    Raises
+    ------
+    ExtractReadError
+        A name occurs twice (after trimming): which column is meant cannot be known,
+        and no copy is dropped or renamed silently.
+    """
+    header = next(csv.reader(io.StringIO(text), delimiter=";", quotechar='"'), [])
+    names = [name.strip() for name in header]
+    repeated = [name for name, n in Counter(names).items() if n > 1]
+    if repeated:
+        name = repeated[0]
+        positions = [str(i) for i, n in enumerate(names, start=1) if n == name]
+        what = f"column {name!r}" if name else "an unnamed column (an empty header field)"
+        raise ExtractReadError(
+            f"{file}: {what} occurs {len(positions)} times in the header (fields "
+            f"{', '.join(positions)}); a table holds each column once. Remove or rename "
+            "the copy in the export.",
+            file=str(file),
+            column=name,
+        )
+    return names
+
+
+def read_csv_text(file: Path) -> pl.DataFrame:
+    """Every field of a CSV table file as text, under the header's names.
+
+    The file must be text (:func:`read_text`), every record must have the header's
+    number of fields, and no column may be named twice (:func:`header_names`).
+    """
+    # Blank lines after the last row are not rows (polars would read them as empty ones).
+    text = read_text(file).rstrip("\r\n")
+    _check_field_counts(text, file)
+    names = header_names(text, file)
+    try:
+        raw = pl.read_csv(io.StringIO(text), separator=";", infer_schema=False)
     except pl.exceptions.ComputeError as exc:
         raise ExtractReadError(
             f"{file}: not a ';'-separated CSV file ({exc}). Check the separator and quoting.",
             file=str(file),
         ) from None
-    raw = raw.rename({c: c.strip() for c in raw.columns})
+    if raw.width != len(names):
+        raise ExtractReadError(
+            f"{file}: the header has {len(names)} fields but {raw.width} columns were read. "
+            "Check the separator and quoting.",
+            file=str(file),
+        )
+    # polars renames a repeated name and misreads escaped quotes in the header: the
+    # names are the CSV reader's.
+    raw.columns = names
+    return raw
+
+
+def _read_csv(file: Path, table: Table) -> pl.DataFrame:
+    raw = read_csv_text(file)
     _check_columns(file, table, raw.columns)
     # Data row n (1-based, under the header) is line n + 1 of the file.
     return _parse_frame(raw, table, file)

@@ -1,8 +1,9 @@
 """The validation record: what ``indicators compute`` reads before it computes anything.
 
 ``indicators validate EXTRACT`` writes ``EXTRACT/validation.json``: one entry per extract
-fingerprint (:meth:`indicators.extract.Extract.fingerprint`, which covers only the table
-files, so writing the record does not change it) with whether the validation passed,
+fingerprint (:meth:`indicators.extract.Extract.fingerprint`, which covers every file
+compute reads, the table files and ``manifest.json``, but not the record itself, so
+writing the record does not change it) with whether the validation passed,
 when, the package version and the unexpected count per rule.  A later run on changed
 files adds an entry under the new fingerprint; :func:`require_passed` finds the entry of
 the files as they are now.
@@ -39,7 +40,7 @@ class ValidationRequiredError(IndicatorsError):
 
 
 def current_fingerprint(extract_dir: Path) -> str:
-    """Fingerprint of the table files now in ``extract_dir`` (as the loader computes it)."""
+    """Fingerprint of the table files and manifest now in ``extract_dir`` (as the loader's)."""
     files = {}
     for name in EXTRACT:
         file = find_table_file(extract_dir, name)
@@ -96,7 +97,7 @@ def require_passed(extract_dir: Path) -> None:
     ----------
     extract_dir
         The extract directory; its ``validation.json`` must hold a passed entry for the
-        fingerprint of the table files as they are now.
+        fingerprint of the table files and ``manifest.json`` as they are now.
     """
     extract_dir = Path(extract_dir)
     fingerprint = current_fingerprint(extract_dir)

@@ -21,7 +21,6 @@ then the cross-table rules are checked in polars (:mod:`indicators.validate.cros
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,10 +32,12 @@ from indicators.errors import ExtractError, ExtractReadError
 from indicators.extract.load import (
     Extract,
     Manifest,
-    decode_text,
     find_table_file,
+    header_names,
+    read_csv_text,
     read_manifest,
     read_table,
+    read_text,
 )
 from indicators.extract.model import EXTRACT
 from indicators.validate.crosstable import check_cross_table
@@ -72,7 +73,8 @@ def file_schema(file: Path, table: str) -> tuple[dict[str, pl.DataType], int]:
     Raises
     ------
     ExtractReadError
-        The file is not Parquet (for ``.parquet``) or not text (for ``.csv``).
+        The file is not Parquet (for ``.parquet``), or not text or names a column twice
+        (for ``.csv``).
     """
     if file.suffix == ".parquet":
         try:
@@ -84,21 +86,16 @@ def file_schema(file: Path, table: str) -> tuple[dict[str, pl.DataType], int]:
     text = _csv_text(file)
     lines = text.splitlines()
     model = EXTRACT[table].schema
-    names = [n.strip().strip('"') for n in lines[0].split(";")] if lines else []
+    names = header_names(text, file)
     height = sum(1 for line in lines[1:] if line.strip())
     return {n: model.get(n, pl.String()) for n in names}, height
 
 
 def _csv_text(file: Path) -> str:
     try:
-        text, _ = decode_text(file)
-    except UnicodeDecodeError as exc:
-        raise ExtractReadError(
-            f"{file}: neither UTF-8 nor Windows-1252 text ({exc})", file=str(file)
-        ) from None
+        return read_text(file)
     except OSError as exc:
         raise _unreadable(file, "cannot be opened", exc) from None
-    return text
 
 
 def read_rows(file: Path, table: str) -> pl.DataFrame:
@@ -142,10 +139,7 @@ def read_extra_text(
         if file.suffix == ".parquet":
             extra = pl.scan_parquet(file).select(as_text).collect()
         else:
-            raw = pl.read_csv(
-                io.StringIO(_csv_text(file).rstrip("\r\n")), separator=";", infer_schema=False
-            )
-            extra = raw.rename({c: c.strip() for c in raw.columns}).select(as_text)
+            extra = read_csv_text(file).select(as_text)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise _unreadable(file, "cannot be read: the file is damaged", exc) from None
     if extra.height != height:

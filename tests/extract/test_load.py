@@ -191,13 +191,18 @@ def test_a_broken_manifest_is_reported(tmp_path: Path):
         load_extract(tmp_path, tables=["patients"])
 
 
-def test_the_fingerprint_changes_when_a_table_file_changes(tmp_path: Path):
+def test_the_fingerprint_changes_when_a_table_file_or_the_manifest_changes(tmp_path: Path):
     write_extract(tiny_tables(), tmp_path)
     before = load_extract(tmp_path).fingerprint()
-    (tmp_path / "manifest.json").write_text("{}")
+    (tmp_path / "validation.json").write_text("{}")  # written by the toolkit: not covered
     assert load_extract(tmp_path).fingerprint() == before
+    (tmp_path / "manifest.json").write_text("{}")
+    with_manifest = load_extract(tmp_path).fingerprint()
+    assert with_manifest != before
+    (tmp_path / "manifest.json").write_text('{"extract_date": "2025-01-31"}')
+    assert load_extract(tmp_path).fingerprint() != with_manifest
     tiny_tables()["patients"].head(1).write_parquet(tmp_path / "patients.parquet")
-    assert load_extract(tmp_path).fingerprint() != before
+    assert load_extract(tmp_path).fingerprint() not in (before, with_manifest)
 
 
 @pytest.mark.parametrize("value", ["01.03.24", "24-03-01", "1.3.2024", "2024-3-1"])
@@ -297,4 +302,98 @@ def test_parquet_timestamps_in_a_date_column_load_only_at_midnight(tmp_path: Pat
         tmp_path / "patients.parquet"
     )
     with pytest.raises(ExtractReadError, match=r"'death_date'.*without changing values; rows 2"):
+        load_extract(tmp_path, tables=["patients"])
+
+
+# ---------------------------------------------------------------------------
+# Input that must be refused, and input that must be read alike
+# ---------------------------------------------------------------------------
+def test_a_csv_header_naming_a_column_twice_is_refused_naming_the_file_and_the_column(
+    tmp_path: Path,
+):
+    header, rows = PATIENTS_CSV.split("\n", 1)
+    text = header + "; sex \n" + "".join(f"{line};X\n" for line in rows.splitlines())
+    write_csv(tmp_path / "patients.csv", text)
+    with pytest.raises(ExtractReadError, match=r"patients\.csv: column 'sex' occurs 2 times") as e:
+        load_extract(tmp_path, tables=["patients"])
+    assert (e.value.column, e.value.file) == ("sex", str(tmp_path / "patients.csv"))
+
+
+def test_a_table_in_both_a_parquet_and_a_csv_file_is_refused_naming_both(tmp_path: Path):
+    write_extract(tiny_tables(), tmp_path)
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV)
+    with pytest.raises(ExtractReadError, match="table 'patients' is in") as e:
+        load_extract(tmp_path)
+    assert str(tmp_path / "patients.parquet") in str(e.value)
+    assert str(tmp_path / "patients.csv") in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [(b"\x00" * 64, 1), (PATIENTS_CSV.encode() + b"P3;1990;F;0301;\x07\n", 4)],
+)
+def test_a_csv_file_that_is_not_text_is_refused_naming_the_file_and_line(
+    tmp_path: Path, content: bytes, line: int
+):
+    (tmp_path / "patients.csv").write_bytes(content)
+    with pytest.raises(ExtractReadError, match=rf"patients\.csv: not text: .* on line {line}\."):
+        load_extract(tmp_path, tables=["patients"])
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_blank_text_is_missing_and_codes_are_trimmed_alike_in_parquet_and_csv(
+    tmp_path: Path, fmt: str
+):
+    tables = tiny_tables()
+    tables["patients"] = tables["patients"].with_columns(
+        pl.Series("sex", [" F ", "   "]), pl.Series("municipality", ["", "\t4601 "])
+    )
+    tables["contacts"] = tables["contacts"].with_columns(
+        pl.Series("main_diagnosis", [" F10.2", " "]),
+        pl.Series("secondary_diagnoses", [[" F32.1 ", "", "I10"], ["  "]]),
+    )
+    write_extract(tables, tmp_path, format=fmt)  # type: ignore[arg-type]
+    extract = load_extract(tmp_path)
+    patients, contacts = extract["patients"].collect(), extract["contacts"].collect()
+    assert patients["sex"].to_list() == ["F", None]
+    assert patients["municipality"].to_list() == [None, "4601"]
+    assert contacts["main_diagnosis"].to_list() == ["F10.2", None]
+    assert contacts["secondary_diagnoses"].to_list() == [["F32.1", "I10"], []]
+
+
+def test_a_csv_header_with_an_escaped_quote_is_read_as_the_csv_rules_say(tmp_path: Path):
+    header, rows = PATIENTS_CSV.split("\n", 1)
+    text = header + ';"""x"\n' + "".join(f'{line};"a ""b"""\n' for line in rows.splitlines())
+    write_csv(tmp_path / "patients.csv", text)
+    loaded = load_extract(tmp_path, tables=["patients"])["patients"].collect()
+    assert loaded.columns == EXTRACT["patients"].column_names
+    assert loaded["patient_id"].to_list() == ["P1", "P2"]
+    from indicators.extract.load import read_csv_text
+
+    raw = read_csv_text(tmp_path / "patients.csv")
+    assert raw.columns[-1] == '"x'
+    assert raw['"x'].to_list() == ['a "b"', 'a "b"']
+
+
+def test_a_manifest_extract_date_in_the_future_is_refused_but_tomorrow_is_accepted(
+    tmp_path: Path,
+):
+    from datetime import timedelta
+
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV)
+    today = date.today()
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    (tmp_path / "manifest.json").write_text(json.dumps({"extract_date": tomorrow}))
+    assert load_extract(tmp_path, tables=["patients"]).manifest.extract_date == today + timedelta(1)
+    later = (today + timedelta(days=2)).isoformat()
+    (tmp_path / "manifest.json").write_text(json.dumps({"extract_date": later}))
+    with pytest.raises(ManifestError, match=rf"extract_date = {later} lies in the future"):
+        load_extract(tmp_path, tables=["patients"])
+
+
+def test_a_manifest_period_that_ends_before_it_starts_is_refused(tmp_path: Path):
+    write_csv(tmp_path / "patients.csv", PATIENTS_CSV)
+    period = {"period_start": "2025-01-01", "period_end": "2024-12-31"}
+    (tmp_path / "manifest.json").write_text(json.dumps(period))
+    with pytest.raises(ManifestError, match="period_start = 2025-01-01 is after period_end"):
         load_extract(tmp_path, tables=["patients"])
