@@ -3,8 +3,10 @@
 GX's Data Docs load scripts and fonts from CDNs; a report about health data must make
 no network request when opened.  This page has inline CSS only, and
 every value in it is escaped and passed through
-:func:`~indicators.validate.results.mask_value` (done when results are made).  An
-extract that cannot be read gets a short page saying why (:func:`render_unreadable_html`).
+:func:`~indicators.validate.results.mask_value` (done when results are made), and every
+character HTML and XML do not allow (NUL and the other control characters) is written
+as U+FFFD (:func:`~indicators.validate.junit.printable`).  An extract that cannot be
+read gets a short page saying why (:func:`render_unreadable_html`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from html import escape
 from pathlib import Path
 
 from indicators.errors import IndicatorsError
-from indicators.validate.junit import unreadable_lines
+from indicators.validate.junit import printable, unreadable_lines
 from indicators.validate.results import RuleResult, ValidationReport, mask_text
 
 _CSS = """
@@ -88,7 +90,7 @@ def render_html(report: ValidationReport) -> str:
             )
         parts.append("</table>")
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return printable("\n".join(parts)) + "\n"
 
 
 def render_unreadable_html(extract: str, error: IndicatorsError) -> str:
@@ -101,7 +103,7 @@ def render_unreadable_html(extract: str, error: IndicatorsError) -> str:
     )
     parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return printable("\n".join(parts)) + "\n"
 
 
 def write_html(report: ValidationReport, directory: Path) -> Path:

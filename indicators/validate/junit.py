@@ -10,15 +10,35 @@ elements of every suite.
 
 An extract that cannot be read at all gets one failing case, ``extract.readable``,
 saying which file (and column and rows) could not be read (:func:`junit_unreadable`).
+
+The document is well-formed whatever the extract holds: every character that XML 1.0
+does not allow (NUL and the other control characters but tab and line breaks, lone
+surrogates, U+FFFE, U+FFFF) is written as U+FFFD, the replacement character
+(:func:`printable`), wherever it came from (a value, a column name, a file name).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from indicators.errors import IndicatorsError
 from indicators.validate.results import RuleResult, ValidationReport, mask_text
+
+#: Characters no XML 1.0 document may hold, and the C1 controls and DEL, which HTML
+#: refuses as well: replaced by :data:`REPLACEMENT` in every document written.
+NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character XML 1.0 (or HTML) does not allow replaced by U+FFFD.
+
+    >>> printable("P" + chr(0) + "1") == "P" + REPLACEMENT + "1"
+    True
+    """
+    return NOT_PRINTABLE.sub(REPLACEMENT, text)
 
 
 def _text(result: RuleResult) -> str:
@@ -35,7 +55,8 @@ def _text(result: RuleResult) -> str:
 
 def _document(root: ET.Element) -> str:
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+    body = printable(ET.tostring(root, encoding="unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def junit_xml(report: ValidationReport) -> str:
