@@ -23,6 +23,7 @@ from indicators.charts.theme import (
     WIDTH,
     chart_config,
     value_axis_format,
+    value_format,
 )
 from indicators.reports.format import format_interval, format_values, suppression_text
 from indicators.reports.labels import text
@@ -163,7 +164,7 @@ def caterpillar_chart(
     chart = (
         alt.layer(*layers)
         .properties(width=WIDTH - 120, height=max(120, 18 * data.height), title=title)
-        .configure(**chart_config(lang))
+        .configure(**chart_config(lang, number_format=value_format(unit)))
     )
     datasets = {"units": data, "national": pl.DataFrame({"national": [national_value]})}
     return ChartView(

@@ -8,6 +8,12 @@ A :class:`ChartView` offers the front end two representations of one chart:
   embeds inline in the delivered HTML (its output priority prefers SVG and does not know
   the Vega mimetype).  No script, font or data is fetched: vl-convert is called with no
   allowed base URL, and every dataset is inline in the spec.
+
+Both go to the trust: the executed notebook keeps the spec with its datasets.  Their
+decimal numbers are rounded to :data:`DATA_DECIMALS` places before they go into the
+spec, far finer than any chart can show, so no unrounded float (which a scanner for
+data-loss prevention takes for an identifier) is delivered; what a reader sees or hears
+is formatted by each chart (:func:`~indicators.charts.theme.chart_config`).
 """
 
 from __future__ import annotations
@@ -18,11 +24,14 @@ from typing import Any, ParamSpec, TypeVar
 
 import altair as alt
 import polars as pl
+import polars.selectors as cs
 from altair.utils.schemapi import debug_mode
 
 #: The Vega-Lite mimetype JupyterLab 4 renders.
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
 VEGALITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+#: Decimal places of the numbers in a chart's datasets.
+DATA_DECIMALS = 6
 
 
 def named(name: str) -> alt.NamedData:
@@ -83,7 +92,7 @@ class ChartView:
         if self.datasets:
             spec["datasets"] = {
                 **spec.get("datasets", {}),
-                **{name: frame.to_dicts() for name, frame in self.datasets.items()},
+                **{name: rounded(frame).to_dicts() for name, frame in self.datasets.items()},
             }
         return spec
 
@@ -106,6 +115,15 @@ class ChartView:
 
     def __repr__(self) -> str:
         return f"ChartView({self.description!r})"
+
+
+def rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its decimal numbers rounded to :data:`DATA_DECIMALS` places.
+
+    >>> rounded(pl.DataFrame({"v": [0.21497584541062803]})).item()
+    0.214976
+    """
+    return frame.with_columns(cs.float().round(DATA_DECIMALS))
 
 
 def _escape(text: str) -> str:

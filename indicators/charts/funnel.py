@@ -21,6 +21,7 @@ from indicators.charts.theme import (
     WIDTH,
     chart_config,
     value_axis_format,
+    value_format,
 )
 from indicators.reports.format import format_values
 from indicators.reports.labels import text
@@ -100,19 +101,31 @@ def funnel_chart(
     -------
     ChartView
     """
+    # The x field is named for what it holds: a count of persons, or an expected count E
+    # (ratios), which is not a count of persons (the leak check reads the names).
+    size, size_text = ("denominator", "n_text")
+    if unit == "ratio":
+        size, size_text = ("expected", "expected_text")
     points = rows.filter(pl.col("value").is_not_null() & pl.col("denominator").is_not_null())
     points = points.with_columns(
         (pl.col("unit_id") == (highlight or "")).alias("is_highlight"),
         format_values(points["value"], unit=unit, lang=lang).alias("value_text"),
         format_values(
             points["denominator"], unit="ratio" if unit == "ratio" else "count", lang=lang
-        ).alias("n_text"),
-    ).select("unit_name", "denominator", "value", "is_highlight", "value_text", "n_text")
-    limits = funnel_limits_long(rows, lang=lang)
+        ).alias(size_text),
+    ).select(
+        pl.col("unit_name"),
+        pl.col("denominator").alias(size),
+        "value",
+        "is_highlight",
+        "value_text",
+        size_text,
+    )
+    limits = funnel_limits_long(rows, lang=lang).rename({"denominator": size}, strict=False)
     target = rows["funnel_target"].drop_nulls()
     fmt = value_axis_format(unit)
     x = alt.X(
-        "denominator:Q",
+        f"{size}:Q",
         title=x_title or text("denominator", lang),
         scale=alt.Scale(zero=False, nice=True),
         axis=alt.Axis(format=",.0f"),
@@ -153,7 +166,7 @@ def funnel_chart(
     tooltip = [
         alt.Tooltip("unit_name:N", title=text("trust", lang)),
         alt.Tooltip("value_text:N", title=text("value", lang)),
-        alt.Tooltip("n_text:N", title=x_title or text("denominator", lang)),
+        alt.Tooltip(f"{size_text}:N", title=x_title or text("denominator", lang)),
     ]
     others = (
         alt.Chart(named("others"))
@@ -185,7 +198,7 @@ def funnel_chart(
     chart = (
         alt.layer(*layers)
         .properties(width=WIDTH, height=HEIGHT, title=title)
-        .configure(**chart_config(lang))
+        .configure(**chart_config(lang, number_format=value_format(unit)))
     )
     datasets = {
         "limits": limits,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from indicators.reports.format import DECIMALS
+
 #: Goal achievement (måloppnåelse): high, moderate, low.
 GOAL_COLOURS = {"high": "#3BAA34", "moderate": "#FD9C00", "low": "#E30713"}
 #: Units without a target.
@@ -39,14 +41,20 @@ NUMBER_LOCALES: dict[str, dict[str, Any]] = {
 }
 
 
-def chart_config(lang: str) -> dict[str, Any]:
-    """The Vega-Lite ``config`` of every chart: locale, font, quiet axes.
+def chart_config(lang: str, *, number_format: str = ",.2f") -> dict[str, Any]:
+    """The Vega-Lite ``config`` of every chart: locale, font, quiet axes, number format.
+
+    ``number_format`` formats every number that has no format of its own: the
+    descriptions Vega-Lite gives each mark (``aria-label`` in the SVG, read out by
+    screen readers) and tooltips.  Charts pass :func:`value_format` of their unit, so
+    a description reads a value as the report prints it, never as ``0,21497584541``.
 
     >>> chart_config("nb")["locale"]["number"]["decimal"]
     ','
     """
     return {
         "locale": {"number": NUMBER_LOCALES[lang]},
+        "numberFormat": number_format,
         "font": FONT,
         "view": {"stroke": None},
         "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#E6E9EE"},
@@ -62,3 +70,13 @@ def value_axis_format(unit: str) -> str:
     '.0%'
     """
     return {"fraction": ".0%", "days": ",.0f", "ratio": ".2f"}.get(unit, ",.2f")
+
+
+def value_format(unit: str) -> str:
+    """d3 format of a value as the reports print it (:data:`~indicators.reports.format.DECIMALS`).
+
+    >>> value_format("fraction"), value_format("days"), value_format("ratio")
+    ('.1%', ',.1f', ',.2f')
+    """
+    decimals = DECIMALS.get(unit, 2)
+    return f".{decimals}%" if unit == "fraction" else f",.{decimals}f"

@@ -6,7 +6,14 @@ import altair as alt
 import polars as pl
 
 from indicators.charts.display import ChartView, named, unvalidated
-from indicators.charts.theme import HIGHLIGHT, NATIONAL, WIDTH, chart_config, value_axis_format
+from indicators.charts.theme import (
+    HIGHLIGHT,
+    NATIONAL,
+    WIDTH,
+    chart_config,
+    value_axis_format,
+    value_format,
+)
 from indicators.reports.format import format_interval, format_values
 from indicators.reports.labels import text
 
@@ -133,6 +140,6 @@ def trend_chart(
     chart = (
         alt.layer(band, bar, line)
         .properties(width=WIDTH, height=220, title=heading)
-        .configure(**chart_config(lang))
+        .configure(**chart_config(lang, number_format=value_format(unit)))
     )
     return ChartView(chart, description=title, datasets={"trend": data})

@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 
 from indicators.charts.display import ChartView, named, unvalidated
-from indicators.charts.theme import HIGHLIGHT, NATIONAL, WIDTH, chart_config
+from indicators.charts.theme import HIGHLIGHT, NATIONAL, WIDTH, chart_config, value_format
 from indicators.reports.format import format_count, format_percent
 from indicators.reports.labels import text
 
@@ -99,7 +99,7 @@ def waiting_curve_chart(
     chart = (
         alt.layer(band, line)
         .properties(width=WIDTH, height=260, title=title)
-        .configure(**chart_config(lang))
+        .configure(**chart_config(lang, number_format=value_format("fraction")))
     )
     return ChartView(
         chart, description=f"{text('waiting_title', lang)}: {title}", datasets={"curves": data}

@@ -163,6 +163,38 @@ def test_a_chart_offers_interactive_vega_lite_and_offline_svg(results_dir):
     assert not re.search(r"(?:href|src)=\"(?:https?:)?//", svg)
 
 
+def _decimals(text: str) -> list[int]:
+    """How many digits follow each decimal separator in ``text`` (bokmål numbers)."""
+    return [len(d) for d in re.findall(r"\d,(\d+)", text)]
+
+
+def test_charts_read_out_and_carry_numbers_as_the_report_prints_them(results_dir):
+    """Screen readers and tooltips get "13,3 %", never "0,13298..."; the data is rounded."""
+    from indicators.charts import ChartView
+    from indicators.charts.display import DATA_DECIMALS
+
+    report = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST)
+    charts = [
+        p
+        for ind in ("WAIT-01", "WAIT-02", "SOM-01")  # caterpillar, trend, waiting curve, funnels
+        for p in report.indicator_section(ind)
+        if isinstance(p, ChartView)
+    ]
+    assert len(charts) == 7
+    for chart in charts:
+        labels = re.findall(r'aria-label="([^"]*)"', chart.svg)
+        assert max(_decimals(" ".join(labels))) <= 2, chart.description
+        floats = re.findall(r"\d\.(\d+)", json.dumps(chart.spec["datasets"]))
+        assert max(map(len, floats)) <= DATA_DECIMALS, chart.description
+    trend = next(
+        c for c in charts if c.description.startswith("WAIT-02") and "tertial" in c.description
+    )
+    band = re.search(r'aria-label="(period: 2024-T1; ci_low: [^"]*)"', trend.svg)
+    assert band is not None
+    shown = r"period: 2024-T1; ci_low: \d+,\d %; ci_high: \d+,\d %; segment: 0"
+    assert re.fullmatch(shown, band.group(1)), band.group(1)
+
+
 def test_methods_appendix_is_generated_from_the_catalogue(results_dir):
     from indicators.catalogue import BY_ID
 
