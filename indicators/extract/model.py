@@ -11,11 +11,21 @@ Examples
 'referral_id'
 >>> [c.name for c in EXTRACT["patients"].columns]
 ['patient_id', 'birth_year', 'sex', 'municipality', 'death_date']
+
+Plausibility bounds
+-------------------
+Every date lies between :data:`EARLIEST_DATE` and the extract date (a column declared
+``may_be_after_extract_date``, a deadline, may lie after the extract date); a birth year
+lies between the extract year minus :data:`MAX_AGE_YEARS` and the extract year; and the
+dates a table declares in ``not_before_birth`` (a death, a referral, a contact, a
+pathway event, a GP contact) do not lie in a year before the patient's birth year.  The
+validation rules (:mod:`indicators.validate.rules`) are made from these declarations.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 import polars as pl
@@ -46,6 +56,12 @@ PATHWAY_EVENTS = (
 #: Outcome codes of the clinical decision (pasientforløp): U = assessment continues,
 #: P = treatment in specialist care, T = treatment elsewhere, S = ends, K/A/I as registered.
 DECISION_OUTCOMES = ("U", "P", "T", "S", "K", "A", "I")
+
+#: No date of an extract lies before this day: an earlier one is a typing error (1800
+#: for 2008), not history.
+EARLIEST_DATE = date(1900, 1, 1)
+#: Oldest plausible age in years at the extract date (``patients.birth_year.age``).
+MAX_AGE_YEARS = 120
 
 #: ICD-10 code shape: letter, two digits, optional dot and up to two more characters.
 ICD10_PATTERN = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$"
@@ -131,7 +147,12 @@ class DateOrder:
 
 @dataclass(frozen=True)
 class Table:
-    """One table of the extract, with its keys and row-level rules."""
+    """One table of the extract, with its keys and row-level rules.
+
+    ``not_before_birth`` names the date columns that cannot lie in a year before the
+    patient's birth year: in ``patients`` the row's own ``birth_year``, elsewhere that of
+    the patient the row's ``patient_id`` names.
+    """
 
     name: str
     description: str
@@ -141,6 +162,7 @@ class Table:
     date_orders: tuple[DateOrder, ...] = ()
     optional: bool = False
     unique: tuple[tuple[str, ...], ...] = field(default=())
+    not_before_birth: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -173,9 +195,16 @@ PATIENTS = Table(
     name="patients",
     description="One row per patient (pseudonymised).",
     primary_key="patient_id",
+    not_before_birth=("death_date",),
     columns=(
         _id("patient_id", "Pseudonymised patient id; never a fødselsnummer."),
-        Column("birth_year", "int", minimum=1900, maximum=2100, description="Year of birth."),
+        Column(
+            "birth_year",
+            "int",
+            minimum=EARLIEST_DATE.year,
+            maximum=2100,
+            description="Year of birth.",
+        ),
         Column("sex", "str", codes=SEX, description="Legal sex, F or M."),
         Column(
             "municipality",
@@ -199,6 +228,7 @@ REFERRALS = Table(
         DateOrder("received_date", "care_start_date"),
         DateOrder("received_date", "deadline_date"),
     ),
+    not_before_birth=("received_date",),
     columns=(
         _id("referral_id", "Referral id."),
         _id("patient_id", "Patient the referral is for."),
@@ -262,6 +292,7 @@ CONTACTS = Table(
         ForeignKey("referral_id", "referrals", "referral_id"),
     ),
     date_orders=(DateOrder("start_date", "end_date"),),
+    not_before_birth=("start_date",),
     columns=(
         _id("contact_id", "Contact or episode id."),
         _id("patient_id", "Patient."),
@@ -311,6 +342,7 @@ PATHWAY_EVENTS_TABLE = Table(
         ForeignKey("referral_id", "referrals", "referral_id"),
     ),
     unique=(("pathway_id", "event", "event_date"),),
+    not_before_birth=("event_date",),
     columns=(
         _id("pathway_id", "Pathway id."),
         _id("patient_id", "Patient."),
@@ -351,6 +383,7 @@ PRIMARY_CARE = Table(
     description="Primary-care contacts linked from KPR (optional).",
     optional=True,
     foreign_keys=(ForeignKey("patient_id", "patients", "patient_id"),),
+    not_before_birth=("contact_date",),
     columns=(
         _id("patient_id", "Patient."),
         Column("contact_date", "date", description="Date of the GP contact."),

@@ -3,8 +3,10 @@
 Foreign keys (every id resolves in its parent table), the order of a pathway's events
 (start <= first_attendance <= clinical_decision <= evaluation, and no event after end),
 contacts inside their referral (a linked contact starts on or after the referral was
-received) and rows linked to their own patient's referral (a contact or pathway event
-has the patient_id of the referral it names).  Results use
+received), rows linked to their own patient's referral (a contact or pathway event
+has the patient_id of the referral it names) and dates in the patient's life (a death,
+referral, contact, pathway event or GP contact is not in a year before the patient's
+birth year: the patient's own row, or the patient row the row names).  Results use
 :class:`~indicators.validate.results.RuleResult`, like the GX suites, and appear in the
 same report; failing rows are quarantined the same way.  A rule whose table, or a table
 it reads, was not read row by row (stopped by a table-level failure, or missing) is
@@ -143,6 +145,8 @@ def _reads(rule: Rule) -> tuple[str, ...]:
         return rule.table, str(rule.param("table"))
     if rule.kind in ("within_referral", "same_patient"):
         return rule.table, "referrals"
+    if rule.kind == "not_before_birth":
+        return rule.table, "patients"
     return (rule.table,)
 
 
@@ -153,6 +157,8 @@ def _shown(rule: Rule) -> pl.Expr:
         return pl.format("{} {}", "referral_id", "start_date")
     if rule.kind == "same_patient":
         return pl.format("{} {}", "referral_id", "patient_id")
+    if rule.kind == "not_before_birth":
+        return pl.format("{} {}", rule.columns[1], rule.columns[0])
     return pl.col(rule.columns[0]).cast(pl.String)
 
 
@@ -176,6 +182,8 @@ def _broken(rule: Rule, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) ->
         )
     if rule.kind == "same_patient":
         return other_patients_referral(frame, tables["referrals"])
+    if rule.kind == "not_before_birth":
+        return before_birth(frame, tables["patients"], rule.columns[0])
     raise AssertionError(f"not a cross-table rule: {rule.id}")  # pragma: no cover
 
 
@@ -201,3 +209,28 @@ def other_patients_referral(rows: pl.DataFrame, referrals: pl.DataFrame) -> pl.S
         .get_column(ROW)
     )
     return pl.int_range(rows.height, dtype=pl.UInt32, eager=True).is_in(other.implode())
+
+
+def before_birth(rows: pl.DataFrame, patients: pl.DataFrame, column: str) -> pl.Series:
+    """Boolean per row: True where the date in ``column`` lies in a year before the birth.
+
+    The birth year is the row's own ``birth_year`` (in ``patients``), else that of the
+    patient its ``patient_id`` names (the earliest, if the id occurs twice).  A row
+    without the date, a patient or a birth year is left to the other rules.
+
+    >>> from datetime import date
+    >>> patients = pl.DataFrame({"patient_id": ["P1"], "birth_year": [1990]})
+    >>> dates = [date(1989, 12, 31), date(1990, 1, 1), None]
+    >>> rows = pl.DataFrame({"patient_id": ["P1", "P1", "P2"], "start_date": dates})
+    >>> before_birth(rows, patients, "start_date").to_list()
+    [True, False, False]
+    """
+    if "birth_year" in rows.columns:
+        frame = rows.select(column, "birth_year")
+    else:
+        births = patients.group_by("patient_id").agg(pl.col("birth_year").min())
+        frame = rows.select(column, "patient_id").join(
+            births, on="patient_id", how="left", maintain_order="left"
+        )
+    broken = (pl.col(column).dt.year() < pl.col("birth_year")).fill_null(False)
+    return frame.select(broken.alias("b")).get_column("b")

@@ -30,6 +30,11 @@ id                                            rule
 ``<t>.<c>.unique`` / ``<t>.<a>+<b>.unique``   no id (or key combination) twice
 ``<t>.<later>.not_before_<earlier>``          dates of one row in order
 ``<t>.<c>.not_after_extract_date``            no date after the extract date
+``<t>.<c>.not_before_1900``                   no date before 1900-01-01 (the model's
+                                              ``EARLIEST_DATE``)
+``<t>.<c>.not_before_birth``                  the date (a death, a referral, a contact ...)
+                                              is not in a year before the patient's
+                                              birth year (checked in polars)
 ``<t>.<c>.no_fodselsnummer``                  no 11-digit run passing both check digits
 ``<t>.extra_columns.no_fodselsnummer``        the same in every text column outside the model
                                               (added to the suite at run time, one
@@ -63,9 +68,11 @@ from functools import cache
 from typing import Literal
 
 from indicators.extract.model import (
+    EARLIEST_DATE,
     EXTRACT,
     ICD10_PATTERN,
     ICPC2_PATTERN,
+    MAX_AGE_YEARS,
     MUNICIPALITY_PATTERN,
     ORGNR_PATTERN,
     Column,
@@ -87,6 +94,8 @@ Kind = Literal[
     "unique",
     "date_order",
     "not_after_extract_date",
+    "not_before_earliest_date",
+    "not_before_birth",
     "no_fodselsnummer",
     "foreign_key",
     "pathway_order",
@@ -98,9 +107,6 @@ Kind = Literal[
 Level = Literal["table", "row"]
 Severity = Literal["error", "warning"]
 
-#: Oldest plausible age in years at the extract date (``patients.birth_year.age``).
-MAX_AGE_YEARS = 120
-
 #: What each pattern of the model means, for messages.
 PATTERN_NAMES = {
     ICD10_PATTERN: "an ICD-10 code such as F10.2",
@@ -109,8 +115,15 @@ PATTERN_NAMES = {
     ORGNR_PATTERN: "a nine-digit organisation number",
 }
 
-#: Rule kinds that Great Expectations checks; the others are cross-table rules.
-CROSS_TABLE_KINDS = ("foreign_key", "pathway_order", "within_referral", "same_patient")
+#: Rule kinds checked in polars, not by a GX suite: the rules across tables, and the
+#: birth-year rule, which compares a date with a year (of the row's patient).
+CROSS_TABLE_KINDS = (
+    "foreign_key",
+    "pathway_order",
+    "within_referral",
+    "same_patient",
+    "not_before_birth",
+)
 #: Rule kinds checked outside the committed suites: whether the file exists (no batch to
 #: give GX), and the fødselsnummer search in extra columns (whose names only the file
 #: tells; GX runs it with one expectation per column found).
@@ -286,6 +299,18 @@ def _column_rules(table: Table, column: Column) -> list[Rule]:
                 f"{c} is after the extract date",
             )
         )
+    if column.dtype == "date":
+        out.append(
+            Rule(
+                f"{t}.{c}.not_before_{EARLIEST_DATE.year}",
+                t,
+                (c,),
+                "not_before_earliest_date",
+                f"{c} is before {EARLIEST_DATE.isoformat()}, earlier than any date an "
+                "extract can hold (a typing error in the year?)",
+                params=(("earliest", EARLIEST_DATE.isoformat()),),
+            )
+        )
     if column.dtype in ("str", "list[str]"):
         out.append(
             Rule(
@@ -377,6 +402,17 @@ def _table_rules(table: Table) -> list[Rule]:
                 (order.later, order.earlier),
                 "date_order",
                 f"{order.later} is before {order.earlier} in the same row",
+            )
+        )
+    for c in table.not_before_birth:
+        born = "the patient's birth_year" if t == "patients" else "the patient's birth year"
+        out.append(
+            Rule(
+                f"{t}.{c}.not_before_birth",
+                t,
+                (c, "birth_year" if t == "patients" else "patient_id"),
+                "not_before_birth",
+                f"{c} is in a year before {born}",
             )
         )
     for fk in table.foreign_keys:

@@ -172,6 +172,13 @@ def expectation_for(rule: Rule, *, column: str | None = None) -> Expectation:
             return ex.ExpectColumnValuesToBeBetween(
                 column=column, max_value=_param("extract_date"), **common
             )
+        case "not_before_earliest_date":
+            earliest = date.fromisoformat(str(rule.param("earliest")))
+            return ex.ExpectColumnValuesToBeBetween(
+                column=column,
+                min_value=datetime(earliest.year, earliest.month, earliest.day),
+                **common,
+            )
         case "no_fodselsnummer" | "extra_no_fodselsnummer" if column is not None:
             return ExpectColumnValuesToHaveNoFodselsnummer(column=column, **common)
     raise ValueError(f"rule {rule.id} ({rule.kind}) is not checked by a GX suite")

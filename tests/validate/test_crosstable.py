@@ -9,6 +9,14 @@ import polars as pl
 from indicators.validate.crosstable import check_cross_table, pathway_order_broken
 
 
+def _patients(*ids: str) -> pl.DataFrame:
+    """Patients born in 1980 and alive (the columns the patient rules read)."""
+    return pl.DataFrame(
+        {"patient_id": ids, "birth_year": [1980] * len(ids), "death_date": [None] * len(ids)},
+        schema_overrides={"death_date": pl.Date},
+    )
+
+
 def _events(rows):
     return pl.DataFrame(rows, schema=["pathway_id", "event", "event_date"], orient="row")
 
@@ -41,7 +49,7 @@ def test_an_event_after_end_is_flagged_and_other_pathways_are_not():
 
 
 def test_foreign_key_and_contact_before_referral_are_flagged():
-    patients = pl.DataFrame({"patient_id": ["P1"]})
+    patients = _patients("P1")
     referrals = pl.DataFrame(
         {"referral_id": ["R1"], "patient_id": ["P1"], "received_date": [date(2025, 3, 1)]}
     )
@@ -63,7 +71,7 @@ def test_foreign_key_and_contact_before_referral_are_flagged():
 
 
 def test_cross_table_examples_are_distinct():
-    patients = pl.DataFrame({"patient_id": ["P1"]})
+    patients = _patients("P1")
     contacts = pl.DataFrame(
         {"patient_id": ["P9", "P9", "P8"], "referral_id": [None] * 3, "start_date": [None] * 3},
         schema_overrides={"referral_id": pl.String, "start_date": pl.Date},
@@ -75,7 +83,7 @@ def test_cross_table_examples_are_distinct():
 
 def test_contacts_patient_id_same_as_referral_flags_a_contact_on_another_patients_referral():
     """K2 is P2's contact but names R1, P1's referral; K3 names no referral."""
-    patients = pl.DataFrame({"patient_id": ["P1", "P2"]})
+    patients = _patients("P1", "P2")
     referrals = pl.DataFrame(
         {"referral_id": ["R1"], "patient_id": ["P1"], "received_date": [date(2025, 3, 1)]}
     )
@@ -100,7 +108,7 @@ def test_rules_reading_an_unavailable_table_are_not_checked_with_its_reason():
         {"patient_id": ["P1"], "referral_id": ["R1"], "start_date": [date(2025, 3, 2)]}
     )
     results, failing = check_cross_table(
-        {"contacts": contacts, "patients": pl.DataFrame({"patient_id": ["P1"]})},
+        {"contacts": contacts, "patients": _patients("P1")},
         {"referrals": "referrals was not read row by row"},
     )
     statuses = {r.rule_id: (r.status, r.not_checked) for r in results}
