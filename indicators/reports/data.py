@@ -120,6 +120,20 @@ def report_level(indicator_id: str) -> str:
     return REPORT_LEVEL_OVERRIDES.get(indicator_id, "trust")
 
 
+def report_rows(table: pl.DataFrame) -> pl.DataFrame:
+    """The rows of an indicator table at the level trust reports show each indicator at.
+
+    >>> table = pl.DataFrame({"indicator_id": ["LEVEL-01", "LEVEL-01", "WAIT-02"],
+    ...                       "level": ["trust", "catchment", "trust"]})
+    >>> report_rows(table)["level"].to_list()
+    ['catchment', 'trust']
+    """
+    levels = {i: report_level(i) for i in table["indicator_id"].unique().to_list()}
+    return table.filter(
+        pl.col("level") == pl.col("indicator_id").replace_strict(levels, default="trust")
+    )
+
+
 def _read_manifest(path: Path) -> dict[str, Any]:
     """A results manifest as a dict (empty when absent); ReportError when malformed."""
     if not path.exists():
@@ -219,6 +233,11 @@ class ResultsData:
                 f"period {period!r} is not in the results (they hold {', '.join(sorted(known))})"
             )
         return period
+
+    def trusts_with_rows(self, period: str) -> set[str]:
+        """The trusts (``unit_id``) a report can be made for: those with rows in ``period``."""
+        rows = report_rows(self.indicators.filter(pl.col("period") == period))
+        return set(rows["unit_id"].to_list())
 
     # ------------------------------------------------------------------ manifest
     @property

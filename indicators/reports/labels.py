@@ -321,6 +321,11 @@ TEXT: dict[str, dict[str, str]] = {
         "nb": "Ingen valideringsrapport funnet: datakvalitetsavsnittene i rapportene er tomme",
         "en": "No validation record found: the reports' data-quality sections are empty",
     },
+    "skipped_no_data": {
+        "nb": "Ingen rapport for {count} helseforetak som resultatene ikke har rader for i "
+        "{period}",
+        "en": "No report for {count} trusts that the results hold no rows for in {period}",
+    },
     "seconds": {"nb": "Sekunder", "en": "Seconds"},
     "mean_days": {"nb": "Gjennomsnittlig ventetid", "en": "Mean waiting time"},
     "median_days": {"nb": "Median ventetid", "en": "Median waiting time"},

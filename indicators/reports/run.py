@@ -11,6 +11,11 @@ given the results directory as an absolute path, and paths the results manifest 
 are resolved against it (:class:`~indicators.reports.data.ResultsData`), so the
 notebooks find the extract and its validation record from any working directory.
 
+Every trust in the reference data is asked for by default; those the results hold no
+rows for in the period (results of one trust, or of one region) are skipped, and the
+run says which in a warning: no report is made for them and none fails.  A trust asked
+for by its organisation number gets a report or a failure.
+
 Each worker scans the report it has just made (:func:`~indicators.reports.leaks.check_leaks`),
 so the leak check runs in parallel with the other reports; ``index.html`` and
 ``reports.json`` are scanned last.  What the run could not check (an extract that
@@ -127,6 +132,8 @@ class RenderResult:
     warnings: list[str] = field(default_factory=list)
     #: Whether the leak check knew the extract's patient ids (else only their shape).
     patient_ids_checked: bool = False
+    #: Trusts left out because the results hold no rows for them: id -> name.
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[ReportOutcome]:
@@ -336,7 +343,8 @@ def render_reports(
         Output directory: ``<trust>_<period>_<lang>.html`` per report, the executed
         notebooks in ``notebooks/``, ``index.html`` and ``reports.json``.
     trusts
-        Organisation numbers; None for every trust in the reference data.
+        Organisation numbers; None for every trust in the reference data that the
+        results hold rows for in the period (the others are skipped, with a warning).
     lang
         ``nb`` or ``en``.
     jobs
@@ -366,9 +374,17 @@ def render_reports(
     period = data.check_period(period)
     _require_disclosure(data)
     target = Path(out)
-    (target / "notebooks").mkdir(parents=True, exist_ok=True)
     planned = plan_jobs(data, target, trusts=trusts, period=period, lang=lang, national=national)
-    warnings = _validation_warnings(data, lang)
+    skipped: dict[str, str] = {}
+    if trusts is None:
+        planned, skipped = without_data(planned, data, period)
+    if not planned:
+        raise ReportError(
+            f"{data.directory}: the results hold no rows of any trust in {period}; "
+            "no report to render"
+        )
+    (target / "notebooks").mkdir(parents=True, exist_ok=True)
+    warnings = skipped_warnings(skipped, period, lang) + _validation_warnings(data, lang)
     extract_path, patient_ids, extract_warnings = _leak_check_ids(data, extract, lang)
     warnings += extract_warnings
     for warning in warnings:
@@ -407,6 +423,7 @@ def render_reports(
         leaks=[leak for o in ordered for leak in o.leaks],
         warnings=warnings,
         patient_ids_checked=bool(patient_ids),
+        skipped=skipped,
     )
     result.seconds = time.perf_counter() - start
     write_index_and_record(
@@ -416,6 +433,25 @@ def render_reports(
 
 
 RECORD = "reports.json"
+
+
+def without_data(
+    planned: list[ReportJob], data: ResultsData, period: str
+) -> tuple[list[ReportJob], dict[str, str]]:
+    """The jobs of trusts with rows in ``period``, and the trusts left out (id -> name)."""
+    present = data.trusts_with_rows(period)
+    kept = [j for j in planned if j.key == NATIONAL_KEY or j.key in present]
+    skipped = {j.key: j.name for j in planned if j not in kept}
+    return kept, skipped
+
+
+def skipped_warnings(skipped: dict[str, str], period: str, lang: str) -> list[str]:
+    """The note naming the trusts left out for want of rows, or nothing."""
+    if not skipped:
+        return []
+    names = ", ".join(f"{name} ({trust_id})" for trust_id, name in skipped.items())
+    note = text("skipped_no_data", lang).format(count=len(skipped), period=period)
+    return [f"{note}: {names}"]
 
 
 def _require_disclosure(data: ResultsData) -> None:
@@ -516,10 +552,18 @@ def _write_record(
         "seconds": round(result.seconds, 2),
         "ok": result.ok,
         "warnings": result.warnings,
-        "reports": [{k: v for k, v in asdict(o).items() if k != "leaks"} for o in result.outcomes],
+        "skipped": [{"trust_id": k, "name": v} for k, v in result.skipped.items()],
+        "reports": [_outcome_record(o) for o in result.outcomes],
         "leaks": [{"file": str(x.path), "kind": x.kind, "detail": x.detail} for x in result.leaks],
     }
     (result.out / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False), "utf-8")
+
+
+def _outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
+    """One report in ``reports.json``: its time rounded as the index shows it."""
+    record = {k: v for k, v in asdict(outcome).items() if k != "leaks"}
+    record["seconds"] = round(outcome.seconds, 2)
+    return record
 
 
 def write_index(result: RenderResult, *, data: ResultsData, lang: str) -> Path:

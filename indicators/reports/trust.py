@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from indicators.reports.data import NoTrustDataError, ResultsData, report_level
+from indicators.reports.data import NoTrustDataError, ResultsData, report_level, report_rows
 from indicators.reports.format import (
     check_lang,
     format_count,
@@ -156,16 +156,7 @@ class TrustReport:
         }
 
     def _unit_rows(self, period: str | None = None) -> pl.DataFrame:
-        frame = self.data.indicators.filter(
-            (pl.col("unit_id") == self.trust_id) & pl.col("level").is_in(["trust", "catchment"])
-        )
-        frame = frame.filter(
-            pl.col("level")
-            == pl.col("indicator_id").replace_strict(
-                {i: report_level(i) for i in frame["indicator_id"].unique().to_list()},
-                default="trust",
-            )
-        )
+        frame = report_rows(self.data.indicators.filter(pl.col("unit_id") == self.trust_id))
         return frame if period is None else frame.filter(pl.col("period") == period)
 
     def _national_rows(self, period: str | None = None) -> pl.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -82,15 +83,37 @@ def _flag(value: float, low: float, high: float) -> str:
     return "high" if value > high else "low" if value < low else "within"
 
 
+def _variation(values: list[float]) -> dict[str, float | None]:
+    """CV and FT1-FT3 of the units' values (None where there are too few units)."""
+    if len(values) < 6:
+        return {"cv": None, "ft1": None, "ft2": None, "ft3": None}
+    v = np.array(values)
+    srt = np.sort(v)
+    return {
+        "cv": float(100 * v.std(ddof=1) / v.mean()),
+        "ft1": float(srt[-1] / srt[0]),
+        "ft2": float(srt[-2] / srt[1]),
+        "ft3": float(srt[-3] / srt[2]),
+    }
+
+
 def build_results(
-    out: Path, *, synthetic: bool = True, extract: Path | None = None, full: bool = False
+    out: Path,
+    *,
+    synthetic: bool = True,
+    extract: Path | None = None,
+    full: bool = False,
+    only: Sequence[str] | None = None,
 ) -> Path:
     """Write indicators.parquet, variation.parquet, waiting_curves.parquet, manifest.json.
 
-    ``full=True`` adds the rest of the catalogue (a full-size report, for timing).
+    ``full=True`` adds the rest of the catalogue (a full-size report, for timing);
+    ``only`` keeps the given trusts (results of an extract that holds only them).
     """
     rng = np.random.default_rng(20250101)
     ref = trusts().filter(pl.col("trust_id") != MISSING_TRUST)
+    if only is not None:
+        ref = ref.filter(pl.col("trust_id").is_in(list(only)))
     rows: list[dict] = []
     curves: list[dict] = []
     variation: list[dict] = []
@@ -230,19 +253,14 @@ def build_results(
                             "ci_high": min(1.0, s * 1.02),
                         }
                     )
-            v = np.array(unit_values)
-            srt = np.sort(v)
             variation.append(
                 {
                     "indicator_id": ind,
                     "level": level,
                     "period": period,
                     "period_type": ptype,
-                    "k": len(v),
-                    "cv": float(100 * v.std(ddof=1) / v.mean()),
-                    "ft1": float(srt[-1] / srt[0]),
-                    "ft2": float(srt[-2] / srt[1]),
-                    "ft3": float(srt[-3] / srt[2]),
+                    "k": len(unit_values),
+                    **_variation(unit_values),
                     "scv": 4.2 if ind == "LEVEL-01" else None,
                     "phi": phi,
                     "tau2": 0.0004,

@@ -6,6 +6,8 @@ headless Chromium at /usr/bin/chromium (``apt-get install -y chromium``).
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
 import shutil
@@ -17,9 +19,11 @@ import pytest
 from typer.testing import CliRunner
 
 from indicators.cli import app
+from indicators.reference import trusts as reference_trusts
 from indicators.reports.leaks import check_leaks
+from indicators.reports.run import INDEX
 
-from .conftest import MISSING_TRUST, OUTLIER_TRUST, SMALL_COUNT_TRUST
+from .conftest import MISSING_TRUST, OUTLIER_TRUST, SMALL_COUNT_TRUST, build_results
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""")
@@ -90,6 +94,42 @@ def test_the_leak_check_finds_a_patient_id_planted_in_an_output(rendered, tmp_pa
     planted.write_text(text.replace("</main>", "<p>P20250001</p></main>"), "utf-8")
     leaks = check_leaks([out, planted], patient_ids=frozenset({"P20250001"}))
     assert [(x.path, x.kind) for x in leaks] == [(planted, "patient_id")]
+
+
+def test_no_number_in_any_output_is_longer_than_it_is_shown(rendered):
+    """Pages, notebooks and the run record: every number as it is shown, nothing unrounded."""
+    out, _ = rendered
+    assert [x for x in check_leaks([out]) if x.kind == "unrounded_number"] == []
+    for html in out.glob("*_2025_nb.html"):
+        read_out = re.findall(r'aria-label="([^"]*)"', html.read_text("utf-8"))
+        assert read_out
+        assert not re.search(r"\d[.,]\d{7}", " ".join(read_out)), html
+    record = json.loads((out / "reports.json").read_text("utf-8"))
+    assert all(r["seconds"] == round(r["seconds"], 2) for r in record["reports"])
+
+
+def test_all_trusts_from_results_of_one_trust_give_one_report_and_a_note(tmp_path, caplog):
+    results = build_results(tmp_path / "results", only=[OUTLIER_TRUST])
+    out = tmp_path / "reports"
+    with caplog.at_level(logging.WARNING, logger="indicators.reports.run"):
+        result = CliRunner().invoke(
+            app, ["report", str(results), "--out", str(out), "--no-national", "--jobs", "1"]
+        )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.html")) == [f"{OUTLIER_TRUST}_2025_nb.html", INDEX]
+    index = (out / INDEX).read_text("utf-8")
+    assert re.findall(r'data-report="([^"]*)" data-status="(\w+)"', index) == [
+        (OUTLIER_TRUST, "ok")
+    ]
+    record = json.loads((out / "reports.json").read_text("utf-8"))
+    others = set(reference_trusts()["trust_id"].to_list()) - {OUTLIER_TRUST}
+    assert {s["trust_id"] for s in record["skipped"]} == others
+    (note,) = [w for w in record["warnings"] if w.startswith("Ingen rapport for")]
+    assert f"Ingen rapport for {len(others)} helseforetak" in note
+    assert f"Sørlandet sykehus HF ({MISSING_TRUST})" in note
+    assert f"Finnmarkssykehuset HF ({SMALL_COUNT_TRUST})" in note
+    assert note in index  # at the top of the index
+    assert note in caplog.messages  # and in the command's output (logged as a warning)
 
 
 def _png_colours(png: bytes) -> int:

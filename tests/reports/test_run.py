@@ -135,3 +135,10 @@ def test_a_report_of_an_edited_table_that_shows_a_small_count_is_refused(tmp_pat
     with pytest.raises(ReportError, match=r"fail disclosure control.*numerator below 5"):
         render_reports(results, tmp_path / "out", period="2025")
     assert not (tmp_path / "out").exists()
+
+
+def test_results_without_a_trust_in_the_period_and_no_overview_are_refused(tmp_path):
+    results = build_results(tmp_path / "results", only=[])
+    with pytest.raises(ReportError, match="no rows of any trust in 2025; no report to render"):
+        render_reports(results, tmp_path / "out", national=False)
+    assert not (tmp_path / "out").exists()
