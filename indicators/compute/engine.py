@@ -58,7 +58,11 @@ from indicators.stats.funnels import FUNNEL_CONFIDENCE, WINSORISATION_FRACTION
 
 
 class ComputeError(IndicatorsError):
-    """The extract cannot be computed (no extract date, or no indicator can be computed)."""
+    """The extract cannot be computed.
+
+    No extract date, no indicator can be computed, or the period of the extract's
+    manifest excludes all the data.
+    """
 
 
 @dataclass
@@ -197,6 +201,7 @@ def compute_indicators(
         name: extract.tables[name].select(pl.len()).collect().item() for name in extract.tables
     }
     finest_frames = pl.collect_all(plans)
+    _check_period_holds_cases(extract, finest_frames)
     kinds: list[tuple[Indicator, str]] = []
     rolled_plans = []
     for indicator, finest in zip(runnable, finest_frames, strict=True):
@@ -303,6 +308,43 @@ def compute_indicators(
         skipped=skipped,
         partial=partial,
     )
+
+
+def _check_period_holds_cases(extract: Extract, finest: list[pl.DataFrame]) -> None:
+    """Raise :class:`ComputeError` when the manifest's period leaves no case at all.
+
+    A period (``period_start``..``period_end`` of ``manifest.json``) that excludes every
+    case of every indicator is a wrong manifest, not an extract with nothing to report:
+    results of zero rows would hide it.
+    """
+    start, end = extract.manifest.period_start, extract.manifest.period_end
+    if (start is None and end is None) or any(frame.height for frame in finest):
+        return
+    first, last = _date_span(extract)
+    raise ComputeError(
+        f"{extract.path}: the period of manifest.json ({_iso(start) or 'open'} to "
+        f"{_iso(end) or 'open'}) excludes all the data: no case of any indicator lies in "
+        f"it, while the extract's dates run from {_iso(first)} to {_iso(last)}. Correct "
+        "period_start and period_end in manifest.json."
+    )
+
+
+def _date_span(extract: Extract) -> tuple[date | None, date | None]:
+    """The earliest and latest date in the extract's date columns (a deadline aside)."""
+    columns = [
+        (name, column.name)
+        for name in extract.tables
+        for column in EXTRACT[name].columns
+        if column.dtype == "date" and not column.may_be_after_extract_date
+    ]
+    spans = pl.collect_all(
+        [
+            extract.tables[name].select(pl.col(c).min().alias("lo"), pl.col(c).max().alias("hi"))
+            for name, c in columns
+        ]
+    )
+    both = pl.concat(spans) if spans else pl.DataFrame({"lo": [], "hi": []})
+    return both["lo"].min(), both["hi"].max()  # type: ignore[return-value]
 
 
 def by_id_all(runnable: list[Indicator]) -> dict[str, Indicator]:
