@@ -9,9 +9,12 @@ Exit codes
     table-level failure of a readable extract (its other rules are reported as not
     checked), not an unreadable extract.
 ``2`` (:data:`EXIT_UNREADABLE`)
-    The extract cannot be read: not a directory, an invalid ``manifest.json``, a file
-    that is not Parquet or is damaged, text that is neither UTF-8 nor Windows-1252, a
-    value that cannot be parsed.  ``--junit`` and ``--report`` still get a failing test
+    The extract cannot be read: not a directory, an invalid ``manifest.json`` (a date
+    that is not ``YYYY-MM-DD``, an extract date in the future, a period that ends before
+    it starts), a table in both a ``.parquet`` and a ``.csv`` file, a file that is not
+    Parquet or is damaged, a ``.csv`` that is not text (neither UTF-8 nor Windows-1252,
+    or holding NUL or other control characters) or whose header names a column twice,
+    a value that cannot be parsed.  ``--junit`` and ``--report`` still get a failing test
     case and a page saying which file, column and rows.  Also when an output asked for
     (``--junit``, ``--report``, ``--quarantine``) cannot be written.
 
