@@ -3,7 +3,8 @@
 The notebooks in ``notebooks/`` are views: they call :class:`TrustReport` and
 :class:`NationalOverview` and show what those return.  :func:`render_reports` runs the
 notebooks with papermill and converts them to offline HTML; :func:`check_leaks` scans
-what was written for anything that identifies a patient.
+what was written for anything that identifies a patient, shows a count below five or
+prints a number longer than it is shown.
 
 The heavy parts are imported on first use, so ``import indicators.reports.format``
 stays light.
