@@ -50,7 +50,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from indicators import __version__
+from indicators import __version__, outward
 from indicators.disclosure import PublishedTableError, disclosure_problems
 from indicators.reports.data import ReportError, ResultsData
 from indicators.reports.format import check_lang, format_count, format_number
@@ -556,7 +556,7 @@ def _write_record(
         "reports": [_outcome_record(o) for o in result.outcomes],
         "leaks": [{"file": str(x.path), "kind": x.kind, "detail": x.detail} for x in result.leaks],
     }
-    (result.out / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False), "utf-8")
+    outward.write_json(result.out / RECORD, record)
 
 
 def _outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
@@ -625,5 +625,5 @@ def write_index(result: RenderResult, *, data: ResultsData, lang: str) -> Path:
         f'{warnings}<table class="ind-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></main></body></html>"
     )
-    result.index.write_text(page, "utf-8")
+    outward.write_text(result.index, page)
     return result.index
