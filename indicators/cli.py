@@ -7,6 +7,7 @@ commands that do not validate never import Great Expectations or Jupyter.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -78,6 +79,8 @@ def _root(
 ) -> None:
     """Quality indicators for Norwegian mental-health and substance-use treatment."""
     DEBUG["on"] = debug
+    # Commands print what the library logs as warnings themselves, through the gate.
+    logging.getLogger("indicators").addHandler(logging.NullHandler())
 
 
 class OutputFormat(StrEnum):
@@ -316,6 +319,8 @@ def report(
             on_start=lambda total: progress.update(task, total=total),
             on_done=done,
         )
+    for warning in result.warnings:
+        console.print(styled(("warning:", "yellow"), f" {warning}"))
     for leak in result.leaks:
         console.print(styled(("leak", "red"), f" {leak}"))
     made = len(result.outcomes) - len(result.failed)

@@ -388,7 +388,7 @@ def render_reports(
     extract_path, patient_ids, extract_warnings = _leak_check_ids(data, extract, lang)
     warnings += extract_warnings
     for warning in warnings:
-        log.warning(warning)
+        log.warning("%s", outward.redact(warning))
     if on_start:
         on_start(len(planned))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
