@@ -20,7 +20,7 @@ from indicators import outward
 from indicators.cli import app
 
 from .reports.conftest import build_results
-from .validate.conftest import copy_extract
+from .validate.conftest import copy_extract, without_pathway_disorder
 
 FNR = "01010012356"  # passes both check digits
 runner = CliRunner()
@@ -42,6 +42,15 @@ def one_line_error(result, code: int = 2) -> str:
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_results(tmp_path_factory.mktemp("boundary") / "results")
+
+
+@pytest.fixture(scope="module")
+def clean(small_extract: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small synthetic extract, passing validation."""
+    out = copy_extract(small_extract, tmp_path_factory.mktemp("clean"))
+    events = pl.read_parquet(out / "pathway_events.parquet")
+    without_pathway_disorder(events).write_parquet(out / "pathway_events.parquet")
+    return out
 
 
 def broken_results(results: Path, tmp_path: Path) -> Path:
@@ -122,8 +131,8 @@ def test_the_outward_gate_masks_identifiers_and_controls_keeping_length():
     assert outward.redact_json({FNR: [f"x {FNR}"]}) == {"*" * 11: ["x " + "*" * 11]}
 
 
-def test_a_fodselsnummer_as_a_trust_id_never_reaches_a_file(passing_extract, tmp_path):
-    extract = copy_extract(passing_extract, tmp_path / "x")
+def test_a_fodselsnummer_as_a_trust_id_never_reaches_a_file(clean, tmp_path):
+    extract = copy_extract(clean, tmp_path / "x")
     referrals = pl.read_parquet(extract / "referrals.parquet")
     referrals = referrals.with_columns(
         pl.when(pl.int_range(pl.len()) == 0)
@@ -143,8 +152,8 @@ def test_a_fodselsnummer_as_a_trust_id_never_reaches_a_file(passing_extract, tmp
         assert FNR not in text
 
 
-def test_a_fodselsnummer_in_the_extract_path_is_masked_everywhere(passing_extract, tmp_path):
-    extract = copy_extract(passing_extract, tmp_path / f"uttrekk_{FNR}")
+def test_a_fodselsnummer_in_the_extract_path_is_masked_everywhere(clean, tmp_path):
+    extract = copy_extract(clean, tmp_path / f"uttrekk_{FNR}")
     result = invoke("validate", extract, "--report", tmp_path / "r", "--junit", tmp_path / "j.xml")
     assert result.exit_code == 0, result.output
     assert "uttrekk_***********" in " ".join(result.output.split())
@@ -153,8 +162,8 @@ def test_a_fodselsnummer_in_the_extract_path_is_masked_everywhere(passing_extrac
         assert FNR not in path.read_text("utf-8"), path
 
 
-def test_validation_shows_where_an_id_rule_failed_not_the_ids(passing_extract, tmp_path):
-    extract = copy_extract(passing_extract, tmp_path / "x")
+def test_validation_shows_where_an_id_rule_failed_not_the_ids(clean, tmp_path):
+    extract = copy_extract(clean, tmp_path / "x")
     patients = pl.read_parquet(extract / "patients.parquet")
     twice = pl.concat([patients, patients.head(3)])
     twice.write_parquet(extract / "patients.parquet")

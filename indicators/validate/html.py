@@ -11,11 +11,11 @@ read gets a short page saying why (:func:`render_unreadable_html`).
 
 from __future__ import annotations
 
-import json
 from html import escape
 from pathlib import Path
 
 from indicators.errors import IndicatorsError
+from indicators.outward import write_json, write_text
 from indicators.validate.junit import printable, unreadable_lines
 from indicators.validate.results import RuleResult, ValidationReport, mask_text
 
@@ -110,7 +110,7 @@ def write_html(report: ValidationReport, directory: Path) -> Path:
     """Write ``DIR/validation.html`` and ``DIR/validation.json``; return the HTML path."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "validation.html"
-    path.write_text(render_html(report), encoding="utf-8")
+    write_text(path, render_html(report))
     _write_json(directory, report.to_dict())
     return path
 
@@ -119,7 +119,7 @@ def write_unreadable_html(extract: str, error: IndicatorsError, directory: Path)
     """Write the page (and ``validation.json``) of an extract that could not be read."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "validation.html"
-    path.write_text(render_unreadable_html(extract, error), encoding="utf-8")
+    write_text(path, render_unreadable_html(extract, error))
     _write_json(
         directory,
         {
@@ -138,6 +138,4 @@ def write_unreadable_html(extract: str, error: IndicatorsError, directory: Path)
 
 
 def _write_json(directory: Path, payload: dict[str, object]) -> None:
-    (directory / "validation.json").write_text(
-        json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_json(directory / "validation.json", payload)

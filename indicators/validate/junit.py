@@ -19,26 +19,23 @@ surrogates, U+FFFE, U+FFFF) is written as U+FFFD, the replacement character
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from indicators.errors import IndicatorsError
+from indicators.outward import redact, write_text
 from indicators.validate.results import RuleResult, ValidationReport, mask_text
-
-#: Characters no XML 1.0 document may hold, and the C1 controls and DEL, which HTML
-#: refuses as well: replaced by :data:`REPLACEMENT` in every document written.
-NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-REPLACEMENT = "\ufffd"
 
 
 def printable(text: str) -> str:
-    """``text`` with every character XML 1.0 (or HTML) does not allow replaced by U+FFFD.
+    """``text`` as it may leave the program (:func:`indicators.outward.redact`).
+
+    Characters XML 1.0 (or HTML) does not allow become U+FFFD, identifiers are masked.
 
     >>> printable("P" + chr(0) + "1") == "P" + REPLACEMENT + "1"
     True
     """
-    return NOT_PRINTABLE.sub(REPLACEMENT, text)
+    return redact(text)
 
 
 def _text(result: RuleResult) -> str:
@@ -140,5 +137,4 @@ def write_junit_unreadable(extract: str, error: IndicatorsError, path: Path) -> 
 
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
+    return write_text(path, text + "\n")

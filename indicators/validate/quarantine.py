@@ -19,7 +19,6 @@ computing on it (``indicators validate DIR/accepted``): that writes the record
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ import polars as pl
 
 from indicators.extract.model import EXTRACT
 from indicators.extract.write import write_manifest
+from indicators.outward import write_json
 from indicators.validate.rules import RULES
 from indicators.validate.run import Validation
 
@@ -164,7 +164,5 @@ def write_quarantine(validation: Validation, directory: Path) -> dict[str, Any]:
         "tables": tables,
         "next_step": f"indicators validate {accepted_dir}",
     }
-    (directory / "manifest.json").write_text(
-        json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_json(directory / "manifest.json", out)
     return out

@@ -29,6 +29,7 @@ from typing import Any
 from indicators.errors import IndicatorsError
 from indicators.extract.load import Extract, find_table_file, read_manifest
 from indicators.extract.model import EXTRACT
+from indicators.outward import write_json
 from indicators.validate.results import ValidationReport
 
 #: File name of the record, inside the extract directory.
@@ -86,7 +87,7 @@ def write_record(extract_dir: Path, report: ValidationReport) -> Path:
         "by_trust": report.failed_by_trust,
     }
     path = extract_dir / RECORD_FILE
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(path, data)
     return path
 
 

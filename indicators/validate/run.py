@@ -205,6 +205,20 @@ def failed_by_trust(
     return out
 
 
+def locate_failures(
+    tables: dict[str, TableResult],
+    failing: dict[str, dict[str, pl.Series]],
+    files: dict[str, Path],
+) -> None:
+    """Give every failed row-level rule the places of its first failing rows in the file."""
+    for name, table in tables.items():
+        csv = name in files and files[name].suffix.lower() == ".csv"
+        for result in table.results:
+            rows = failing.get(name, {}).get(result.rule_id)
+            if result.failed and rows is not None and rows.len():
+                result.locate(rows.sort().to_list(), csv=csv)
+
+
 def validate_extract(path: str | Path, *, extract_date: date | None = None) -> Validation:
     """Validate the extract in ``path`` with the GX suites and the cross-table rules.
 
@@ -320,6 +334,7 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
         tables[result.table].results.append(result)
         if result.rule_id in cross_failing:
             failing[result.table][result.rule_id] = cross_failing[result.rule_id]
+    locate_failures(tables, failing, files)
     extract = Extract(path=directory, tables={}, manifest=manifest, files=files)
     report = ValidationReport(
         failed_by_trust=failed_by_trust(frames, failing),

@@ -70,15 +70,18 @@ def test_foreign_key_and_contact_before_referral_are_flagged():
     assert failing["contacts.patient_id.foreign_key"].to_list() == [1]
 
 
-def test_cross_table_examples_are_distinct():
+def test_cross_table_rules_on_ids_show_no_id_and_their_rows():
     patients = _patients("P1")
     contacts = pl.DataFrame(
         {"patient_id": ["P9", "P9", "P8"], "referral_id": [None] * 3, "start_date": [None] * 3},
         schema_overrides={"referral_id": pl.String, "start_date": pl.Date},
     )
-    results, _ = check_cross_table({"patients": patients, "contacts": contacts})
+    results, failing = check_cross_table({"patients": patients, "contacts": contacts})
     fk = next(r for r in results if r.rule_id == "contacts.patient_id.foreign_key")
-    assert (fk.unexpected, fk.examples) == (3, ["P9", "P8"])
+    assert (fk.unexpected, fk.examples) == (3, [])
+    assert failing[fk.rule_id].to_list() == [0, 1, 2]
+    fk.locate(failing[fk.rule_id].to_list(), csv=True)
+    assert fk.where == ["line 2", "line 3", "line 4"]
 
 
 def test_contacts_patient_id_same_as_referral_flags_a_contact_on_another_patients_referral():
@@ -98,7 +101,7 @@ def test_contacts_patient_id_same_as_referral_flags_a_contact_on_another_patient
         {"patients": patients, "referrals": referrals, "contacts": contacts}
     )
     same = next(r for r in results if r.rule_id == "contacts.patient_id.same_as_referral")
-    assert (same.unexpected, same.examples) == (1, ["R1 P2"])
+    assert (same.unexpected, same.examples) == (1, [])  # ids are never examples
     assert failing["contacts.patient_id.same_as_referral"].to_list() == [1]
     assert {r.rule_id: r.unexpected for r in results}["contacts.start_date.within_referral"] == 0
 
