@@ -33,6 +33,12 @@ writing it.  The rule is in the spirit of tau-ARGUS's protection levels (Hundepo
 al., *Statistical Disclosure Control*, Wiley 2012, ch. 4), stated for frequency tables
 with a threshold rule.
 
+A connected component of withheld counts whose relations hold no published count at all
+is reported as ``shape`` and passes: what an attacker can prove there follows only from
+which rows the table has (every row counts at least one person, so a year withheld
+beside its three withheld tertials is at least 3), not from any figure, and no further
+suppression could change it.
+
 Blocks (linked indicators x year) share no relation and are solved alone; inside a block
 only the withheld counts are variables, and the LP is split into its connected
 components, so its size grows with the withheld cells of one component, not with the
@@ -55,6 +61,8 @@ from indicators.disclosure.relations import Relations
 from indicators.disclosure.rules import MIN_COUNT
 from indicators.results import SUPPRESSED_SMALL_COUNT
 
+#: Most rounds of joint witness searches per component (:func:`_certify`).
+REACH_ROUNDS = 12
 #: Slack for comparing LP bounds with whole numbers.
 EPS = 1e-6
 
@@ -83,7 +91,9 @@ class ProtectionRule:
                 f"{MIN_COUNT - 1} keeps at least {self.min_values} possible values and an "
                 f"interval at least {self.min_width_share:.0%} of its upper end wide; (b) the "
                 f"row's counts together keep at least {self.min_values} possible values "
-                f"within 1..{MIN_COUNT - 1}"
+                f"within 1..{MIN_COUNT - 1}. Counts linked to no published count at all "
+                "(only to other withheld counts) are not tested: what can be proved about "
+                "them follows from which rows exist, which no suppression changes"
             ),
         }
 
@@ -126,7 +136,9 @@ def small_values(low: float, high: float) -> int:
     >>> small_values(0, 12), small_values(3, 4), small_values(2.5, 3.5), small_values(6, 9)
     (4, 2, 1, 0)
     """
-    lo = max(1, math.ceil(low - EPS))
+    if low > high or low == math.inf:
+        return 0
+    lo = max(1, math.ceil(low - EPS)) if math.isfinite(low) else 1
     hi = min(MIN_COUNT - 1, math.floor(high + EPS)) if math.isfinite(high) else MIN_COUNT - 1
     return max(0, hi - lo + 1)
 
@@ -155,12 +167,14 @@ def run_audit(
     *,
     rule: ProtectionRule | None = None,
     blocks: set[str] | None = None,
+    rows: set[int] | None = None,
     cache: dict | None = None,
 ) -> AuditResult:
     """Attack every withheld small count of ``table`` through ``relations``.
 
     ``table`` gives ``suppressed`` (which rows are withheld and why); the values of the
-    withheld cells are never read.  ``blocks`` limits the audit to those blocks.
+    withheld cells are never read.  ``blocks`` limits the audit to those blocks, and
+    ``rows`` to the counts of those rows (every withheld cell stays a variable).
     ``cache`` keeps each component's verdicts by its set of withheld cells: a component
     is one LP whatever else changes, so repeated audits of the same table under more
     suppression (:func:`~indicators.disclosure.protect`) solve only what changed.
@@ -174,6 +188,8 @@ def run_audit(
         cells = cells.filter(pl.col("block").is_in(blocks))
         terms = terms.filter(pl.col("block").is_in(blocks))
     small_rows = set(small["row"].to_list())
+    if rows is not None:
+        small_rows &= rows
     result = AuditResult(intervals=pl.DataFrame(schema=_INTERVALS))
     frames = []
     for (block,), block_cells in cells.group_by("block", maintain_order=True):
@@ -209,6 +225,11 @@ def _audit_block(block, cells, terms, relations, small_rows, rule, result, cache
             result.fixes.update(fixes)
             continue
         problem = system.subproblem(mask)
+        if not problem.publishes_any():
+            verdicts = [(*t, None, None, True, "shape") for t, _ in by_component[component]]
+            cache[key] = (verdicts, {})
+            out += [(*v, block, component) for v in verdicts]
+            continue
         local = {int(v): i for i, v in enumerate(np.flatnonzero(mask))}
         targets = [
             (target, {local[v]: coef for v, coef in objective.items()})
@@ -233,6 +254,9 @@ def _verdicts(targets, seen, problem, rule, result, fixes) -> list[tuple]:
         by_row.setdefault(target[0], []).append((target, objective))
     out = []
     for _, row_targets in sorted(by_row.items()):
+        if seen.protects_row([t for t, _ in row_targets], rule):
+            out += [(*t, None, None, True, "witness") for t, _ in row_targets]
+            continue
         certified = any(seen.certified(t, rule) for t, _ in row_targets)
         checked = []
         for target, objective in row_targets:
@@ -253,7 +277,7 @@ def _verdicts(targets, seen, problem, rule, result, fixes) -> list[tuple]:
             method = "witness" if low is None else "linear_program"
             out.append((*target, low, high, ok and row_ok, method))
             if not (ok and row_ok):
-                fixes[target] = binding
+                fixes[target] = binding or problem.neighbour_rows(objective)
     return out
 
 
@@ -277,6 +301,24 @@ class _Witnesses:
             value = sum(coef * point[v] for v, coef in objective.items())
             self.least[target] = min(self.least[target], value)
             self.greatest[target] = max(self.greatest[target], value)
+
+    def progress(self, high: float, low: float) -> tuple[int, int]:
+        """How many targets were seen at ``high`` or more, and at ``low`` or less."""
+        up = sum(g >= high - EPS for g in self.greatest.values())
+        down = sum(v <= low + EPS for v in self.least.values())
+        return up, down
+
+    def protects_row(self, targets: list[tuple[int, str]], rule: ProtectionRule) -> bool:
+        """Whether the solutions seen already prove (a) and (b) for a row's counts.
+
+        (a) holds for a count seen at ``MIN_COUNT`` or more (it is not proved small) or
+        certified; (b) when the small values between the least and greatest seen of
+        the counts add up to N (the attacker's intervals hold those values).
+        """
+        if not all(self.greatest[t] >= MIN_COUNT - EPS or self.certified(t, rule) for t in targets):
+            return False
+        seen = sum(small_values(self.least[t], self.greatest[t]) for t in targets)
+        return seen >= rule.min_values
 
     def certified(self, target: tuple[int, str], rule: ProtectionRule) -> bool:
         """Seen at or below ``low`` and at or above ``high`` (:func:`certificate_bounds`)."""
@@ -313,23 +355,29 @@ def certificate_bounds(rule: ProtectionRule) -> tuple[int, int]:
 def _certify(problem, seen: _Witnesses, rule: ProtectionRule, result) -> None:
     """Look for whole-number solutions that certify many targets at once.
 
-    Each round, one LP looks for a solution that brings as many uncertified targets as
-    it can to at least ``high``, another to at most ``low`` (:func:`certificate_bounds`).
+    Each round, for each kind of count (x, n, n - x), one LP looks for a solution that
+    brings as many uncertified targets as it can to at least ``high``, another to at
+    most ``low`` (:func:`certificate_bounds`;
+    ``high`` is at least ``MIN_COUNT``).
     """
     low, high = certificate_bounds(rule)
-    for _ in range(3):
-        before = sum(seen.certified(t, rule) for t in seen.objectives)
+    high = max(high, MIN_COUNT)  # a count seen at 5 or more is not proved small
+    for _ in range(REACH_ROUNDS):
+        before = seen.progress(high, low)
         for reach, short in ((high, seen.greatest), (low, seen.least)):
             need = [
                 t for t in sorted(seen.objectives)
                 if not seen.certified(t, rule)
                 and ((short[t] < high - EPS) if reach == high else (short[t] > low + EPS))
             ]  # fmt: skip
-            if need:
-                point = problem.reach([seen.objectives[t] for t in need], reach, result)
+            # A row's x and n - x pull against each other: each kind of count
+            # gets its own search.
+            for kind in sorted({t[1] for t in need}):
+                wanted = [seen.objectives[t] for t in need if t[1] == kind]
+                point = problem.reach(wanted, reach, result)
                 if point is not None:
                     seen.add(point)
-        if sum(seen.certified(t, rule) for t in seen.objectives) == before:
+        if seen.progress(high, low) == before:
             break
 
 
@@ -419,6 +467,29 @@ class _Problem:
         binding = (below if low > lowest + EPS else set()) | (above if high < highest else set())
         rows = sorted({r for rel in binding for r in self.relation_rows.get(int(rel), [])})
         return low, high, rows
+
+    def publishes_any(self) -> bool:
+        """Whether any relation of the component holds a published count."""
+        every = [*self.eq_relations.tolist(), *self.ub_relations.tolist()]
+        return any(self.relation_rows.get(int(rel)) for rel in every)
+
+    def neighbour_rows(self, objective: dict[int, float]) -> list[int]:
+        """Published rows of the relations that hold the objective's cells.
+
+        The fallback when the duals name no binding relation (a degenerate optimum, or
+        a bound that only the whole-number program reaches); if none of those relations
+        has a published cell left, the published rows of the whole component.
+        """
+        relations: set[int] = set()
+        for matrix, ids in ((self.a_eq, self.eq_relations), (self.a_ub, self.ub_relations)):
+            if matrix is not None:
+                touched = abs(matrix[:, sorted(objective)]).sum(axis=1)
+                relations |= set(ids[np.asarray(touched).ravel() > 0].tolist())
+        rows = {r for rel in relations for r in self.relation_rows.get(int(rel), [])}
+        if not rows:
+            every = [*self.eq_relations.tolist(), *self.ub_relations.tolist()]
+            rows = {r for rel in every for r in self.relation_rows.get(int(rel), [])}
+        return sorted(rows)
 
     def _bound(self, c, seen, result, binding: set[int]) -> float:
         """Min c·v (-inf when unbounded), adding the relations that bind it to ``binding``."""

@@ -114,6 +114,10 @@ def disclosure_manifest(
         "audit": {
             "passed": audit.passed,
             "counts_audited": audit.intervals.height,
+            "counts_by_method": {
+                method: int(n)
+                for method, n in audit.intervals.group_by("method").len().sort("method").iter_rows()
+            },
             "linear_programs": audit.linear_programs,
             "rounds": protection.rounds,
             "seconds": round(seconds, 2),

@@ -4,8 +4,8 @@ After the primary and subtraction rules (:mod:`indicators.disclosure.rules`), th
 (:mod:`indicators.disclosure.audit`) attacks the table.  Each exposed count names the
 published rows whose relations bound it; the cheapest of those (smallest population,
 then treating trust and catchment area before RHF before nation, then unit id and
-period) is withheld as ``secondary``, one per block and round, and the blocks that
-changed are audited again, until no count is exposed.  Withholding only widens an
+period) is withheld as ``secondary``, one per exposed count and round, and the
+exposed rows are audited again, until no count is exposed.  Withholding only widens an
 attacker's intervals, so this reaches a fixed point; the same table always gives the
 same cells.
 """
@@ -71,21 +71,21 @@ def protect(
     )
     suppressed = table["suppressed"].to_list()
     by_audit: set[int] = set()
-    latest: dict[str, pl.DataFrame] = {}
+    verdicts: dict[tuple[int, str], tuple] = {}
     blocks: set[str] | None = None
+    pending: set[int] | None = None
     programs = 0
     cache: dict = {}
     rounds = 0
     for rounds in range(1, max_rounds + 1):  # noqa: B007 - the count is reported
         current = table.with_columns(pl.Series("suppressed", suppressed, dtype=pl.String))
-        result = run_audit(relations, current, rule=rule, blocks=blocks, cache=cache)
+        result = run_audit(relations, current, rule=rule, blocks=blocks, rows=pending, cache=cache)
         programs += result.linear_programs
         if result.inconsistent:
             raise DisclosureError(
                 "the counts break relations that must hold: " + ", ".join(result.inconsistent[:5])
             )
-        for block in blocks or set(result.intervals["block"].unique().to_list()):
-            latest[block] = result.intervals.filter(pl.col("block") == block)
+        verdicts.update({(v[0], v[1]): v for v in result.intervals.iter_rows()})
         if result.exposed.height == 0:
             break
         picks = _cheapest_per_block(result, cost, suppressed)
@@ -97,11 +97,16 @@ def protect(
         for row in picks.values():
             suppressed[row] = SUPPRESSED_SECONDARY
             by_audit.add(row)
+        # Withholding more only widens what an attacker can prove: a row found
+        # protected stays protected, so only the exposed rows are audited again.
         blocks = set(result.exposed["block"].unique().to_list())
+        pending = set(result.exposed["row"].to_list())
     else:
         raise DisclosureError(f"suppression did not settle in {max_rounds} rounds")
     final = AuditResult(
-        intervals=pl.concat([latest[b] for b in sorted(latest)]) if latest else result.intervals,
+        intervals=pl.DataFrame(
+            [verdicts[k] for k in sorted(verdicts)], schema=result.intervals.schema, orient="row"
+        ),
         linear_programs=programs,
     )
     marked = current.with_columns(

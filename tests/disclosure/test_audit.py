@@ -328,3 +328,21 @@ def test_after_suppression_no_withheld_count_is_exposed(frame):
     # The published table, audited as an outsider sees it, passes too.
     shown = withhold(protection.table.drop("audit_rule"))
     assert audit_published(shown, {}).passed
+
+
+def test_counts_linked_to_no_published_count_pass_as_shape():
+    """A year of 4 withheld beside its three withheld tertials: every row counts at least
+    one person, so the year is at least 3, and nothing published could change that."""
+    rows = []
+    for period, x, n in (("2025", 3, 4), ("2025-T1", 1, 1), ("2025-T2", 1, 1), ("2025-T3", 1, 2)):
+        kind = "year" if period == "2025" else "tertial"
+        rows += [
+            ("WAIT-01", "national", "NO", None, period, kind, x, n, "small_count"),
+            ("WAIT-01", "catchment", "C1", "1", period, kind, x, n, "small_count"),
+        ]
+    # A waiting-time median publishes only its population n.
+    frame = table(rows).with_columns(pl.lit("median_days").alias("statistic"))
+    protection = protect(frame)
+    assert protection.added == 0
+    assert protection.audit.passed
+    assert set(protection.audit.intervals["method"].to_list()) == {"shape"}
