@@ -393,6 +393,7 @@ def validate(
     """
     from datetime import date
 
+    from indicators.extract.load import EXTRACT_DATE_TOLERANCE
     from indicators.validate.command import run_validate
 
     when = None
@@ -401,6 +402,11 @@ def validate(
             when = date.fromisoformat(extract_date)
         except ValueError:
             raise typer.BadParameter(f"{extract_date!r} is not a date as YYYY-MM-DD") from None
+        if when > date.today() + EXTRACT_DATE_TOLERANCE:
+            raise typer.BadParameter(
+                f"{extract_date} lies in the future; an extract is taken on or before today",
+                param_hint="--extract-date",
+            )
     code = run_validate(
         extract,
         report=report,

@@ -179,3 +179,9 @@ def test_validation_shows_where_an_id_rule_failed_not_the_ids(clean, tmp_path):
              (tmp_path / "j.xml").read_text("utf-8"), json.dumps(record)]  # fmt: skip
     for text in texts:
         assert not ids.intersection(re.findall(r"P\d{8}", text))
+
+
+def test_an_extract_date_in_the_future_is_refused(tmp_path):
+    result = invoke("validate", tmp_path, "--extract-date", "2999-01-01")
+    assert result.exit_code == 2
+    assert "lies in the future" in " ".join(result.output.split())
