@@ -183,26 +183,29 @@ def compute(
     """
     from indicators.compute import compute_extract
     from indicators.errors import ExtractReadError
-    from indicators.validate.record import ValidationRequiredError, require_passed
+    from indicators.validate.record import ValidationRequiredError
 
     if not extract.is_dir():
         raise ExtractReadError(f"{extract}: no such extract directory")
     outward.output_directory(out)
-    validation = "passed: `indicators validate` passed for these files"
-    try:
-        require_passed(extract)
-    except ValidationRequiredError as error:
-        if not allow_unvalidated:
-            console.print(styled(("not computed:", "red"), f" {error}"))
-            console.print("Use --allow-unvalidated to compute anyway (recorded in the manifest).")
-            raise typer.Exit(1) from None
-        console.print(styled(("computing an unvalidated extract:", "yellow"), f" {error}"))
-        validation = f"not validated: computed with --allow-unvalidated ({error})"
 
-    with console.status("computing indicators"):
-        result = compute_extract(
-            extract, out, internal=internal, prevalence=prevalence, validation=validation
-        )
+    def unvalidated(error: ValidationRequiredError) -> None:
+        console.print(styled(("computing an unvalidated extract:", "yellow"), f" {error}"))
+
+    try:
+        with console.status("computing indicators"):
+            result = compute_extract(
+                extract,
+                out,
+                internal=internal,
+                prevalence=prevalence,
+                allow_unvalidated=allow_unvalidated,
+                on_unvalidated=unvalidated,
+            )
+    except ValidationRequiredError as error:
+        console.print(styled(("not computed:", "red"), f" {error}"))
+        console.print("Use --allow-unvalidated to compute anyway (recorded in the manifest).")
+        raise typer.Exit(1) from None
     m = result.manifest
     console.print(
         styled(
@@ -428,6 +431,14 @@ def main() -> None:
         raise SystemExit(130) from None
 
 
+#: Modules of the optional extras, and the extra that installs each.
+EXTRA_OF = dict.fromkeys(
+    ("altair", "vl_convert", "papermill", "nbconvert", "nbformat", "ipykernel",
+     "jupyter_client", "traitlets"),
+    "reports",
+) | {"jupyterlab": "lab"}  # fmt: skip
+
+
 def describe_error(exc: BaseException) -> tuple[int, str]:
     """Exit code and one-line message for an error that ends a command."""
     import json
@@ -435,6 +446,13 @@ def describe_error(exc: BaseException) -> tuple[int, str]:
     import polars as pl
 
     text = outward.first_line(str(exc)) or type(exc).__name__
+    missing = (exc.name or "").split(".")[0] if isinstance(exc, ModuleNotFoundError) else ""
+    if missing in EXTRA_OF:
+        extra = EXTRA_OF[missing]
+        return 2, (
+            f"this command needs the {extra} extra ({missing} is not installed): "
+            f"pip install 'indicators[{extra}]'"
+        )
     if isinstance(exc, IndicatorsError):
         return 2, text
     if isinstance(exc, OSError):

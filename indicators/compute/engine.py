@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -55,6 +56,7 @@ from indicators.results import (
     conform,
 )
 from indicators.stats.funnels import FUNNEL_CONFIDENCE, WINSORISATION_FRACTION
+from indicators.validate.record import ValidationRequiredError, require_passed
 
 
 class ComputeError(IndicatorsError):
@@ -409,14 +411,59 @@ def write_results(result: ComputeResult, out: str | Path, *, internal: bool = Fa
     return target
 
 
+#: What the manifest records for an extract whose current files passed validation.
+VALIDATION_PASSED = "passed: `indicators validate` passed for these files"
+
+
+def validation_status(
+    directory: Path,
+    *,
+    allow_unvalidated: bool = False,
+    on_unvalidated: Callable[[ValidationRequiredError], None] | None = None,
+) -> str:
+    """What the manifest records of the extract's validation; refuses an unvalidated one.
+
+    Raises
+    ------
+    ValidationRequiredError
+        The extract's files as they are now have not passed ``indicators validate``
+        (:func:`indicators.validate.record.require_passed`) and ``allow_unvalidated`` is
+        False.  With it True, ``on_unvalidated`` (if given) gets that error and the
+        text says the extract was computed without passing validation.
+    """
+    try:
+        require_passed(directory)
+    except ValidationRequiredError as error:
+        if not allow_unvalidated:
+            raise
+        if on_unvalidated is not None:
+            on_unvalidated(error)
+        return f"not validated: computed with allow_unvalidated (--allow-unvalidated): {error}"
+    return VALIDATION_PASSED
+
+
 def compute_extract(
-    extract_dir: str | Path, out: str | Path, *, internal: bool = False, **kwargs: Any
+    extract_dir: str | Path,
+    out: str | Path,
+    *,
+    internal: bool = False,
+    allow_unvalidated: bool = False,
+    on_unvalidated: Callable[[ValidationRequiredError], None] | None = None,
+    **kwargs: Any,
 ) -> ComputeResult:
     """Load ``extract_dir``, compute the catalogue and write the results to ``out``.
 
+    The extract must have passed ``indicators validate``: its record
+    (``EXTRACT/validation.json``) must hold a passed entry for the files as they are
+    now, else :class:`~indicators.validate.record.ValidationRequiredError` is raised
+    before anything is read or written.  ``allow_unvalidated=True`` computes anyway
+    (``on_unvalidated`` gets the reason first); the manifest records which
+    (``parameters.validation``).
+
     Every table present in the directory is loaded; a missing one does not stop the
     run: the indicators that need it are skipped (or computed without the level that
-    needs it) and listed in the manifest.
+    needs it) and listed in the manifest.  Other keyword arguments go to
+    :func:`compute_indicators`.
     """
     directory = Path(extract_dir)
     present = [name for name in EXTRACT if find_table_file(directory, name) is not None]
@@ -425,7 +472,10 @@ def compute_extract(
             f"{directory}: no table of the extract model found "
             f"(expected files such as {', '.join(f'{n}.parquet' for n in EXTRACT)})"
         )
+    validation = validation_status(
+        directory, allow_unvalidated=allow_unvalidated, on_unvalidated=on_unvalidated
+    )
     extract = load_extract(directory, tables=present)
-    result = compute_indicators(extract, **kwargs)
+    result = compute_indicators(extract, validation=validation, **kwargs)
     write_results(result, out, internal=internal)
     return result

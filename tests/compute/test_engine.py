@@ -241,8 +241,8 @@ def test_nothing_in_the_published_table_shows_a_count_from_one_to_four(result):
 def test_published_tables_have_the_declared_schema_and_write_deterministically(
     extract_dir: Path, tmp_path: Path
 ):
-    compute_extract(extract_dir, tmp_path / "one")
-    compute_extract(extract_dir, tmp_path / "two")
+    compute_extract(extract_dir, tmp_path / "one", allow_unvalidated=True)
+    compute_extract(extract_dir, tmp_path / "two", allow_unvalidated=True)
     for name in ("indicators.parquet", "variation.parquet", "waiting_curves.parquet"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     results = read_results(tmp_path / "one")
@@ -263,7 +263,7 @@ def test_a_larger_extract_gives_byte_identical_outputs_run_to_run(
     """
     runs = [tmp_path / str(i) for i in range(3)]
     for out in runs:
-        compute_extract(medium_extract, out)
+        compute_extract(medium_extract, out, allow_unvalidated=True)
     for name in ("indicators.parquet", "variation.parquet", "waiting_curves.parquet"):
         first = (runs[0] / name).read_bytes()
         assert all((out / name).read_bytes() == first for out in runs[1:]), name
@@ -291,7 +291,7 @@ def test_an_extract_without_patients_computes_the_rest_through_the_command_line_
     t = tables()
     del t["patients"]
     write_extract(t, tmp_path / "x", manifest=MANIFEST)
-    result = compute_extract(tmp_path / "x", tmp_path / "out")
+    result = compute_extract(tmp_path / "x", tmp_path / "out", allow_unvalidated=True)
     # Their own selectors need patients (age, sex): skipped, naming the table.
     assert set(result.skipped) == {"LEVEL-01", "SOM-01", "SOM-02"}
     assert all("patients" in reason for reason in result.skipped.values())
@@ -548,3 +548,46 @@ def test_waiting_ends_at_the_patients_death():
     # Without the patients table, deaths are unknown: waiting runs to the extract date.
     alone = {"referrals": referrals}
     assert waiting_time_cases(alone, ctx).collect()["days"].to_list() == [359.0, 310.0, 30.0]
+
+
+def _record_validation(extract: Path, *, passed: bool) -> None:
+    """Write the validation record ``indicators validate`` would write for these files."""
+    from indicators.validate.record import current_fingerprint, write_record
+    from indicators.validate.results import RuleResult, TableResult, ValidationReport
+
+    result = RuleResult("patients.table.present", "patients", passed, 1, 0 if passed else 1)
+    report = ValidationReport(
+        extract=str(extract),
+        fingerprint=current_fingerprint(extract),
+        extract_date="2026-01-31",
+        synthetic=True,
+        tables={"patients": TableResult("patients", "patients.parquet", 31, [result])},
+    )
+    write_record(extract, report)
+
+
+def test_compute_extract_refuses_an_extract_that_has_not_passed_validation(tmp_path: Path):
+    from indicators.validate import ValidationRequiredError
+
+    write_extract(tables(), tmp_path / "x", manifest=MANIFEST)
+    with pytest.raises(ValidationRequiredError, match="Run `indicators validate"):
+        compute_extract(tmp_path / "x", tmp_path / "out")
+    _record_validation(tmp_path / "x", passed=False)
+    with pytest.raises(ValidationRequiredError, match="failed"):
+        compute_extract(tmp_path / "x", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_compute_extract_records_whether_the_extract_passed_validation(tmp_path: Path):
+    write_extract(tables(), tmp_path / "x", manifest=MANIFEST)
+    reasons = []
+    unvalidated = compute_extract(
+        tmp_path / "x", tmp_path / "a", allow_unvalidated=True, on_unvalidated=reasons.append
+    )
+    assert "not validated" in unvalidated.manifest["parameters"]["validation"]
+    assert "no validation of these files" in str(reasons[0])
+    _record_validation(tmp_path / "x", passed=True)
+    validated = compute_extract(tmp_path / "x", tmp_path / "b")
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["parameters"]["validation"].startswith("passed")
+    assert validated.manifest["parameters"]["validation"] == manifest["parameters"]["validation"]
