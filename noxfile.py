@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,18 +12,23 @@ nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
-# A missing Python 3.11 must fail the run, not skip the tests silently.
 nox.options.error_on_missing_interpreters = True
 
-PYTHON = "3.11"
+#: Sessions run on the interpreter nox runs on (``python3`` for ``noxw.py``), whichever
+#: supported version it is; none is pinned.
+PYTHON = None
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+#: The lock every session installs from.
+LOCK = str(ROOT / "constraints.txt")
 
 
-def install(session: nox.Session, *groups: str) -> None:
+def install(session: nox.Session, *groups: str, extras: str = "reports") -> None:
+    """Install the package (editable, with ``extras``) and dependency ``groups`` from the lock."""
     session.install("--upgrade", "pip")
     deps = [d for g in groups for d in nox.project.dependency_groups(PYPROJECT, g)]
-    session.install("-e", ".", *deps)
+    target = f".[{extras}]" if extras else "."
+    session.install("-c", LOCK, "-e", target, *deps)
 
 
 @nox.session(python=PYTHON)
@@ -35,7 +41,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Check style and formatting with ruff."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.install("-c", LOCK, *nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
@@ -45,12 +51,16 @@ def demo(session: nox.Session) -> None:
     """Run the whole pipeline on the built-in synthetic extract into outputs/demo/."""
     install(session)
     session.run("indicators", "demo", "--out", str(ROOT / "outputs" / "demo"), *session.posargs)
+    session.log(f"the indicators command is {Path(session.bin) / 'indicators'}")
 
 
 @nox.session(python=PYTHON, default=False)
 def validate_synthetic(session: nox.Session) -> None:
-    """Validate synthetic extracts as a CI job would: clean must pass (0), defects must fail (1)."""
-    install(session)
+    """Validate synthetic extracts as a CI job would: clean must pass (0), defects must fail (1).
+
+    Installs the core only, as such a job would.
+    """
+    install(session, extras="")
     tmp = Path(session.create_tmp())
     clean, defects = tmp / "extract-clean", tmp / "extract-defects"
     session.run("indicators", "synth", "--out", str(clean), "--scale", "0.2")
@@ -81,6 +91,41 @@ def validate_synthetic(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def wheel(session: nox.Session) -> None:
+    """Install the built wheel as a user would and run it from an empty directory.
+
+    The core alone validates and computes and says which extra ``report`` needs; with
+    ``[reports]`` the demo renders every report.
+    """
+    tmp = Path(session.create_tmp()).resolve()
+    for path in tmp.iterdir():
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    session.run("python", "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp), str(ROOT))
+    (built,) = tmp.glob("indicators-*.whl")
+    work = tmp / "elsewhere"
+    work.mkdir()
+    core = _venv(session, tmp / "core", str(built))
+    with session.chdir(work):
+        session.run(core / "indicators", "synth", "--out", "x", "--scale", "1", "-q", external=True)
+        session.run(core / "indicators", "validate", "x", external=True)
+        session.run(core / "indicators", "compute", "x", "--out", "r", external=True)
+        session.run(
+            core / "indicators", "report", "r", "--out", "o", external=True, success_codes=[2]
+        )
+    full = _venv(session, tmp / "full", f"{built}[reports]")
+    with session.chdir(work):
+        session.run(full / "indicators", "demo", "--out", "demo", "--scale", "0.1", external=True)
+
+
+def _venv(session: nox.Session, where: Path, requirement: str) -> Path:
+    """A fresh venv with ``requirement`` installed from the lock; returns its bin directory."""
+    session.run("python", "-m", "venv", str(where))
+    pip = where / "bin" / "pip"
+    session.run(pip, "install", "-q", "-c", LOCK, requirement, external=True)
+    return where / "bin"
+
+
+@nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Run the benchmarks in benchmarks/ and write their results to outputs/bench/."""
     install(session, "bench")
@@ -93,8 +138,12 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def lab(session: nox.Session) -> None:
-    """Open JupyterLab with the package installed and the notebooks ready."""
-    install(session, "lab")
+    """Open JupyterLab on the notebooks, with the demo results found.
+
+    Arguments go to ``jupyter lab`` (``python3 noxw.py -s lab -- --port 8899``);
+    ``--allow-root`` is added when run as root (containers).
+    """
+    install(session, extras="lab")
     session.run(
         "python",
         "-m",
@@ -109,7 +158,30 @@ def lab(session: nox.Session) -> None:
     if not (ROOT / "outputs" / "demo").exists():
         session.log("no demo outputs yet: run `python3 noxw.py -s demo` first for data")
     env = {"INDICATORS_RESULTS": str(ROOT / "outputs" / "demo")}
-    session.run("jupyter", "lab", "--notebook-dir", str(ROOT / "notebooks"), env=env)
+    args = ["--notebook-dir", str(ROOT / "notebooks"), *session.posargs]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        args.append("--allow-root")
+    session.run("jupyter", "lab", *args, env=env)
+
+
+@nox.session(python=PYTHON, default=False)
+def dev(session: nox.Session) -> None:
+    """Install the development tools and the git filter that strips notebook outputs."""
+    install(session, "dev", extras="lab")
+    session.run("nbstripout", "--install", "--attributes", str(ROOT / ".gitattributes"))
+    session.log(f"indicators is at {Path(session.bin) / 'indicators'}")
+
+
+@nox.session(python=PYTHON, default=False)
+def lock(session: nox.Session) -> None:
+    """Resolve every dependency again into constraints.txt (then run the tests)."""
+    session.install("uv")
+    session.run(
+        "uv", "pip", "compile", "pyproject.toml", "--all-extras",
+        *(f"--group={g}" for g in ("test", "lint", "bench", "dev")),
+        "--python-version", "3.11.7", "--python-platform", "x86_64-manylinux_2_28",
+        "-o", LOCK,
+    )  # fmt: skip
 
 
 @nox.session(python=False, default=False)

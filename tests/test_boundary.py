@@ -185,3 +185,15 @@ def test_an_extract_date_in_the_future_is_refused(tmp_path):
     result = invoke("validate", tmp_path, "--extract-date", "2999-01-01")
     assert result.exit_code == 2
     assert "lies in the future" in " ".join(result.output.split())
+
+
+def test_a_missing_extra_is_named_with_the_install_command():
+    from indicators.cli import describe_error
+
+    missing = ModuleNotFoundError("No module named 'papermill'", name="papermill")
+    code, message = describe_error(missing)
+    assert code == 2
+    assert message == (
+        "this command needs the reports extra (papermill is not installed): "
+        "pip install 'indicators[reports]'"
+    )
