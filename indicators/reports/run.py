@@ -454,8 +454,23 @@ def skipped_warnings(skipped: dict[str, str], period: str, lang: str) -> list[st
     return [f"{note}: {names}"]
 
 
+#: The unsuppressed table ``compute --internal`` writes (never for delivery).
+INTERNAL_TABLE = "INTERNAL-unsuppressed-indicators.parquet"
+
+
 def _require_disclosure(data: ResultsData) -> None:
-    """Refuse a results table that breaks the disclosure rules or fails the audit."""
+    """Refuse a results table that breaks the disclosure rules or fails the audit.
+
+    A results directory that holds the unsuppressed table (``compute --internal``) is
+    for the advisers' own checks and is refused too.
+    """
+    internal = data.directory / INTERNAL_TABLE if data.directory else None
+    if internal is not None and internal.exists():
+        raise ReportError(
+            f"{internal}: the unsuppressed table is in the results directory; reports are "
+            "made only from results computed without --internal (remove the file, or "
+            "compute again into another directory)"
+        )
     try:
         problems = disclosure_problems(data.indicators, data.manifest)
     except PublishedTableError as error:

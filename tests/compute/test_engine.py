@@ -485,7 +485,7 @@ def test_every_indicator_has_variation_and_overdispersion_for_its_funnel(synthet
 
     v = synthetic_result.variation
     assert set(v["indicator_id"]) == {i.id for i in CATALOGUE}
-    # Every funnel plot reports phi and tau2 (DOMAIN §4), not only the variation indicators.
+    # Every funnel plot reports phi and tau2, not only the variation indicators.
     path = v.filter(indicator_id="PATH-01", level="trust", period="2025").row(0, named=True)
     assert path["k"] >= 15
     assert path["phi"] is not None

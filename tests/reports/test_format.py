@@ -1,4 +1,4 @@
-"""Number formatting and suppressed values, bokmål and English (DOMAIN.md §6, §5)."""
+"""Number formatting and suppressed values, bokmål and English."""
 
 from __future__ import annotations
 

@@ -142,3 +142,10 @@ def test_results_without_a_trust_in_the_period_and_no_overview_are_refused(tmp_p
     with pytest.raises(ReportError, match="no rows of any trust in 2025; no report to render"):
         render_reports(results, tmp_path / "out", national=False)
     assert not (tmp_path / "out").exists()
+
+
+def test_results_holding_the_unsuppressed_table_are_refused(tmp_path):
+    results = build_results(tmp_path / "results")
+    (results / "INTERNAL-unsuppressed-indicators.parquet").write_bytes(b"x")
+    with pytest.raises(ReportError, match="unsuppressed table is in the results directory"):
+        render_reports(results, tmp_path / "out", period="2025")

@@ -241,7 +241,7 @@ def test_without_any_extract_date_the_latest_date_is_used_and_named(
     passing_extract, passing_validation, tmp_path
 ):
     extract = _variant(passing_extract, tmp_path)
-    (extract / "manifest.json").unlink()  # the manifest is optional (DOMAIN.md §2)
+    (extract / "manifest.json").unlink()  # the manifest is optional
     report = validate_extract(extract).report
     latest = max(passing_validation.frames["contacts"][c].max() for c in ("start_date", "end_date"))
     assert report.passed
