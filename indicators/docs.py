@@ -104,8 +104,9 @@ def extract_model_page() -> str:
 PAGES = {"catalogue.md": catalogue_page, "extract-model.md": extract_model_page}
 
 
-def stale(directory: Path = DOCS) -> list[str]:
-    """Pages in ``directory`` that differ from what the code gives."""
+def stale(directory: Path | None = None) -> list[str]:
+    """Pages in ``directory`` (default ``docs/``) that differ from what the code gives."""
+    directory = directory or DOCS
     return [
         name for name, page in PAGES.items()
         if not (directory / name).exists() or (directory / name).read_text("utf-8") != page()
