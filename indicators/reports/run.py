@@ -36,6 +36,7 @@ command (a nox session, a venv), whatever kernels the user has installed.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -369,6 +370,7 @@ def render_reports(
         Outcomes per report, leak-check findings, warnings and the index path.
     """
     start = time.perf_counter()
+    require_report_extra()
     lang = check_lang(lang)
     data = ResultsData.read(results_dir)
     period = data.check_period(period)
@@ -452,6 +454,20 @@ def skipped_warnings(skipped: dict[str, str], period: str, lang: str) -> list[st
     names = ", ".join(f"{name} ({trust_id})" for trust_id, name in skipped.items())
     note = text("skipped_no_data", lang).format(count=len(skipped), period=period)
     return [f"{note}: {names}"]
+
+
+#: What rendering needs beyond the core install (the ``reports`` extra).
+REPORT_MODULES = ("altair", "vl_convert", "papermill", "nbconvert", "nbformat", "ipykernel")
+
+
+def require_report_extra() -> None:
+    """Say in one line which extra to install when a module rendering needs is missing."""
+    missing = [m for m in REPORT_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ReportError(
+            f"rendering reports needs the reports extra ({', '.join(missing)} not "
+            "installed): pip install 'indicators[reports]'"
+        )
 
 
 #: The unsuppressed table ``compute --internal`` writes (never for delivery).
