@@ -171,7 +171,7 @@ def test_validation_shows_where_an_id_rule_failed_not_the_ids(clean, tmp_path):
     result = invoke("validate", extract, "--report", tmp_path / "r", "--junit", tmp_path / "j.xml")
     assert result.exit_code == 1, result.output
     record = json.loads((tmp_path / "r" / "validation.json").read_text("utf-8"))
-    unique = next(r for r in record["results"] if r["rule_id"] == "patients.patient_id.unique")
+    unique = next(r for r in record["rules"] if r["rule_id"] == "patients.patient_id.unique")
     assert unique["examples"] == []
     assert unique["where"]
     assert all(re.fullmatch(r"row \d+", w) for w in unique["where"])

@@ -199,6 +199,18 @@ TEXT: dict[str, dict[str, str]] = {
         "differs); the latest validation in the record is shown below.",
     },
     "searched": {"nb": "Lette etter", "en": "Looked for"},
+    "validation_unusable": {
+        "nb": "Valideringsrapporten kan ikke leses av denne versjonen av programmet: "
+        "datakvaliteten er ikke dokumentert i denne rapporten. Kjør «indicators validate» "
+        "på uttrekket og lag rapporten på nytt.",
+        "en": "The validation record cannot be read by this version of the program: data "
+        "quality is not documented in this report. Run 'indicators validate' on the "
+        "extract and make the report again.",
+    },
+    "validation_unreadable_extract": {
+        "nb": "Uttrekket kunne ikke leses, så ingen regel ble kontrollert.",
+        "en": "The extract could not be read, so no rule was checked.",
+    },
     "validation_source": {"nb": "Valideringsrapport", "en": "Validation record"},
     "validation_passed": {"nb": "Uttrekket besto valideringen.", "en": "The extract passed."},
     "validation_failed": {

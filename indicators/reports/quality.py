@@ -1,18 +1,19 @@
 """The data-quality section: what validation of the extract found, for the reader of a report.
 
 This section only reads a validation record that ``indicators validate`` wrote; it
-never re-validates.  Two shapes are understood:
+never re-validates.  Both files it writes hold the declared structure of
+:mod:`indicators.validate.schema` and are read by its one reader,
+:func:`~indicators.validate.schema.read_validation_file`:
 
-- ``EXTRACT/validation.json``: ``{"validations": {fingerprint: {"passed",
-  "rules_failed", "counts", ...}}}``; the entry of the results' extract fingerprint is
-  shown (else the latest);
-- ``--report DIR/validation.json``: ``{"passed", "results": [{"rule_id", "success",
-  "unexpected", "severity", "message", ...}]}``.
+- ``EXTRACT/validation.json``: one record per extract fingerprint; the entry of the
+  results' extract fingerprint is shown (else the latest, with a warning);
+- ``--report DIR/validation.json``: one record.
 
-Anything else that has an outcome and a list of rule results is shown as far as it is
-recognised (rule id, title, severity, rows affected, and the report trust's rows where
-a record breaks them down by trust).  Example values a record may hold are never
-shown.  Without a record the section says so.
+The section shows the outcome and every failed rule (id, message, severity, rows
+affected, and the report trust's rows).  Example values a record holds are never
+shown.  A file of another schema version (one written by an older version of the
+program, say) is not guessed at: the section says in a warning box that it cannot be
+read and what to run.  Without a record the section says so.
 
 Where the record is looked for, in order: an explicit path, ``validation.json`` in the
 results directory, ``validation.json`` in the extract directory named by the results
@@ -24,53 +25,44 @@ box, naming where it looked.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from indicators.reports.format import format_count
 from indicators.reports.html import Cell, attrs, escape, table
 from indicators.reports.labels import text
+from indicators.validate.schema import (
+    RuleRecord,
+    ValidationFileError,
+    ValidationRecord,
+    read_validation_file,
+)
 
 VALIDATION_FILE = "validation.json"
-
-_RULE_LISTS = ("rules", "results", "checks", "expectations")
-_ID_KEYS = ("id", "rule_id", "rule", "expectation_id", "name")
-_TITLE_KEYS = ("title", "description", "message")
-_PASSED_KEYS = ("passed", "success", "ok")
-_ROWS_KEYS = ("unexpected", "failed_rows", "rows_failed", "unexpected_count", "n_failed", "rows")
-_TRUST_KEYS = ("by_trust", "failed_by_trust", "trusts")
-
-
-@dataclass(frozen=True)
-class RuleOutcome:
-    """One validation rule's outcome, as far as the record tells."""
-
-    rule_id: str
-    title: str = ""
-    passed: bool | None = None
-    severity: str = ""
-    rows: int | None = None
-    rows_by_trust: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ValidationSummary:
-    """The outcome of validating an extract, read from its record."""
+    """A validation record as a report shows it, or why it could not be read."""
 
     source: Path
-    passed: bool | None
-    rules: tuple[RuleOutcome, ...]
-    #: False when the record holds no entry for the results' extract fingerprint and
-    #: the latest entry is shown instead; None when the record is not keyed by it.
+    record: ValidationRecord | None
+    #: Why the file could not be read (another schema version, not JSON); "" if it was.
+    problem: str = ""
+    #: False when the record is for other files than the results' extract (the latest
+    #: entry is shown instead); None when no fingerprint was asked for.
     fingerprint_matched: bool | None = None
 
     @property
-    def failed(self) -> tuple[RuleOutcome, ...]:
-        """The rules that did not pass."""
-        return tuple(r for r in self.rules if r.passed is False)
+    def passed(self) -> bool | None:
+        """Whether the extract passed; None when the record could not be read."""
+        return None if self.record is None else self.record.passed
+
+    @property
+    def failed(self) -> tuple[RuleRecord, ...]:
+        """The rules that did not pass (errors, then warnings)."""
+        return () if self.record is None else self.record.failed
 
 
 def validation_candidates(
@@ -90,129 +82,27 @@ def find_validation(
     return next((c for c in candidates if c.is_file()), None)
 
 
-def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    return next((record[k] for k in keys if k in record), None)
-
-
-def _as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        lowered = value.lower()
-        if lowered in {"pass", "passed", "ok", "success", "true"}:
-            return True
-        if lowered in {"fail", "failed", "error", "false"}:
-            return False
-    return None
-
-
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, list):
-        return len(value)
-    return None
-
-
-def _rule(record: Any, fallback_id: str) -> RuleOutcome:
-    if not isinstance(record, dict):
-        return RuleOutcome(rule_id=fallback_id, title=str(record))
-    passed = _as_bool(_first(record, _PASSED_KEYS))
-    if passed is None:
-        passed = _as_bool(record.get("status"))
-    by_trust_raw = _first(record, _TRUST_KEYS)
-    by_trust = (
-        {str(k): n for k, v in by_trust_raw.items() if (n := _as_int(v)) is not None}
-        if isinstance(by_trust_raw, dict)
-        else {}
-    )
-    return RuleOutcome(
-        rule_id=str(_first(record, _ID_KEYS) or fallback_id),
-        title=str(_first(record, _TITLE_KEYS) or ""),
-        passed=passed,
-        severity=str(record.get("severity") or record.get("level") or ""),
-        rows=_as_int(_first(record, _ROWS_KEYS)),
-        rows_by_trust=by_trust,
-    )
-
-
-def _rule_titles() -> dict[str, str]:
-    try:
-        from indicators.validate.rules import RULES
-    except ImportError:  # pragma: no cover - validation not installed
-        return {}
-    return {rule_id: getattr(rule, "message", "") for rule_id, rule in RULES.items()}
-
-
-def _from_fingerprint_record(
-    validations: dict[str, Any], fingerprint: str | None
-) -> dict[str, Any]:
-    """The rule list of one entry of ``EXTRACT/validation.json``, as a generic record."""
-    entry = validations.get(fingerprint or "")
-    matched = entry is not None
-    if entry is None:
-        entry = max(validations.values(), key=lambda e: str(e.get("validated_at", "")))
-    failed = set(entry.get("rules_failed") or [])
-    by_trust = entry.get("by_trust") or {}
-    titles = _rule_titles()
-    rules = [
-        {
-            "id": rule_id,
-            "title": titles.get(rule_id, ""),
-            "passed": not count,
-            "severity": "error" if rule_id in failed else ("warning" if count else ""),
-            "rows": count,
-            "by_trust": by_trust.get(rule_id) or {},
-        }
-        for rule_id, count in (entry.get("counts") or {}).items()
-    ]
-    return {"passed": entry.get("passed"), "rules": rules, "_matched": matched}
-
-
 def read_validation(path: str | Path, *, fingerprint: str | None = None) -> ValidationSummary:
-    """Read a validation record; unknown keys are ignored, a rule list may be list or dict.
+    """Read a validation file through :func:`~indicators.validate.schema.read_validation_file`.
+
+    A file that cannot be read gives a summary without a record and with the reason.
 
     Examples
     --------
     >>> import tempfile, json, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "validation.json"
-    >>> _ = p.write_text(json.dumps({"passed": False, "rules": [
-    ...     {"id": "V001", "title": "ids unique", "passed": True},
-    ...     {"id": "V002", "title": "dates in order", "passed": False, "failed_rows": 3}]}))
-    >>> [r.rule_id for r in read_validation(p).failed]
-    ['V002']
+    >>> _ = p.write_text(json.dumps({"passed": False, "results": []}))
+    >>> summary = read_validation(p)
+    >>> summary.record is None, "older version" in summary.problem
+    (True, True)
     """
     source = Path(path)
-    record = json.loads(source.read_text("utf-8"))
-    matched: bool | None = None
-    if isinstance(record, dict) and isinstance(record.get("validations"), dict):
-        record = (
-            _from_fingerprint_record(record["validations"], fingerprint)
-            if record["validations"]
-            else {}
-        )
-        matched = record.pop("_matched", None) if fingerprint else None
-    rules_raw: Any = []
-    if isinstance(record, dict):
-        rules_raw = _first(record, _RULE_LISTS) or []
-    elif isinstance(record, list):
-        rules_raw, record = record, {}
-    if isinstance(rules_raw, dict):
-        items = [
-            {"id": k, **v} if isinstance(v, dict) else {"id": k, "passed": v}
-            for k, v in rules_raw.items()
-        ]
-    else:
-        items = list(rules_raw)
-    rules = tuple(_rule(r, f"#{i + 1}") for i, r in enumerate(items))
-    passed = _as_bool(_first(record, _PASSED_KEYS)) if record else None
-    if passed is None and isinstance(record, dict):
-        passed = _as_bool(record.get("status"))
-    if passed is None and rules and all(r.passed is not None for r in rules):
-        passed = all(r.passed for r in rules)
-    return ValidationSummary(source=source, passed=passed, rules=rules, fingerprint_matched=matched)
+    try:
+        record = read_validation_file(source, fingerprint=fingerprint)
+    except ValidationFileError as error:
+        return ValidationSummary(source=source, record=None, problem=str(error))
+    matched = None if fingerprint is None else record.fingerprint == fingerprint
+    return ValidationSummary(source=source, record=record, fingerprint_matched=matched)
 
 
 def warning_html(message: str, details: Sequence[str] = ()) -> str:
@@ -232,7 +122,8 @@ def quality_html(
 
     With ``trust_id`` the failed-rule table gets a column of the trust's own rows where
     the record breaks rows down by trust.  Without a record (``summary`` None) the
-    section is a warning naming the places ``searched``.
+    section is a warning naming the places ``searched``; a record that cannot be read
+    is a warning saying why.
     """
     heading = f"<h2>{escape(text('data_quality', lang))}</h2>"
     if summary is None:
@@ -240,36 +131,45 @@ def quality_html(
             ", ".join(str(p) for p in searched) if searched else "–"
         )
         return heading + warning_html(text("no_validation", lang), [looked])
+    record = summary.record
+    if record is None:
+        return heading + warning_html(text("validation_unusable", lang), [summary.problem])
     if summary.fingerprint_matched is False:
         heading += warning_html(text("validation_other_extract", lang), [str(summary.source)])
-    if summary.passed is True:
-        outcome = f'<p class="ind-ok">{escape(text("validation_passed", lang))}</p>'
-    elif summary.passed is False:
-        outcome = f'<p class="ind-failed">{escape(text("validation_failed", lang))}</p>'
-    else:
-        outcome = ""
+    verdict = (
+        ("ind-ok", "validation_passed") if record.passed else ("ind-failed", "validation_failed")
+    )
+    outcome = f'<p class="{verdict[0]}">{escape(text(verdict[1], lang))}</p>'
     source = (
         f'<p class="ind-note">{escape(text("validation_source", lang))}: '
-        f"{escape(summary.source.name)} ({escape(rule_count(len(summary.rules), lang))})</p>"
+        f"{escape(summary.source.name)} ({escape(rule_count(len(record.rules), lang))})</p>"
     )
-    failed = summary.failed
-    if not failed:
+    if not record.readable:
+        reason = record.error.message if record.error else ""
+        unreadable = warning_html(text("validation_unreadable_extract", lang), [reason])
+        return heading + outcome + unreadable + source
+    if not summary.failed:
         return heading + outcome + f"<p>{escape(text('no_failed_rules', lang))}</p>" + source
-    by_trust = trust_id is not None and any(r.rows_by_trust for r in failed)
+    english = text("rules_in_english", lang)
+    note = f'<p class="ind-note">{escape(english)}</p>' if english else ""
+    return heading + outcome + _failed_table(summary.failed, trust_id, lang) + note + source
+
+
+def _failed_table(failed: Sequence[RuleRecord], trust_id: str | None, lang: str) -> str:
+    """The failed rules: id, message, severity, rows (and the trust's rows)."""
+    by_trust = trust_id is not None and any(r.by_trust for r in failed)
     header = [text("rule", lang), text("description", lang), text("severity", lang)]
     header.append(text("rows_affected", lang))
     if by_trust:
         header.append(text("rows_for_trust", lang))
     rows = []
     for rule in failed:
-        row: list[Cell | str] = [rule.rule_id, rule.title, rule.severity]
-        row.append(_count_cell(rule.rows, lang))
+        row: list[Cell | str] = [rule.rule_id, rule.message, rule.severity]
+        row.append(_count_cell(rule.unexpected, lang))
         if by_trust:
-            row.append(_count_cell(rule.rows_by_trust.get(str(trust_id), 0), lang))
+            row.append(_count_cell(rule.by_trust.get(str(trust_id), 0), lang))
         rows.append(row)
-    english = text("rules_in_english", lang)
-    note = f'<p class="ind-note">{escape(english)}</p>' if english else ""
-    return heading + outcome + table(header, rows) + note + source
+    return table(header, rows)
 
 
 def rule_count(n: int, lang: str = "nb") -> str:

@@ -18,6 +18,7 @@ from indicators.errors import IndicatorsError
 from indicators.outward import write_json, write_text
 from indicators.validate.junit import printable, unreadable_lines
 from indicators.validate.results import RuleResult, ValidationReport, mask_text
+from indicators.validate.schema import unreadable_record, validation_record
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
@@ -111,7 +112,7 @@ def write_html(report: ValidationReport, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "validation.html"
     write_text(path, render_html(report))
-    _write_json(directory, report.to_dict())
+    _write_json(directory, validation_record(report).to_dict())
     return path
 
 
@@ -122,17 +123,7 @@ def write_unreadable_html(extract: str, error: IndicatorsError, directory: Path)
     write_text(path, render_unreadable_html(extract, error))
     _write_json(
         directory,
-        {
-            "readable": False,
-            "extract": extract,
-            "passed": False,
-            "error": {
-                "type": type(error).__name__,
-                "message": unreadable_lines(error)[0],
-                "file": getattr(error, "file", None),
-                "column": getattr(error, "column", None),
-            },
-        },
+        unreadable_record(extract, error, unreadable_lines(error)[0]).to_dict(),
     )
     return path
 

@@ -216,17 +216,11 @@ class ValidationReport:
         return {r.rule_id: r.unexpected for r in self.results()}
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``validation.json`` of ``--report``)."""
-        return {
-            "readable": True,
-            "extract": self.extract,
-            "fingerprint": self.fingerprint,
-            "extract_date": self.extract_date,
-            "extract_date_source": self.extract_date_source,
-            "passed": self.passed,
-            "notices": list(self.notices),
-            "results": [
-                {**r.to_dict(), "by_trust": self.failed_by_trust.get(r.rule_id, {})}
-                for r in self.results()
-            ],
-        }
+        """JSON-ready form: the declared :class:`~indicators.validate.schema.ValidationRecord`.
+
+        What both ``validation.json`` files hold (the report's, and each entry of the
+        extract's record).
+        """
+        from indicators.validate.schema import validation_record
+
+        return validation_record(self).to_dict()

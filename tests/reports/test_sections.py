@@ -253,10 +253,8 @@ def test_a_relative_extract_path_in_the_manifest_is_found_from_any_working_direc
     """compute ran in tmp_path as `indicators compute out/extract --out out/results`."""
     extract = tmp_path / "out" / "extract"
     extract.mkdir(parents=True)
-    (extract / "validation.json").write_text(
-        '{"passed": false, "rules": [{"id": "REF-007", "passed": false, "rows": 12}]}', "utf-8"
-    )
     results = build_results(tmp_path / "out" / "results", extract=Path("out/extract"))
+    _write_validation(extract / "validation.json", results, "REF-007")
     elsewhere = tmp_path / "out" / "reports" / "notebooks"  # where a report kernel runs
     elsewhere.mkdir(parents=True)
     monkeypatch.chdir(elsewhere)
@@ -288,7 +286,39 @@ def test_without_the_environment_variable_notebooks_read_the_demo_results(tmp_pa
     assert NationalOverview.load().data.directory == demo.resolve()
 
 
+def _write_validation(path: Path, results: Path, rule_id: str) -> Path:
+    """A report's validation.json as `indicators validate` writes it: one failed rule."""
+    from indicators.outward import write_json
+    from indicators.validate.schema import RuleRecord, ValidationRecord
+
+    manifest = json.loads((results / "manifest.json").read_text("utf-8"))
+    rule = RuleRecord(
+        rule_id, "referrals", "failed", "error", "date_order", "row", ("received_date",),
+        "dates in order", 1000, 1234, ("line 17",), ("2031-01-01",),
+        by_trust={OUTLIER_TRUST: 12},
+    )  # fmt: skip
+    record = ValidationRecord(
+        readable=True, passed=False, extract="x", fingerprint=manifest["extract_fingerprint"],
+        extract_date="2026-01-31", extract_date_source="manifest", synthetic=True,
+        validated_at="2026-02-01T08:00:00+00:00", indicators_version="0.1.0", rules=(rule,),
+    )  # fmt: skip
+    return write_json(path, record.to_dict())
+
+
 def test_data_quality_shows_the_failed_rules_of_a_validation_record(results_dir, tmp_path):
+    record = _write_validation(tmp_path / "validation.json", results_dir, "referrals.dates.order")
+    report = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST, lang="en", validation=record)
+    html = report.data_quality()._repr_html_()
+    assert "did not pass" in html
+    assert "referrals.dates.order" in html
+    assert "1,234" in html
+    assert 'data-rows="12"' in html
+    assert "ind-warning" not in html
+    nb = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST, validation=record)
+    assert "1 234" in nb.data_quality()._repr_html_()
+
+
+def test_a_validation_record_of_an_older_version_is_named_not_guessed_at(results_dir, tmp_path):
     record = tmp_path / "validation.json"
     record.write_text(
         '{"passed": false, "results": [{"rule_id": "referrals.dates.order", "success": false,'
@@ -297,8 +327,10 @@ def test_data_quality_shows_the_failed_rules_of_a_validation_record(results_dir,
     )
     report = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST, lang="en", validation=record)
     html = report.data_quality()._repr_html_()
-    assert "did not pass" in html
-    assert "referrals.dates.order" in html
+    assert 'class="ind-warning"' in html
+    assert "cannot be read by this version of the program" in html
+    assert "written by an older version of indicators" in html
+    assert "referrals.dates.order" not in html
 
 
 def test_national_overview_lists_the_planted_outlier(results_dir):

@@ -35,8 +35,9 @@ def test_require_passed_refuses_a_failed_record(defect_extract, defect_validatio
     write_record(extract, defect_validation.report)
     with pytest.raises(ValidationRequiredError, match="failed"):
         require_passed(extract)
-    entry = read_record(extract)["validations"][defect_validation.report.fingerprint]
-    assert entry["counts"]["patients.sex.not_null"] == 5
+    entry = read_record(extract)[defect_validation.report.fingerprint]
+    rules = {r.rule_id: r for r in entry.rules}
+    assert rules["patients.sex.not_null"].unexpected == 5
 
 
 def test_the_record_breaks_failing_rows_down_by_trust_for_the_trust_reports(
@@ -51,7 +52,7 @@ def test_the_record_breaks_failing_rows_down_by_trust_for_the_trust_reports(
 
     extract = copy_extract(defect_extract, tmp_path / "x")
     write_record(extract, defect_validation.report)
-    entry = read_record(extract)["validations"][defect_validation.report.fingerprint]
+    rules = {r.rule_id: r for r in read_record(extract)[defect_validation.report.fingerprint].rules}
     manifest = json.loads((defect_extract / "manifest.json").read_text())
     defect = next(d for d in manifest["defects"] if d["column"] == "service")
     # The injected unknown service codes (1-based data rows), counted by their rows' trust.
@@ -62,8 +63,8 @@ def test_the_record_breaks_failing_rows_down_by_trust_for_the_trust_reports(
         .group_by("trust_id")
         .len()
     )
-    assert entry["by_trust"]["referrals.service.code"] == dict(expected.iter_rows())
-    assert "patients.sex.not_null" not in entry["by_trust"]  # patients have no trust
+    assert rules["referrals.service.code"].by_trust == dict(expected.iter_rows())
+    assert rules["patients.sex.not_null"].by_trust == {}  # patients have no trust
 
     trust, rows = next(iter(expected.iter_rows()))
     html = quality_html(
