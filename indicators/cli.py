@@ -379,6 +379,17 @@ def validate(
             "date in the extract is used, with a warning.",
         ),
     ] = None,
+    lang: Annotated[
+        str, typer.Option(help="Language of the --report page: nb (bokmål) or en.")
+    ] = "nb",
+    suites: Annotated[
+        Path | None,
+        typer.Option(
+            "--suites",
+            help="Directory of the GX suite files (<table>.json) and cross_table.json "
+            "to validate with; default: the package's expectations/.",
+        ),
+    ] = None,
 ) -> None:
     """Validate an extract: exit 0 if valid, 1 if invalid, 2 if it cannot be read.
 
@@ -399,6 +410,8 @@ def validate(
     from indicators.extract.load import EXTRACT_DATE_TOLERANCE
     from indicators.validate.command import run_validate
 
+    if lang not in ("nb", "en"):
+        raise typer.BadParameter(f"{lang!r}: use nb or en", param_hint="--lang")
     when = None
     if extract_date is not None:
         try:
@@ -416,6 +429,8 @@ def validate(
         junit=junit,
         quarantine=quarantine,
         extract_date=when,
+        lang=lang,
+        suites=suites,
         console=_console(),
         errors=console,
     )

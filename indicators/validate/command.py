@@ -47,12 +47,16 @@ def run_validate(
     junit: Path | None = None,
     quarantine: Path | None = None,
     extract_date: date | None = None,
+    lang: str = "nb",
+    suites: Path | None = None,
     console: Console,
     errors: Console,
 ) -> int:
     """Run ``indicators validate`` and return its exit code (see the module docstring).
 
-    ``console`` gets the summary, ``errors`` the warnings and errors.
+    ``suites`` is the directory of the suite files (default: the package's
+    ``expectations/``).  ``console`` gets the summary, ``errors`` the warnings and errors.
+    ``lang`` is the language of the HTML report (``nb`` or ``en``).
     """
     from indicators.validate.html import write_html, write_unreadable_html
     from indicators.validate.junit import write_junit, write_junit_unreadable
@@ -60,14 +64,14 @@ def run_validate(
     from indicators.validate.run import validate_extract
 
     try:
-        validation = validate_extract(extract, extract_date=extract_date)
+        validation = validate_extract(extract, extract_date=extract_date, suites_dir=suites)
     except IndicatorsError as error:
         errors.print(styled(("cannot be read:", "red"), f" {error}"))
         try:
             if junit is not None:
                 write_junit_unreadable(str(extract), error, junit)
             if report is not None:
-                write_unreadable_html(str(extract), error, report)
+                write_unreadable_html(str(extract), error, report, lang=lang)
         except OSError as exc:
             errors.print(
                 styled(("error:", "red"), f" cannot write the JUnit file or report: {exc}")
@@ -89,7 +93,7 @@ def run_validate(
         if junit is not None:
             write_junit(result, junit)
         if report is not None:
-            write_html(result, report)
+            write_html(result, report, lang=lang)
         if quarantine is not None:
             _quarantine(validation, quarantine, errors)
     except OSError as exc:

@@ -6,7 +6,10 @@ contacts inside their referral (a linked contact starts on or after the referral
 received), rows linked to their own patient's referral (a contact or pathway event
 has the patient_id of the referral it names) and dates in the patient's life (a death,
 referral, contact, pathway event or GP contact is not in a year before the patient's
-birth year: the patient's own row, or the patient row the row names).  Results use
+birth year: the patient's own row, or the patient row the row names).  The rules are
+data, read at run time from ``cross_table.json`` in the suite directory
+(:func:`indicators.validate.suites.load_cross_table`: rule id, kind, table, columns,
+parameters, message, severity); the kinds are the checks below.  Results use
 :class:`~indicators.validate.results.RuleResult`, like the GX suites, and appear in the
 same report; failing rows are quarantined the same way.  A rule whose table, or a table
 it reads, was not read row by row (stopped by a table-level failure, or missing) is
@@ -34,7 +37,7 @@ import polars as pl
 
 from indicators.extract.model import EXTRACT, PATHWAY_EVENT_ORDER
 from indicators.validate.results import EXAMPLE_VALUES, RuleResult, mask_value
-from indicators.validate.rules import Rule, rules_for
+from indicators.validate.rules import Rule
 
 ROW = "__row"
 
@@ -84,9 +87,8 @@ def _result(rule: Rule, frame: pl.DataFrame, broken: pl.Series, shown: pl.Expr) 
     bad = frame.filter(broken)
     values = bad.select(shown).to_series().unique(maintain_order=True).head(EXAMPLE_VALUES)
     examples = [mask_value(v) for v in values]
-    return RuleResult(
-        rule.id,
-        rule.table,
+    return RuleResult.of(
+        rule,
         bad.height == 0,
         frame.height,
         bad.height,
@@ -98,11 +100,15 @@ def _result(rule: Rule, frame: pl.DataFrame, broken: pl.Series, shown: pl.Expr) 
 def check_cross_table(
     tables: dict[str, pl.DataFrame],
     unavailable: dict[str, str] | None = None,
+    rules: list[Rule] | None = None,
 ) -> tuple[list[RuleResult], dict[str, pl.Series]]:
     """Check every cross-table rule on the tables given.
 
     Parameters
     ----------
+    rules
+        The cross-table rules (default: those of the default suite directory's
+        ``cross_table.json``).
     tables
         The tables read row by row.
     unavailable
@@ -116,13 +122,16 @@ def check_cross_table(
     results, failing_rows
         One result per rule, and per failing rule the row positions it flags.
     """
+    from indicators.validate.suites import load_cross_table
+
     unavailable = unavailable or {}
+    rules = load_cross_table() if rules is None else rules
     results: list[RuleResult] = []
     failing: dict[str, pl.Series] = {}
     for table in EXTRACT:
         if table not in tables and table not in unavailable:
             continue
-        for rule in (r for r in rules_for(table) if r.cross_table):
+        for rule in (r for r in rules if r.table == table):
             missing = [t for t in _reads(rule) if t not in tables]
             if missing:
                 reasons = [unavailable.get(t, f"the extract has no {t} table") for t in missing]
@@ -184,7 +193,9 @@ def _broken(rule: Rule, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) ->
         return other_patients_referral(frame, tables["referrals"])
     if rule.kind == "not_before_birth":
         return before_birth(frame, tables["patients"], rule.columns[0])
-    raise AssertionError(f"not a cross-table rule: {rule.id}")  # pragma: no cover
+    from indicators.validate.suites import SuiteError
+
+    raise SuiteError(f"cross_table.json: rule {rule.id} has an unknown kind {rule.kind!r}")
 
 
 def other_patients_referral(rows: pl.DataFrame, referrals: pl.DataFrame) -> pl.Series:

@@ -1,61 +1,63 @@
-"""Run a table's Great Expectations suite on its polars frame and read the verdicts back.
+"""Run the tables' Great Expectations suites on their polars frames, with GX's public API.
+
+The suites are read from the suite files (:func:`indicators.validate.suites.load_suites`);
+every expectation stands for one rule (:func:`indicators.validate.suites.rule_of`).  One
+ephemeral GX context holds a pandas data source with a dataframe asset and a
+whole-dataframe batch definition; each batch is validated with
+``batch.validate(suite, expectation_parameters=...)``, the public route of GX 1.x.
 
 GX on pandas checks every row with several passes per expectation, which costs minutes
-on the ten million contacts of a national extract.  The suite is therefore run on four
-kinds of batch, each exact for the expectations it gets:
+on the ten million contacts of a national extract.  The expectations of a suite are
+therefore run on four kinds of batch, each exact for the expectations it gets:
 
 schema batch
-    The file's column names with its stored types (one all-null row, or none for an
-    empty table): the table-level rules (columns present, no extra column, types,
-    not empty).
+    The file's column names with its stored types (one row, or none for an empty
+    table): the expectations of level ``table`` (columns present, no extra column,
+    types, not empty).
 distinct batches
-    For the one-column map rules: each column's distinct values.  A map expectation's
-    verdict on a row depends only on its value, so GX's verdict on each distinct value is
-    its verdict on the rows holding it; the failing rows are found by joining the failing
-    values back (in polars).  Columns with few distinct values share one batch (each
-    padded to the longest by repeating its first value, which changes no verdict);
-    a column with many (an id) gets its own, so ten other columns are not padded to its
-    length.  The text columns outside the model are checked for fødselsnummer the same
-    way, one expectation per column.
+    For column-map expectations (GX's ``ColumnMapExpectation``: in a set, a regex,
+    between, not null, the custom ones): each column's distinct values.  A map
+    expectation's verdict on a row depends only on its value, so GX's verdict on each
+    distinct value is its verdict on the rows holding it; the failing rows are found by
+    joining the failing values back (in polars).  Columns with few distinct values share
+    one batch (each padded to the longest by repeating its first value, which changes no
+    verdict); a column with many (an id) gets its own.  The text columns outside the
+    model are checked the same way with the suite's ``meta.extra_columns`` expectation.
 pair batches
-    For the column-pair rules (date order): the distinct value pairs.
+    For column-pair map expectations (date order): the distinct value pairs.
 key batches
     For uniqueness, which depends on the other rows: the rule's columns, every row, each
     value replaced by its dense rank (equal values get equal integers, different values
     different ones, null stays null).  GX's verdict on the ranks is its verdict on the
-    values; comparing integers instead of ten million Python strings is what makes it
-    affordable.
+    values.
 
-Each batch is built once, by the validator that checks it.  GX labels every pandas
-batch it builds with a fingerprint, an md5 over pandas' hash of every value; nothing
-reads that label, and for ten million strings it costs more than the checks, so it is
-switched off while a batch is built (:func:`_without_batch_fingerprint`).  A key column
-that the uniqueness rule found free of repeats is its own set of distinct values.
+Any other expectation (an aggregate such as ``expect_column_max_to_be_between``, a row
+count) is run on the whole table, the columns it names.
 
 ``tests/validate/test_gxrun.py`` checks that all this gives GX's own unexpected counts
-and rows on the full tables.  Nothing here imports outside :mod:`indicators.validate`
-but GX, pandas and polars.
+and rows on the full tables.
 """
 
 from __future__ import annotations
 
 import time
-import warnings
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import polars as pl
-from great_expectations.execution_engine import pandas_execution_engine
-from great_expectations.validator.v1_validator import Validator
+from great_expectations.expectations import Expectation
+from great_expectations.expectations.expectation import (
+    ColumnMapExpectation,
+    ColumnPairMapExpectation,
+)
 
 from indicators.extract.model import EXTRACT
 from indicators.validate import suites
 from indicators.validate.results import EXAMPLE_VALUES, RuleResult, mask_value
-from indicators.validate.rules import Rule, rules_for
+from indicators.validate.rules import Rule
 
 gx = suites.gx
 #: Row-position column of the failing-row tables.
@@ -63,12 +65,23 @@ ROW = "__row"
 #: Columns with at most this many distinct values share one distinct batch; a column
 #: with more gets a batch of its own (padding others to its length would cost more).
 SHARED_BATCH_VALUES = 50_000
+#: Expectation types checked on ranks, every row (see the module docstring).
+UNIQUE_TYPES = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
+#: How much of GX's result is asked for.
+RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "partial_unexpected_count": EXAMPLE_VALUES,
+    "return_unexpected_index_query": False,
+}
 
 #: Reason a rule that needs the extract date is not checked.
 NO_EXTRACT_DATE = (
     "no extract date is known (none in manifest.json, none given with --extract-date, "
     "and no date in the extract to fall back on)"
 )
+
+#: An expectation of a suite with the rule it stands for.
+Check = tuple[Rule, Expectation]
 
 
 @dataclass
@@ -80,71 +93,65 @@ class TableOutcome:
     gx_seconds: float = 0.0
 
 
-@contextmanager
-def _without_batch_fingerprint() -> Iterator[None]:
-    """Build pandas batches without GX's data fingerprint (a label only; see above).
-
-    GX computes it only for frames below ``HASH_THRESHOLD`` bytes; the threshold is set
-    to zero while the block runs and restored after.
-    """
-    previous = getattr(pandas_execution_engine, "HASH_THRESHOLD", None)
-    if previous is None:  # a GX release without the setting: nothing to switch off
-        yield
-        return
-    pandas_execution_engine.HASH_THRESHOLD = 0
-    try:
-        yield
-    finally:
-        pandas_execution_engine.HASH_THRESHOLD = previous
-
-
 def _key(configuration: Any) -> tuple[str, str | None]:
     """What identifies an expectation within a batch: its rule id and column."""
     return configuration.meta["rule_id"], configuration.kwargs.get("column")
 
 
-class GXRunner:
-    """One ephemeral GX context (no files, no network) that validates tables."""
+def _parameters_needed(expectation: Expectation) -> bool:
+    """True if the expectation refers to a suite parameter (``{"$PARAMETER": ...}``)."""
+    return any(
+        isinstance(v, dict) and "$PARAMETER" in v for v in expectation.configuration.kwargs.values()
+    )
 
-    def __init__(self) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(
-            globally=False
-        )
+
+def suite_checks(table: str, suite: gx.ExpectationSuite) -> list[Check]:
+    """Every expectation of ``table``'s suite with its rule; ``meta.rule_id`` is set."""
+    out = []
+    for expectation in suite.expectations:
+        rule = suites.rule_of(table, expectation)
+        expectation.meta = {**(expectation.meta or {}), "rule_id": rule.id}
+        out.append((rule, expectation))
+    return out
+
+
+class GXRunner:
+    """One ephemeral GX context (no files, no network) that validates the suites' tables.
+
+    ``suites`` are the suites by table (default: :func:`suites.load_suites` of the
+    default directory).
+    """
+
+    def __init__(self, table_suites: dict[str, gx.ExpectationSuite] | None = None) -> None:
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = {"globally": False}
         asset = self.context.data_sources.add_pandas("extract").add_dataframe_asset("table")
         self._batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+        self.suites = table_suites if table_suites is not None else suites.load_suites()
+        self.checks = {t: suite_checks(t, s) for t, s in self.suites.items()}
         self.gx_seconds = 0.0
+
+    def rules(self, table: str) -> list[Rule]:
+        """The rules of ``table``'s suite, in the suite's order, then ``extra_columns``'s."""
+        rules = [rule for rule, _ in self.checks.get(table, [])]
+        suite = self.suites.get(table)
+        extra = suites.extra_columns_expectation(suite, "_") if suite is not None else None
+        return rules + ([extra[0]] if extra else [])
 
     def _validate(
         self,
         name: str,
         frame: pd.DataFrame,
-        expectations: list[Any],
+        expectations: list[Expectation],
         parameters: dict[str, Any] | None = None,
     ) -> list[Any]:
-        """Validate ``frame`` against ``expectations``; one GX result per expectation.
-
-        The batch is built once, by the validator (``Batch.validate`` would build it a
-        second time, hashing every value again).
-        """
+        """Validate ``frame`` against ``expectations``; one GX result per expectation."""
         start = time.perf_counter()
         suite = gx.ExpectationSuite(name=name, expectations=expectations)
-        validator = Validator(
-            batch_definition=self._batch_definition,
-            batch_parameters={"dataframe": frame},
-            result_format={
-                "result_format": "COMPLETE",
-                "partial_unexpected_count": EXAMPLE_VALUES,
-                "return_unexpected_index_query": False,
-            },
+        batch = self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(
+            suite, result_format=RESULT_FORMAT, expectation_parameters=parameters or {}
         )
-        with warnings.catch_warnings(), _without_batch_fingerprint():
-            warnings.simplefilter("ignore")
-            result = validator.validate_expectation_suite(
-                suite, expectation_parameters=parameters or {}
-            )
         self.gx_seconds += time.perf_counter() - start
         by_key = {_key(r.expectation_config): r for r in result.results}
         return [by_key[_key(e.configuration)] for e in expectations]
@@ -152,20 +159,20 @@ class GXRunner:
     def check_schema(
         self, table: str, raw_schema: dict[str, pl.DataType], height: int
     ) -> list[RuleResult]:
-        """Check the table-level rules of the suite on the file's columns, types and rows."""
-        rules = [r for r in rules_for(table) if r.level == "table" and r.in_suite]
-        absent = [r for r in rules if r.column is not None and r.column not in raw_schema]
-        checked = [r for r in rules if r not in absent]
-        frame = schema_frame(raw_schema, height)
+        """Check the table-level expectations of the suite on the file's columns and types."""
+        checks = [(r, e) for r, e in self.checks.get(table, []) if r.level == "table"]
+        absent = [(r, e) for r, e in checks if any(c not in raw_schema for c in r.columns)]
+        checked = [c for c in checks if c not in absent]
         gx_results = self._validate(
-            f"{table}.schema", frame, [suites.expectation_for(r) for r in checked]
+            f"{table}.schema", schema_frame(raw_schema, height), [e for _, e in checked]
         )
         results = {
-            r.id: _table_result(r, res, height) for r, res in zip(checked, gx_results, strict=True)
+            r.id: _table_result(r, e, res, height)
+            for (r, e), res in zip(checked, gx_results, strict=True)
         }
-        for r in absent:
+        for r, _ in absent:
             results[r.id] = RuleResult.skipped(r, "the column is missing", rows=height)
-        return [results[r.id] for r in rules]
+        return [results[r.id] for r, _ in checks]
 
     def check_rows(
         self,
@@ -174,67 +181,97 @@ class GXRunner:
         parameters: dict[str, Any],
         extra: pl.DataFrame | None = None,
     ) -> TableOutcome:
-        """Check the row-level rules of the table's suite on ``frame`` (the loaded table).
+        """Check the row-level expectations of the table's suite on ``frame``.
 
         ``extra`` holds the file's text columns outside the model (same rows), which the
-        ``<table>.extra_columns.no_fodselsnummer`` rule searches.  Rules that need a
-        suite parameter that is missing (no extract date) are not checked.
+        suite's ``meta.extra_columns`` expectation searches.  Expectations that need a
+        suite parameter that is missing (no extract date), or name a column the table
+        does not have, are not checked.
         """
         outcome = TableOutcome()
         start = self.gx_seconds
-        row_rules = [r for r in rules_for(table) if r.level == "row" and not r.cross_table]
-        values: list[tuple[Rule, str]] = []
-        pairs: dict[tuple[str, ...], list[Rule]] = {}
+        checks = [(r, e) for r, e in self.checks.get(table, []) if r.level != "table"]
+        values: list[tuple[Check, str]] = []
+        pairs: dict[tuple[str, ...], list[Check]] = {}
+        whole: list[Check] = []
         keys_free_of_repeats: set[str] = set()
-        for rule in row_rules:
-            if _needs_parameter(rule) and not parameters:
+        for rule, expectation in checks:
+            missing = [c for c in rule.columns if c not in frame.columns]
+            if _parameters_needed(expectation) and not parameters:
                 outcome.results.append(RuleResult.skipped(rule, NO_EXTRACT_DATE, rows=frame.height))
-            elif rule.kind == "unique":
-                if self._check_unique(rule, frame, outcome) and rule.column is not None:
+            elif missing:
+                reason = f"the table has no column {', '.join(missing)}"
+                outcome.results.append(RuleResult.skipped(rule, reason, rows=frame.height))
+            elif expectation.expectation_type in UNIQUE_TYPES:
+                if self._check_unique(rule, expectation, frame, outcome) and rule.column:
                     keys_free_of_repeats.add(rule.column)
-            elif rule.kind == "extra_no_fodselsnummer":
-                self._check_extra_columns(rule, frame.height, extra, outcome)
-            elif rule.column is not None:
-                values.append((rule, rule.column))
+            elif isinstance(expectation, ColumnMapExpectation):
+                values.append(((rule, expectation), rule.columns[0]))
+            elif isinstance(expectation, ColumnPairMapExpectation):
+                pairs.setdefault(rule.columns, []).append((rule, expectation))
             else:
-                pairs.setdefault(rule.columns, []).append(rule)
-        verdicts = self._check_values(
-            table,
-            {c: frame.get_column(c) for _, c in values},
-            values,
-            parameters,
-            keys_free_of_repeats,
-        )
-        for rule, column in values:
+                whole.append((rule, expectation))
+        self._check_extra_columns(table, frame.height, extra, parameters, outcome)
+        columns = {c: frame.get_column(c) for _, c in values}
+        verdicts = self._check_values(table, columns, values, parameters, keys_free_of_repeats)
+        for (rule, _), column in values:
             res, failing = verdicts[rule.id, column]
             rows = _rows_with(frame, failing.to_frame()) if failing is not None else _no_rows()
             _add(outcome, rule, res, frame.height, rows)
-        for columns, group in pairs.items():
-            value_pairs = frame.select(columns).unique(maintain_order=True)
-            gx_results = self._validate(
-                f"{table}.{'+'.join(columns)}",
-                to_pandas(value_pairs),
-                [suites.expectation_for(r) for r in group],
+        for columns_, group in pairs.items():
+            self._check_on_rows(
+                table,
+                frame.select(columns_).unique(maintain_order=True),
+                frame,
+                group,
                 parameters,
+                outcome,
             )
-            for rule, res in zip(group, gx_results, strict=True):
-                index = res.result.get("unexpected_index_list") or []
-                rows = _rows_with(frame, value_pairs[index]) if index else _no_rows()
-                _add(outcome, rule, res, frame.height, rows)
+        if whole:
+            self._check_on_rows(table, frame, frame, whole, parameters, outcome)
         outcome.gx_seconds = self.gx_seconds - start
-        order = {r.id: i for i, r in enumerate(row_rules)}
-        outcome.results.sort(key=lambda r: order[r.rule_id])
+        order = {r.id: i for i, r in enumerate(self.rules(table))}
+        outcome.results.sort(key=lambda r: order.get(r.rule_id, len(order)))
         return outcome
+
+    def _check_on_rows(
+        self,
+        table: str,
+        batch: pl.DataFrame,
+        frame: pl.DataFrame,
+        checks: list[Check],
+        parameters: dict[str, Any],
+        outcome: TableOutcome,
+    ) -> None:
+        """Validate ``batch``: ``frame``'s distinct value pairs, or ``frame`` itself.
+
+        Failing value pairs are joined back to ``frame``'s rows; on ``frame`` itself GX's
+        row positions are the rows.
+        """
+        distinct = batch.height != frame.height or batch.columns != frame.columns
+        label = f"{table}.{'+'.join(batch.columns) or 'rows'}"
+        data = to_pandas(batch) if batch.width else pd.DataFrame(index=pd.RangeIndex(batch.height))
+        gx_results = self._validate(label, data, [e for _, e in checks], parameters)
+        for (rule, _), res in zip(checks, gx_results, strict=True):
+            index = (res.result or {}).get("unexpected_index_list") or []
+            index = [int(i) for i in index if isinstance(i, (int, np.integer))]
+            if not index:
+                rows = _no_rows()
+            elif distinct and batch.width:
+                rows = _rows_with(frame, batch[index])
+            else:
+                rows = pl.Series(ROW, index, dtype=pl.UInt32).sort()
+            _add(outcome, rule, res, frame.height, rows)
 
     def _check_values(
         self,
         table: str,
         columns: dict[str, pl.Series],
-        checks: list[tuple[Rule, str]],
+        checks: list[tuple[Check, str]],
         parameters: dict[str, Any],
         already_distinct: Collection[str] = (),
     ) -> dict[tuple[str, str], tuple[Any, pl.Series | None]]:
-        """GX's verdict on every (rule, column) check, run on the columns' distinct values.
+        """GX's verdict on every (expectation, column) check, on the columns' distinct values.
 
         Columns in ``already_distinct`` hold no value twice (nulls aside, which change no
         verdict) and are taken as they are.  Returns, per ``(rule id, column)``, the GX
@@ -250,28 +287,28 @@ class GXRunner:
         for names in batches:
             longest = max(distinct[c].len() for c in names)
             padded = pl.DataFrame([_pad(distinct[c], longest) for c in names])
-            batch_checks = [(r, c) for r, c in checks if c in names]
-            expectations = [suites.expectation_for(r, column=c) for r, c in batch_checks]
+            batch_checks = [(chk, c) for chk, c in checks if c in names]
+            expectations = [e for (_, e), _ in batch_checks]
             label = f"{table}.{'+'.join(names) if len(names) == 1 else 'values'}"
             gx_results = self._validate(label, to_pandas(padded), expectations, parameters)
-            for (rule, column), res in zip(batch_checks, gx_results, strict=True):
-                index = res.result.get("unexpected_index_list") or []
+            for ((rule, _), column), res in zip(batch_checks, gx_results, strict=True):
+                index = (res.result or {}).get("unexpected_index_list") or []
                 failing = padded.get_column(column)[index].unique() if index else None
                 out[rule.id, column] = (res, failing)
         return out
 
-    def _check_unique(self, rule: Rule, frame: pl.DataFrame, outcome: TableOutcome) -> bool:
+    def _check_unique(
+        self, rule: Rule, expectation: Expectation, frame: pl.DataFrame, outcome: TableOutcome
+    ) -> bool:
         """Uniqueness on every row, with each value replaced by its dense rank.
 
         Returns True if GX found no value twice.
         """
         ranks = frame.select(pl.col(c).rank("dense") for c in rule.columns)
         (res,) = self._validate(
-            f"{rule.table}.{'+'.join(rule.columns)}",
-            to_pandas(ranks),
-            [suites.expectation_for(rule)],
+            f"{rule.table}.{'+'.join(rule.columns)}", to_pandas(ranks), [expectation]
         )
-        index = res.result.get("unexpected_index_list") or []
+        index = (res.result or {}).get("unexpected_index_list") or []
         rows = pl.Series(ROW, index, dtype=pl.UInt32).sort()
         examples = [
             " / ".join(str(_plain(v)) for v in row)
@@ -286,23 +323,33 @@ class GXRunner:
 
     def _check_extra_columns(
         self,
-        rule: Rule,
+        table: str,
         height: int,
         extra: pl.DataFrame | None,
+        parameters: dict[str, Any],
         outcome: TableOutcome,
     ) -> None:
-        """The fødselsnummer search in every text column outside the model."""
+        """The suite's ``meta.extra_columns`` expectation on each text column outside the model.
+
+        A suite without ``meta.extra_columns`` has no such rule.
+        """
+        suite = self.suites.get(table)
+        template = suites.extra_columns_expectation(suite, "_") if suite is not None else None
+        if template is None:
+            return
+        rule = template[0]
         if extra is None or extra.width == 0:
             outcome.results.append(
-                RuleResult(
-                    rule.id, rule.table, True, height, 0, detail="no text column outside the model"
-                )
+                RuleResult.of(rule, True, height, 0, detail="no text column outside the model")
             )
             return
-        checks = [(rule, c) for c in extra.columns]
-        verdicts = self._check_values(
-            rule.table, {c: extra.get_column(c) for c in extra.columns}, checks, {}
-        )
+        checks = []
+        for column in extra.columns:
+            _, expectation = suites.extra_columns_expectation(suite, column)  # type: ignore[misc]
+            expectation.meta = {**(expectation.meta or {}), "rule_id": rule.id}
+            checks.append(((rule, expectation), column))
+        columns = {c: extra.get_column(c) for c in extra.columns}
+        verdicts = self._check_values(table, columns, checks, parameters)
         rows = _no_rows()
         examples: list[str] = []
         problems: list[str] = []
@@ -315,9 +362,8 @@ class GXRunner:
             rows = pl.concat([rows, _rows_with(extra, failing.to_frame())]).unique().sort()
             examples += [f"{column}: {e}" for e in _examples(res)]
         outcome.results.append(
-            RuleResult(
-                rule.id,
-                rule.table,
+            RuleResult.of(
+                rule,
                 rows.len() == 0 and not problems,
                 height,
                 rows.len(),
@@ -355,10 +401,6 @@ def _add(
     outcome.results.append(_row_result(rule, res, height, rows.len(), examples))
     if rows.len():
         outcome.failing_rows[rule.id] = rows
-
-
-def _needs_parameter(rule: Rule) -> bool:
-    return rule.kind in ("not_after_extract_date", "age")
 
 
 def _rows_with(frame: pl.DataFrame, failing: pl.DataFrame) -> pl.Series:
@@ -413,9 +455,8 @@ def _row_result(
 ) -> RuleResult:
     detail = _exception(res)
     success = bool(res.success) and not detail
-    return RuleResult(
-        rule.id,
-        rule.table,
+    return RuleResult.of(
+        rule,
         success,
         height,
         unexpected,
@@ -424,28 +465,32 @@ def _row_result(
     )
 
 
-def _table_result(rule: Rule, res: Any, height: int) -> RuleResult:
+def _table_result(rule: Rule, expectation: Expectation, res: Any, height: int) -> RuleResult:
+    """A table-level verdict: missing or extra columns, stored types, an empty table."""
     detail = _exception(res)
     success = bool(res.success) and not detail
     result = res.result or {}
+    kwargs = expectation.configuration.kwargs
     unexpected = 0 if success else 1
     examples: list[str] = []
-    if rule.kind in ("columns_present", "columns_no_extra"):
+    kind = expectation.expectation_type
+    if kind == "expect_table_columns_to_match_set":
         mismatched = (result.get("details") or {}).get("mismatched") or {}
-        key = "missing" if rule.kind == "columns_present" else "unexpected"
+        key = "unexpected" if kwargs.get("exact_match", True) else "missing"
         names = list(mismatched.get(key) or [])
         success = success or not names
         unexpected = len(names)
         examples = [mask_value(n) for n in names[:EXAMPLE_VALUES]]
         if names:
             detail = detail or f"{key} column(s): {', '.join(map(mask_value, names))}"
-    elif rule.kind == "type" and not success:
+    elif kind == "expect_column_values_to_be_in_set" and not success:
         observed = ", ".join(map(str, result.get("partial_unexpected_list") or []))
-        detail = detail or f"stored as {observed}; accepted: {', '.join(rule.param('types'))}"
+        accepted = ", ".join(map(str, kwargs.get("value_set") or []))
+        detail = detail or f"stored as {observed}; accepted: {accepted}"
         examples = [observed]
-    elif rule.kind == "not_empty" and not success:
+    elif kind == "expect_table_row_count_to_be_between" and not success:
         detail = detail or "the table has no rows"
-    return RuleResult(rule.id, rule.table, success, height, unexpected, examples, detail)
+    return RuleResult.of(rule, success, height, unexpected, examples=examples, detail=detail)
 
 
 # ---------------------------------------------------------------------------

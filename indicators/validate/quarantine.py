@@ -34,15 +34,25 @@ from indicators.validate.run import Validation
 ROW = "__row"
 
 
-def rule_ids_per_row(height: int, failing: dict[str, pl.Series]) -> pl.Series:
+def rule_ids_per_row(
+    height: int, failing: dict[str, pl.Series], severity: dict[str, str] | None = None
+) -> pl.Series:
     """A list of failing rule ids per row (empty list where the row breaks none).
 
-    Only rules of severity ``error`` count.
+    Only rules of severity ``error`` count: ``severity`` gives each rule's (as the
+    validation reported it); a rule it does not name takes :data:`RULES`' or, for a
+    rule found only in a suite file, counts as an error.
     """
+    severity = severity or {}
+
+    def is_error(rule_id: str) -> bool:
+        rule = RULES.get(rule_id)
+        return severity.get(rule_id, rule.severity if rule else "error") == "error"
+
     parts = [
         pl.DataFrame({ROW: rows.cast(pl.UInt32), "rule_id": rule_id})
         for rule_id, rows in failing.items()
-        if RULES[rule_id].severity == "error" and rows.len()
+        if is_error(rule_id) and rows.len()
     ]
     index = pl.DataFrame({ROW: pl.arange(0, height, dtype=pl.UInt32, eager=True)})
     if not parts:
@@ -59,7 +69,9 @@ def rule_ids_per_row(height: int, failing: dict[str, pl.Series]) -> pl.Series:
 
 
 def cascade(
-    frames: dict[str, pl.DataFrame], failing: dict[str, dict[str, pl.Series]]
+    frames: dict[str, pl.DataFrame],
+    failing: dict[str, dict[str, pl.Series]],
+    severity: dict[str, str] | None = None,
 ) -> tuple[dict[str, dict[str, pl.Series]], dict[str, dict[str, int]]]:
     """Add to each foreign-key rule the rows whose parent row is not accepted.
 
@@ -101,7 +113,7 @@ def cascade(
                 table_failing[rule_id] = after
                 cascaded.setdefault(name, {})[rule_id] = after.len() - before.len()
         out[name] = table_failing
-        bad = rule_ids_per_row(frame.height, table_failing).list.len() > 0
+        bad = rule_ids_per_row(frame.height, table_failing, severity).list.len() > 0
         for column in {c for (t, c) in _referenced() if t == name}:
             keys = frame.filter(~bad).get_column(column).drop_nulls().unique().implode()
             accepted_keys[name, column] = keys
@@ -122,12 +134,13 @@ def write_quarantine(validation: Validation, directory: Path) -> dict[str, Any]:
     quarantined_dir = directory / "quarantined"
     accepted_dir.mkdir(parents=True, exist_ok=True)
     quarantined_dir.mkdir(parents=True, exist_ok=True)
-    failing, cascaded = cascade(validation.frames, validation.failing_rows)
+    severity = {r.rule_id: r.severity for r in validation.report.results()}
+    failing, cascaded = cascade(validation.frames, validation.failing_rows, severity)
     tables: dict[str, Any] = {}
     for name, frame in validation.frames.items():
-        ids = rule_ids_per_row(frame.height, failing.get(name, {}))
+        ids = rule_ids_per_row(frame.height, failing.get(name, {}), severity)
         bad = ids.list.len() > 0
-        own = rule_ids_per_row(frame.height, validation.failing_rows.get(name, {}))
+        own = rule_ids_per_row(frame.height, validation.failing_rows.get(name, {}), severity)
         only_cascaded = int((bad & (own.list.len() == 0)).sum())
         accepted = frame.filter(~bad)
         quarantined = frame.filter(bad).insert_column(0, ids.filter(bad))

@@ -91,11 +91,30 @@ class RuleResult:
     engine: str = "gx"
     not_checked: str = ""
     where: list[str] = field(default_factory=list)
+    message: str = ""
+    severity: str = ""
+    level: str = ""
+    kind: str = ""
+    columns: list[str] | None = None
 
     def __post_init__(self) -> None:
-        identifies = set(RULES[self.rule_id].columns) & IDENTIFIER_COLUMNS
+        self._describe(RULES.get(self.rule_id))
+        identifies = set(self.columns or ()) & IDENTIFIER_COLUMNS
         self.examples = [] if identifies else [mask_value(e) for e in self.examples]
         self.detail = mask_text(self.detail)
+
+    def _describe(self, rule: Rule | None) -> None:
+        """Fill what the result does not say about its rule from ``rule`` (or defaults).
+
+        A rule that exists only in a suite file carries its own message, severity,
+        level, kind and columns; a built-in rule may leave them to :data:`RULES`.
+        """
+        self.message = self.message or (rule.message if rule else self.rule_id)
+        self.severity = self.severity or (rule.severity if rule else "error")
+        self.level = self.level or (rule.level if rule else "row")
+        self.kind = self.kind or (rule.kind if rule else "")
+        if self.columns is None:
+            self.columns = list(rule.columns) if rule else []
 
     def locate(self, positions: Sequence[int], *, csv: bool) -> None:
         """Record where the first failing rows are in the file.
@@ -109,7 +128,14 @@ class RuleResult:
     @classmethod
     def skipped(cls, rule: Rule, reason: str, *, rows: int = 0) -> RuleResult:
         """A result saying ``rule`` was not checked, and why."""
-        return cls(rule.id, rule.table, True, rows, 0, not_checked=reason, engine="none")
+        return cls(
+            rule.id, rule.table, True, rows, 0, not_checked=reason, engine="none", **describe(rule)
+        )
+
+    @classmethod
+    def of(cls, rule: Rule, success: bool, checked: int, unexpected: int, **kw: Any) -> RuleResult:
+        """A result of ``rule`` that carries the rule's description."""
+        return cls(rule.id, rule.table, success, checked, unexpected, **kw, **describe(rule))
 
     @property
     def status(self) -> Status:
@@ -118,12 +144,20 @@ class RuleResult:
             return "not checked"
         if self.success:
             return "passed"
-        return "failed" if self.rule.severity == "error" else "warning"
+        return "failed" if self.severity == "error" else "warning"
 
     @property
     def rule(self) -> Rule:
-        """The rule this result is about."""
-        return RULES[self.rule_id]
+        """The rule this result is about, as the result describes it."""
+        return Rule(
+            self.rule_id,
+            self.table,
+            tuple(self.columns or ()),
+            self.kind,  # type: ignore[arg-type]
+            self.message,
+            self.level,  # type: ignore[arg-type]
+            self.severity,  # type: ignore[arg-type]
+        )
 
     @property
     def failed(self) -> bool:
@@ -133,21 +167,24 @@ class RuleResult:
     @property
     def is_error(self) -> bool:
         """True if the rule failed and its severity makes the extract invalid."""
-        return self.failed and self.rule.severity == "error"
+        return self.failed and self.severity == "error"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, with the rule's message, kind, level and severity."""
         out = asdict(self)
-        rule = self.rule
-        out.update(
-            message=rule.message,
-            kind=rule.kind,
-            level=rule.level,
-            severity=rule.severity,
-            columns=list(rule.columns),
-            status=self.status,
-        )
+        out.update(columns=list(self.columns or ()), status=self.status)
         return out
+
+
+def describe(rule: Rule) -> dict[str, Any]:
+    """What a result carries about its rule: message, severity, level, kind, columns."""
+    return {
+        "message": rule.message,
+        "severity": rule.severity,
+        "level": rule.level,
+        "kind": rule.kind,
+        "columns": list(rule.columns),
+    }
 
 
 @dataclass
@@ -177,7 +214,7 @@ class TableResult:
     @property
     def stopped(self) -> bool:
         """True if a table-level error stops the run for this table."""
-        return any(r.rule.level == "table" for r in self.errors)
+        return any(r.level == "table" for r in self.errors)
 
 
 @dataclass

@@ -16,7 +16,10 @@ The steps:
 5. the row-level rules of each table's GX suite are checked
    (:mod:`indicators.validate.gxrun`);
 
-then the cross-table rules are checked in polars (:mod:`indicators.validate.crosstable`).
+then the cross-table rules of ``cross_table.json`` are checked in polars
+(:mod:`indicators.validate.crosstable`).  The suites and ``cross_table.json`` are read
+from the suite directory (``--suites``, default
+:func:`indicators.validate.suites.default_suites_dir`) on every run.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -42,7 +46,10 @@ from indicators.extract.load import (
 from indicators.extract.model import EXTRACT
 from indicators.validate.crosstable import check_cross_table
 from indicators.validate.results import RuleResult, TableResult, ValidationReport
-from indicators.validate.rules import RULES, rules_for
+from indicators.validate.rules import RULES
+
+if TYPE_CHECKING:
+    from indicators.validate.gxrun import GXRunner
 
 
 @dataclass
@@ -151,11 +158,15 @@ def read_extra_text(
     return extra
 
 
-def fallback_extract_date(frames: dict[str, pl.DataFrame]) -> tuple[date, str] | None:
+def fallback_extract_date(
+    frames: dict[str, pl.DataFrame], columns: dict[str, list[str]] | None = None
+) -> tuple[date, str] | None:
     """The latest date in the extract, and where it is (``table.column``), or None.
 
-    Only the columns that must not lie after the extract date are read (not a deadline,
-    which may).  Used when neither ``--extract-date`` nor ``manifest.json`` gives one.
+    Only the columns that must not lie after the extract date are read (``columns`` per
+    table: those whose suite expectations refer to ``extract_date``; by default those of
+    the model's ``not_after_extract_date`` rules), not a deadline, which may.  Used when
+    neither ``--extract-date`` nor ``manifest.json`` gives one.
 
     >>> from datetime import date
     >>> frames = {"contacts": pl.DataFrame({"start_date": [date(2025, 3, 1)],
@@ -163,15 +174,31 @@ def fallback_extract_date(frames: dict[str, pl.DataFrame]) -> tuple[date, str] |
     >>> fallback_extract_date(frames)
     (datetime.date(2025, 3, 4), 'contacts.end_date')
     """
+    if columns is None:
+        columns = {}
+        for rule in RULES.values():
+            if rule.kind == "not_after_extract_date" and rule.column is not None:
+                columns.setdefault(rule.table, []).append(rule.column)
     latest: tuple[date, str] | None = None
     for table, frame in frames.items():
-        for rule in rules_for(table):
-            if rule.kind != "not_after_extract_date" or rule.column not in frame.columns:
+        for column in columns.get(table, []):
+            if column not in frame.columns:
                 continue
-            value = frame.get_column(rule.column).max()
+            value = frame.get_column(column).max()
             if isinstance(value, date) and (latest is None or value > latest[0]):
-                latest = (value, f"{table}.{rule.column}")
+                latest = (value, f"{table}.{column}")
     return latest
+
+
+def extract_date_columns(runner: GXRunner) -> dict[str, list[str]]:
+    """Per table, the columns whose suite expectations refer to ``extract_date``."""
+    out: dict[str, list[str]] = {}
+    for table, checks in runner.checks.items():
+        for rule, expectation in checks:
+            kwargs = expectation.configuration.kwargs.values()
+            if rule.column and {"$PARAMETER": "extract_date"} in list(kwargs):
+                out.setdefault(table, []).append(rule.column)
+    return out
 
 
 def failed_by_trust(
@@ -219,13 +246,18 @@ def locate_failures(
                 result.locate(rows.sort().to_list(), csv=csv)
 
 
-def validate_extract(path: str | Path, *, extract_date: date | None = None) -> Validation:
+def validate_extract(
+    path: str | Path, *, extract_date: date | None = None, suites_dir: Path | None = None
+) -> Validation:
     """Validate the extract in ``path`` with the GX suites and the cross-table rules.
 
     Parameters
     ----------
     path
         Extract directory (as for :func:`indicators.extract.load_extract`).
+    suites_dir
+        Directory of the suite files and ``cross_table.json`` (default
+        :func:`indicators.validate.suites.default_suites_dir`).
     extract_date
         Overrides the manifest's ``extract_date``.  Without either, the latest date in
         the extract is used and the report says so (:attr:`ValidationReport.notices`).
@@ -243,9 +275,11 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
         cannot be parsed to its column's type).
     ManifestError
         ``manifest.json`` is present but not valid.
+    SuiteError
+        A suite file is missing or not valid.
     """
     from indicators.validate.gxrun import GXRunner
-    from indicators.validate.suites import suite_parameters
+    from indicators.validate.suites import load_cross_table, load_suites, suite_parameters
 
     start = time.perf_counter()
     directory = Path(path)
@@ -253,7 +287,8 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
         raise ExtractReadError(f"{directory}: not a directory (an extract is a directory)")
     manifest = read_manifest(directory)
     files = {n: f for n in EXTRACT if (f := find_table_file(directory, n)) is not None}
-    runner = GXRunner()
+    runner = GXRunner(load_suites(suites_dir))
+    cross = load_cross_table(suites_dir)
     tables: dict[str, TableResult] = {}
     frames: dict[str, pl.DataFrame] = {}
     extras: dict[str, pl.DataFrame] = {}
@@ -279,11 +314,7 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
                         detail=f"looked in {directory}",
                         engine="files",
                     ),
-                    *(
-                        RuleResult.skipped(r, reason)
-                        for r in rules_for(name)
-                        if r is not present and not r.cross_table
-                    ),
+                    *(RuleResult.skipped(r, reason) for r in runner.rules(name)),
                 ],
             )
             unavailable[name] = reason
@@ -298,8 +329,8 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
             reason = f"{name} was not read row by row: a table-level rule failed ({failed})"
             result.results.extend(
                 RuleResult.skipped(r, reason, rows=height)
-                for r in rules_for(name)
-                if r.level == "row" and not r.cross_table
+                for r in runner.rules(name)
+                if r.level != "table"
             )
             unavailable[name] = reason
             continue
@@ -312,7 +343,10 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
     when, source = extract_date, "--extract-date"
     if when is None and manifest.extract_date is not None:
         when, source = manifest.extract_date, "manifest.json"
-    if when is None and (latest := fallback_extract_date(frames)) is not None:
+    if (
+        when is None
+        and (latest := fallback_extract_date(frames, extract_date_columns(runner))) is not None
+    ):
         when, source = latest[0], "latest date in the extract"
         notices.append(
             f"No extract date in manifest.json and none given with --extract-date: the "
@@ -329,7 +363,7 @@ def validate_extract(path: str | Path, *, extract_date: date | None = None) -> V
         outcome = runner.check_rows(name, frame, parameters, extras.get(name))
         tables[name].results.extend(outcome.results)
         failing[name] = outcome.failing_rows
-    cross_results, cross_failing = check_cross_table(frames, unavailable)
+    cross_results, cross_failing = check_cross_table(frames, unavailable, cross)
     for result in cross_results:
         tables[result.table].results.append(result)
         if result.rule_id in cross_failing:

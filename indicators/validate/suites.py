@@ -1,12 +1,26 @@
-"""Great Expectations suites, one per table, generated from the validation rules.
+"""Great Expectations suites, one per table: the rules ``indicators validate`` checks.
 
-Each rule of :mod:`indicators.validate.rules` that GX can check on one table becomes one
-expectation whose ``meta`` carries the rule id, message, level and severity.  The suites
-are committed as reviewable JSON in ``expectations/<table>.json``; a test fails when the
-committed files differ from what the model generates.  Regenerate them with::
+The suite files (``expectations/<table>.json``, found by :func:`default_suites_dir`, or
+the directory given with ``indicators validate --suites DIR``) are the source of truth:
+they are read at run time with GX's public API (:func:`load_suites`), and an
+expectation added to, changed in or removed from a file changes validation without a
+change to the code.  Each expectation's ``meta`` names its rule: ``rule_id``,
+``message``, ``severity`` (``error`` or ``warning``), ``level`` (``table`` rules are
+checked on the file's columns and types and stop the table; ``row`` rules flag rows)
+and ``kind``.  An expectation without them gets an id from its table, columns and type
+(``contacts.end_date.column_values_to_not_be_null``), severity from GX's own
+``severity`` and level ``row`` (``table`` for the expect_table_columns ones); see
+:func:`rule_of`.  The suite's ``meta.extra_columns`` is the expectation applied to every
+text column outside the model (``<t>.extra_columns.no_fodselsnummer``).
 
-    python -m indicators.validate.suites            # write expectations/*.json
-    python -m indicators.validate.suites --check    # exit 1 if they are out of date
+The cross-table rules are data too: ``expectations/cross_table.json`` (checked in polars,
+:mod:`indicators.validate.crosstable`).
+
+Starting suites are generated from the extract model via :mod:`indicators.validate.rules`;
+a test says when the committed files and the model disagree::
+
+    python -m indicators.validate.suites --write    # write expectations/*.json
+    python -m indicators.validate.suites --check    # exit 1 if they differ from the model
 
 Run-time parameters
 -------------------
@@ -42,6 +56,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -50,20 +65,35 @@ from typing import Any
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import great_expectations as gx
-from great_expectations.expectations.expectation import Expectation
+from great_expectations.expectations import Expectation
 
+from indicators import outward
+from indicators.errors import IndicatorsError
 from indicators.extract.model import EXTRACT
 from indicators.reference import municipalities, trusts
 from indicators.validate.expectations import (
     ExpectColumnValuesToBeValidOrgnr,
     ExpectColumnValuesToHaveNoFodselsnummer,
 )
-from indicators.validate.rules import MAX_AGE_YEARS, Rule, rules_for
+from indicators.validate.rules import MAX_AGE_YEARS, Rule, all_rules, rules_for
 
-#: Where the committed suites live, relative to the repository root.
-SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
+#: File of the cross-table rules in a suite directory.
+CROSS_TABLE_FILE = "cross_table.json"
 #: Separator of list values in the frame GX sees.
 LIST_SEPARATOR = "|"
+
+
+class SuiteError(IndicatorsError):
+    """A suite file is missing or is not a valid GX expectation suite."""
+
+
+def default_suites_dir() -> Path:
+    """The directory of the suites ``indicators validate`` uses without ``--suites``.
+
+    Every lookup of the default suites goes through here: the repository's
+    ``expectations/`` directory, found relative to the package.
+    """
+    return Path(__file__).resolve().parents[2] / "expectations"
 
 
 def _param(name: str) -> dict[str, str]:
@@ -80,7 +110,16 @@ def list_pattern(pattern: str) -> str:
     False
     """
     inner = pattern.removeprefix("^").removesuffix("$")
-    return f"^({inner}(\\{LIST_SEPARATOR}{inner})*)?$"
+    return f"^(?:{inner}(?:\\{LIST_SEPARATOR}{inner})*)?$"
+
+
+def non_capturing(pattern: str) -> str:
+    """``pattern`` with its groups made non-capturing (pandas warns about capturing ones).
+
+    >>> print(non_capturing("^F([0-9]{2})?$"))
+    ^F(?:[0-9]{2})?$
+    """
+    return re.sub(r"(?<!\\)\((?!\?)", "(?:", pattern)
 
 
 def _reference_values(name: object) -> list[str]:
@@ -100,6 +139,7 @@ def expectation_for(rule: Rule, *, column: str | None = None) -> Expectation:
         "message": rule.message,
         "level": rule.level,
         "severity": rule.severity,
+        "kind": rule.kind,
     }
     severity = "warning" if rule.severity == "warning" else "critical"
     common: dict[str, Any] = {"meta": meta, "severity": severity}
@@ -131,7 +171,7 @@ def expectation_for(rule: Rule, *, column: str | None = None) -> Expectation:
                 column=column, value_set=list(rule.param("codes")), **common
             )
         case "shape":
-            pattern = str(rule.param("pattern"))
+            pattern = non_capturing(str(rule.param("pattern")))
             return ex.ExpectColumnValuesToMatchRegex(
                 column=column, regex=list_pattern(pattern) if is_list else pattern, **common
             )
@@ -185,20 +225,23 @@ def expectation_for(rule: Rule, *, column: str | None = None) -> Expectation:
 
 
 def build_suite(table: str) -> gx.ExpectationSuite:
-    """The expectation suite of ``table``, one expectation per single-table rule."""
+    """The starting suite of ``table``: one expectation per single-table rule."""
+    extra = next(r for r in rules_for(table) if r.kind == "extra_no_fodselsnummer")
+    template = expectation_for(extra, column="_").configuration.to_json_dict()
     return gx.ExpectationSuite(
         name=table,
         expectations=[expectation_for(r) for r in rules_for(table) if r.in_suite],
         meta={
-            "generated_by": "python -m indicators.validate.suites",
+            "generated_by": "python -m indicators.validate.suites --write",
             "source": "indicators/extract/model.py via indicators/validate/rules.py",
             "parameters": ["extract_date", "extract_year", "earliest_birth_year"],
+            "extra_columns": {k: template[k] for k in ("type", "meta", "severity")},
         },
     )
 
 
 def suite_json(table: str) -> str:
-    """The suite of ``table`` as stable, reviewable JSON text (no GX version stamp)."""
+    """The starting suite of ``table`` as stable, reviewable JSON text (no GX version)."""
     data = build_suite(table).to_json_dict()
     data["meta"].pop("great_expectations_version", None)
     data.pop("id", None)
@@ -207,30 +250,155 @@ def suite_json(table: str) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def cross_table_json() -> str:
+    """The cross-table rules of the model as JSON text (``cross_table.json``)."""
+    rules = [
+        {
+            "rule_id": r.id,
+            "kind": r.kind,
+            "table": r.table,
+            "columns": list(r.columns),
+            "params": dict(r.params),
+            "message": r.message,
+            "severity": r.severity,
+        }
+        for r in all_rules()
+        if r.cross_table
+    ]
+    return json.dumps({"rules": rules}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SuiteError(f"{path}: no such suite file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SuiteError(f"{path}: not a readable JSON suite ({exc})") from None
+
+
 def load_suite(path: Path) -> gx.ExpectationSuite:
-    """Read a committed suite back into GX (the custom expectations are registered)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return gx.ExpectationSuite(**data)
+    """Read a suite file into GX (the package's custom expectations are registered)."""
+    data = _read_json(path)
+    try:
+        return gx.ExpectationSuite(**data)
+    except Exception as exc:  # noqa: BLE001 - GX raises many kinds for a bad suite
+        raise SuiteError(f"{path}: not a valid GX expectation suite ({exc})") from None
 
 
-def write_suites(directory: Path = SUITES_DIR) -> list[Path]:
-    """Write ``<table>.json`` for every table of the model; return the paths written."""
+def load_suites(directory: Path | None = None) -> dict[str, gx.ExpectationSuite]:
+    """The suite of every table of the model, read from ``directory``.
+
+    Raises
+    ------
+    SuiteError
+        A table has no ``<table>.json`` or it is not a valid suite.
+    """
+    directory = directory or default_suites_dir()
+    return {table: load_suite(directory / f"{table}.json") for table in EXTRACT}
+
+
+def load_cross_table(directory: Path | None = None) -> list[Rule]:
+    """The cross-table rules of ``directory``'s ``cross_table.json`` (none if absent)."""
+    path = (directory or default_suites_dir()) / CROSS_TABLE_FILE
+    if not path.exists():
+        return []
+    try:
+        return [
+            Rule(
+                r["rule_id"],
+                r["table"],
+                tuple(r["columns"]),
+                r["kind"],
+                r["message"],
+                "row",
+                r.get("severity", "error"),
+                tuple(sorted(r.get("params", {}).items())),
+            )
+            for r in _read_json(path)["rules"]
+        ]
+    except (KeyError, TypeError) as exc:
+        raise SuiteError(f"{path}: a cross-table rule lacks {exc}") from None
+
+
+def _columns_of(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    if isinstance(kwargs.get("column"), str):
+        return (kwargs["column"],)
+    if "column_A" in kwargs:
+        return (kwargs["column_A"], kwargs["column_B"])
+    return tuple(kwargs.get("column_list") or ())
+
+
+#: Expectation types that are about the table's columns (level ``table`` by default).
+TABLE_TYPES = (
+    "expect_table_columns_to_match_set",
+    "expect_table_columns_to_match_ordered_list",
+    "expect_column_to_exist",
+)
+
+
+def rule_of(table: str, expectation: Expectation) -> Rule:
+    """The rule an expectation of ``table``'s suite stands for, from its ``meta``.
+
+    What ``meta`` does not say is derived: the id from table, columns and type, the
+    severity from GX's (``warning`` stays a warning, anything else is an error), the
+    level (``table`` for :data:`TABLE_TYPES`, else ``row``), the kind (the type) and
+    the message (the type and columns).
+    """
+    meta = expectation.meta or {}
+    kind = expectation.expectation_type
+    columns = _columns_of(expectation.configuration.kwargs)
+    short = kind.removeprefix("expect_")
+    derived = f"{table}.{'+'.join(columns) or 'table'}.{short}"
+    return Rule(
+        str(meta.get("rule_id") or derived),
+        table,
+        columns,
+        str(meta.get("kind") or kind),  # type: ignore[arg-type]
+        str(meta.get("message") or f"{short.replace('_', ' ')} ({', '.join(columns)})"),
+        str(meta.get("level") or ("table" if kind in TABLE_TYPES else "row")),  # type: ignore[arg-type]
+        str(  # type: ignore[arg-type]
+            meta.get("severity") or ("warning" if expectation.severity == "warning" else "error")
+        ),
+    )
+
+
+def extra_columns_expectation(
+    suite: gx.ExpectationSuite, column: str
+) -> tuple[Rule, Expectation] | None:
+    """The suite's ``meta.extra_columns`` expectation, for one column outside the model."""
+    template = (suite.meta or {}).get("extra_columns")
+    if not template:
+        return None
+    config = {**template, "kwargs": {**template.get("kwargs", {}), "column": column}}
+    expectation = gx.ExpectationSuite(name="_", expectations=[config]).expectations[0]
+    return rule_of(suite.name, expectation), expectation
+
+
+def write_suites(directory: Path | None = None) -> list[Path]:
+    """Write the starting suites and ``cross_table.json``; return the paths written."""
+    directory = directory or default_suites_dir()
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for table in EXTRACT:
         path = directory / f"{table}.json"
-        path.write_text(suite_json(table), encoding="utf-8")
+        outward.write_text(path, suite_json(table))
         paths.append(path)
-    return paths
+    path = directory / CROSS_TABLE_FILE
+    outward.write_text(path, cross_table_json())
+    return [*paths, path]
 
 
-def stale_suites(directory: Path = SUITES_DIR) -> list[str]:
-    """Tables whose committed suite is missing or differs from the generated one."""
+def stale_suites(directory: Path | None = None) -> list[str]:
+    """Files of ``directory`` that are missing or differ from what the model generates."""
+    directory = directory or default_suites_dir()
+    expected = {f"{t}.json": suite_json(t) for t in EXTRACT}
+    expected[CROSS_TABLE_FILE] = cross_table_json()
     stale = []
-    for table in EXTRACT:
-        path = directory / f"{table}.json"
-        if not path.exists() or path.read_text(encoding="utf-8") != suite_json(table):
-            stale.append(table)
+    for name, text in expected.items():
+        path = directory / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(name.removesuffix(".json"))
     return stale
 
 
@@ -252,16 +420,20 @@ def suite_parameters(extract_date: date | None) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Write or check the committed suites (``python -m indicators.validate.suites``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", type=Path, default=SUITES_DIR, help="suite directory")
-    parser.add_argument("--check", action="store_true", help="only check, exit 1 if stale")
+    parser.add_argument("--dir", type=Path, default=None, help="suite directory")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--check", action="store_true", help="only check, exit 1 if stale")
+    group.add_argument("--write", action="store_true", help="write the starting suites")
     args = parser.parse_args(argv)
-    if args.check:
-        stale = stale_suites(args.dir)
-        for table in stale:
-            print(f"{args.dir / (table + '.json')} is out of date with the extract model")
+    directory = args.dir or default_suites_dir()
+    console = outward.console()
+    if not args.write:
+        stale = stale_suites(directory)
+        for name in stale:
+            console.print(f"{directory / (name + '.json')} differs from the extract model")
         return 1 if stale else 0
-    for path in write_suites(args.dir):
-        print(f"wrote {path}")
+    for path in write_suites(directory):
+        console.print(f"wrote {path}")
     return 0
 
 

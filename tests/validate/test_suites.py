@@ -17,21 +17,21 @@ def test_committed_suites_match_the_extract_model():
 
 def test_every_single_table_rule_is_one_expectation_with_its_id():
     for table in EXTRACT:
-        data = json.loads((suites.SUITES_DIR / f"{table}.json").read_text(encoding="utf-8"))
+        data = json.loads((suites.default_suites_dir() / f"{table}.json").read_text(encoding="utf-8"))
         ids = [e["meta"]["rule_id"] for e in data["expectations"]]
         expected = [r.id for r in all_rules() if r.table == table and r.in_suite]
         assert ids == expected
 
 
 def test_committed_suite_loads_into_gx_with_custom_expectations():
-    suite = suites.load_suite(suites.SUITES_DIR / "pathway_events.json")
+    suite = suites.load_suite(suites.default_suites_dir() / "pathway_events.json")
     types = {e.expectation_type for e in suite.expectations}
     assert "expect_column_values_to_have_no_fodselsnummer" in types
     assert "expect_column_values_to_be_valid_orgnr" in types
 
 
 def test_extract_date_is_a_suite_parameter_not_a_literal():
-    text = (suites.SUITES_DIR / "contacts.json").read_text(encoding="utf-8")
+    text = (suites.default_suites_dir() / "contacts.json").read_text(encoding="utf-8")
     assert '"$PARAMETER": "extract_date"' in text
 
 
