@@ -59,6 +59,7 @@ import os
 import re
 import sys
 from datetime import date, datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +92,13 @@ def default_suites_dir() -> Path:
     """The directory of the suites ``indicators validate`` uses without ``--suites``.
 
     Every lookup of the default suites goes through here: the repository's
-    ``expectations/`` directory, found relative to the package.
+    ``expectations/`` directory in a source checkout (where the suites are edited), else
+    the copy the wheel carries inside the package (``indicators/validate/suite_files``).
     """
-    return Path(__file__).resolve().parents[2] / "expectations"
+    source_tree = Path(__file__).resolve().parents[2] / "expectations"
+    if (source_tree / "cross_table.json").is_file():
+        return source_tree
+    return Path(str(files("indicators.validate") / "suite_files"))
 
 
 def _param(name: str) -> dict[str, str]:
