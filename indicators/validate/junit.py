@@ -32,7 +32,7 @@ def printable(text: str) -> str:
 
     Characters XML 1.0 (or HTML) does not allow become U+FFFD, identifiers are masked.
 
-    >>> printable("P" + chr(0) + "1") == "P" + REPLACEMENT + "1"
+    >>> printable("P" + chr(0) + "1") == "P" + chr(0xFFFD) + "1"
     True
     """
     return redact(text)
