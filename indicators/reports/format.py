@@ -1,5 +1,8 @@
 """Numbers, shares, intervals and suppressed values as a report prints them.
 
+Numbers and languages come from :mod:`indicators.language` (shared with the
+validation report).
+
 Norwegian bokmål (``nb``, the default) uses a decimal comma, a space between thousands
 and a space before the per cent sign; English (``en``) uses a decimal point, a comma
 between thousands and no space before the per cent sign; a negative number has the
@@ -25,14 +28,19 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 import polars as pl
 
+from indicators.language import (  # noqa: F401 - the reports' names for them
+    LANGS,
+    MINUS,
+    MISSING_TEXT,
+    Lang,
+    check_lang,
+    format_count,
+    format_number,
+)
 from indicators.results import SUPPRESSED_SECONDARY, SUPPRESSED_SMALL_COUNT, SUPPRESSED_TOO_FEW
-
-Lang = Literal["nb", "en"]
-LANGS: tuple[Lang, ...] = ("nb", "en")
 
 #: What a report prints for a value withheld for a reason it has no text of its own for.
 WITHHELD_TEXT: dict[str, str] = {"nb": "skjult", "en": "withheld"}
@@ -48,55 +56,10 @@ SUPPRESSED_TEXT: dict[str, dict[str, str]] = {
 SUPPRESSED_TEXTS: frozenset[str] = frozenset(
     t for texts in (*SUPPRESSED_TEXT.values(), WITHHELD_TEXT) for t in texts.values()
 )
-#: The minus sign of bokmål numbers (U+2212), as in the charts' number locale.
-MINUS = "\u2212"
-#: What a report prints for a missing value (no data).
-MISSING_TEXT = "–"
 
 #: Decimals shown by unit: shares in per cent with one decimal, days one, ratios two,
 #: counts none.
 DECIMALS = {"fraction": 1, "days": 1, "ratio": 2, "count": 0}
-
-
-def check_lang(lang: str) -> Lang:
-    """Return ``lang`` if it is a report language (``nb`` or ``en``), else raise ValueError.
-
-    >>> check_lang("en")
-    'en'
-    """
-    if lang not in LANGS:
-        raise ValueError(f"report language {lang!r} is not supported; use 'nb' or 'en'")
-    return lang  # type: ignore[return-value]
-
-
-def format_number(value: float | None, *, decimals: int = 1, lang: str = "nb") -> str:
-    """Format a number with the language's decimal and thousands separators.
-
-    Parameters
-    ----------
-    value
-        The number; ``None`` or NaN prints as ``"–"``.
-    decimals
-        Digits after the decimal separator.
-    lang
-        ``nb``: ``1 234,5``; ``en``: ``1,234.5``.
-
-    Examples
-    --------
-    >>> format_number(1234567, decimals=0, lang="nb")
-    '1 234 567'
-    >>> format_number(-0.5, decimals=2, lang="en"), format_number(-0.5, decimals=2, lang="nb")
-    ('-0.50', '−0,50')
-    """
-    check_lang(lang)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING_TEXT
-    text = f"{value:,.{decimals}f}"
-    if text.startswith("-") and not text.strip("-0.,"):
-        text = text[1:]  # a value that rounds to zero has no sign
-    if lang == "nb":
-        text = text.replace(",", " ").replace(".", ",").replace("-", MINUS)
-    return text
 
 
 def format_significant(value: float | None, *, digits: int = 2, lang: str = "nb") -> str:
@@ -113,15 +76,6 @@ def format_significant(value: float | None, *, digits: int = 2, lang: str = "nb"
         return MISSING_TEXT
     magnitude = math.floor(math.log10(abs(value))) if value else 0
     return format_number(value, decimals=max(2, digits - 1 - magnitude), lang=lang)
-
-
-def format_count(value: float | None, *, lang: str = "nb") -> str:
-    """Format a count of persons or cases (no decimals).
-
-    >>> format_count(12345.0, lang="nb")
-    '12 345'
-    """
-    return format_number(value, decimals=0, lang=lang)
 
 
 def format_percent(value: float | None, *, decimals: int = 1, lang: str = "nb") -> str:

@@ -8,7 +8,7 @@ One table, so a translation is reviewed in one place and a missing one fails a t
 
 from __future__ import annotations
 
-from indicators.reports.format import check_lang
+from indicators.language import check_lang, lookup
 
 TEXT: dict[str, dict[str, str]] = {
     "trust_report": {"nb": "Kvalitetsindikatorer", "en": "Quality indicators"},
@@ -429,8 +429,4 @@ def catalogue_text(value: str, lang: str = "nb") -> tuple[str, bool]:
 
 def text(key: str, lang: str = "nb") -> str:
     """The fixed text ``key`` in ``lang``; raises KeyError naming a missing key."""
-    check_lang(lang)
-    try:
-        return TEXT[key][lang]
-    except KeyError:
-        raise KeyError(f"no report text {key!r} in language {lang!r}") from None
+    return lookup(TEXT, key, lang)

@@ -38,7 +38,8 @@ def test_html_report_masks_fodselsnummer(defect_validation):
     html = render_html(defect_validation.report)
     assert re.search(r"(?<![0-9])[0-9]{11}(?![0-9])", html) is None
     assert "***********" in html
-    assert "Synthetic extract" in html
+    assert "Syntetisk uttrekk" in html
+    assert "Synthetic extract" in render_html(defect_validation.report, lang="en")
 
 
 def test_mask_value_masks_the_whole_number_and_keeps_the_text_around_it():
@@ -86,9 +87,10 @@ def test_not_checked_rules_are_skipped_cases_and_shown_in_html():
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("2", "1", "1")
     skipped = next(c for c in root.iter("testcase") if c.get("name") == rule.id).find("skipped")
     assert skipped.get("message") == "not checked: patients was not read row by row"
-    html = render_html(report)
-    assert '<span class="skip">not checked</span>' in html
-    assert "not checked: patients was not read row by row" in html
+    html = render_html(report, lang="en")
+    folded = html[html.index("<details><summary>Rules not checked: 1</summary>") :]
+    assert "every row of <code>patients</code> has <code>sex</code>" in folded
+    assert "because patients was not read row by row" in folded
     assert results[0].status == "not checked"
     assert not results[0].failed
 
