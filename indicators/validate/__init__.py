@@ -15,15 +15,25 @@ from typing import TYPE_CHECKING, Any
 
 from indicators.validate.record import ValidationRequiredError, require_passed
 from indicators.validate.rules import RULES, Rule, all_rules, rules_for
+from indicators.validate.schema import (
+    SCHEMA_VERSION,
+    ValidationFileError,
+    ValidationRecord,
+    read_validation_file,
+)
 
 if TYPE_CHECKING:
     from indicators.validate.run import Validation
 
 __all__ = [
     "RULES",
+    "SCHEMA_VERSION",
     "Rule",
+    "ValidationFileError",
+    "ValidationRecord",
     "ValidationRequiredError",
     "all_rules",
+    "read_validation_file",
     "require_passed",
     "rules_for",
     "validate_extract",

@@ -27,7 +27,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Synthetic extract: not real patients.",
     },
     "verdict_passed": {
-        "nb": "Uttrekket besto valideringen: indicators compute kan brukes.",
+        "nb": "Uttrekket besto valideringen: «indicators compute» kan brukes.",
         "en": "The extract passed validation: indicators compute may go on.",
     },
     "verdict_failed": {
