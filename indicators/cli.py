@@ -287,10 +287,11 @@ def report(
         TimeElapsedColumn,
     )
 
-    from indicators.reports.run import render_reports
+    from indicators.reports.run import render_reports, require_report_extra
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en", param_hint="--lang")
+    require_report_extra()
     outward.output_directory(out)
     ids = [t for item in trusts or [] for t in item.split(",") if t.strip()]
     ids = None if not ids or ids == ["all"] else [t.strip() for t in ids]

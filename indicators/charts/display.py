@@ -2,7 +2,8 @@
 
 A :class:`ChartView` offers the front end two representations of one chart:
 
-- ``application/vnd.vegalite.v5+json``: the Vega-Lite spec, which JupyterLab renders
+- ``application/vnd.vegalite.v5+json``: the Vega-Lite spec (the version altair writes,
+  :data:`VEGALITE_MIMETYPE`), which JupyterLab renders
   with its bundled Vega (no network), interactive with tooltips;
 - ``image/svg+xml``: the same chart drawn by vl-convert in-process, which nbconvert
   embeds inline in the delivered HTML (its output priority prefers SVG and does not know
@@ -27,9 +28,11 @@ import polars as pl
 import polars.selectors as cs
 from altair.utils.schemapi import debug_mode
 
-#: The Vega-Lite mimetype JupyterLab 4 renders.
-VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
-VEGALITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+#: The Vega-Lite major version altair writes (its ``$schema``); the project locks an
+#: altair whose version JupyterLab 4 draws (it renders Vega-Lite v3 to v5).
+VEGALITE_MAJOR = int(alt.SCHEMA_VERSION.lstrip("v").split(".")[0])
+#: The mimetype of the spec, naming the version the spec is written in.
+VEGALITE_MIMETYPE = f"application/vnd.vegalite.v{VEGALITE_MAJOR}+json"
 #: Decimal places of the numbers in a chart's datasets.
 DATA_DECIMALS = 6
 
@@ -106,9 +109,8 @@ class ChartView:
         return svg.replace(">", f' role="img" aria-label="{label}">', 1)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        spec = {**self.spec, "$schema": VEGALITE_V5_SCHEMA}
         return {
-            VEGALITE_MIMETYPE: spec,
+            VEGALITE_MIMETYPE: self.spec,
             "image/svg+xml": self.svg,
             "text/plain": self.description,
         }
