@@ -168,7 +168,8 @@ def lab(session: nox.Session) -> None:
 def dev(session: nox.Session) -> None:
     """Install the development tools and the git filter that strips notebook outputs."""
     install(session, "dev", extras="lab")
-    session.run("nbstripout", "--install", "--attributes", str(ROOT / ".gitattributes"))
+    # The filter is named in .gitattributes; this defines it in the local git config.
+    session.run("nbstripout", "--install")
     session.log(f"indicators is at {Path(session.bin) / 'indicators'}")
 
 
