@@ -197,3 +197,17 @@ def test_a_missing_extra_is_named_with_the_install_command():
         "this command needs the reports extra (papermill is not installed): "
         "pip install 'indicators[reports]'"
     )
+
+
+def test_a_manifest_that_is_a_directory_is_named_and_outputs_still_written(clean, tmp_path):
+    extract = copy_extract(clean, tmp_path / "x")
+    (extract / "manifest.json").unlink()
+    (extract / "manifest.json").mkdir()
+    result = invoke("validate", extract, "--junit", tmp_path / "j.xml", "--report", tmp_path / "r")
+    assert result.exit_code == 2
+    assert "manifest.json: not a file" in " ".join(result.output.split())
+    assert (tmp_path / "j.xml").exists()
+    text = one_line_error(
+        invoke("compute", extract, "--out", tmp_path / "o", "--allow-unvalidated")
+    )
+    assert "manifest.json: not a file" in text

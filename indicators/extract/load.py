@@ -215,10 +215,14 @@ def read_manifest(directory: Path) -> Manifest:
     path = directory / MANIFEST_FILE
     if not path.exists():
         return Manifest()
+    if not path.is_file():
+        raise ManifestError(f"{path}: not a file; manifest.json must be a JSON file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid JSON ({exc})") from None
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not isinstance(data, dict):
         raise ManifestError(f"{path}: expected a JSON object at the top level")
     return Manifest.from_dict(data, file=str(path))

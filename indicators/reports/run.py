@@ -289,7 +289,7 @@ def plan_jobs(
     jobs = []
     for trust_id in ids:
         row = ref.get(trust_id, {})
-        stem = f"{trust_id}_{period}_{lang}"
+        stem = outward.safe_name(f"{trust_id}_{period}_{lang}")
         jobs.append(
             ReportJob(
                 key=trust_id,
