@@ -130,6 +130,7 @@ class GXRunner:
         self.suites = table_suites if table_suites is not None else suites.load_suites()
         self.checks = {t: suite_checks(t, s) for t, s in self.suites.items()}
         self.gx_seconds = 0.0
+        self._runs = 0
 
     def rules(self, table: str) -> list[Rule]:
         """The rules of ``table``'s suite, in the suite's order, then ``extra_columns``'s."""
@@ -147,11 +148,22 @@ class GXRunner:
     ) -> list[Any]:
         """Validate ``frame`` against ``expectations``; one GX result per expectation."""
         start = time.perf_counter()
-        suite = gx.ExpectationSuite(name=name, expectations=expectations)
-        batch = self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(
-            suite, result_format=RESULT_FORMAT, expectation_parameters=parameters or {}
+        self._runs += 1
+        suite = self.context.suites.add(
+            gx.ExpectationSuite(name=f"{name}#{self._runs}", expectations=expectations)
         )
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(
+                name=suite.name, data=self._batch_definition, suite=suite
+            )
+        )
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=parameters or {},
+            result_format=RESULT_FORMAT,
+        )
+        self.context.validation_definitions.delete(suite.name)
+        self.context.suites.delete(suite.name)
         self.gx_seconds += time.perf_counter() - start
         by_key = {_key(r.expectation_config): r for r in result.results}
         return [by_key[_key(e.configuration)] for e in expectations]

@@ -35,7 +35,10 @@ def print_summary(report: ValidationReport, console: Console) -> None:
     failed = [r for r in report.results() if r.failed]
     if failed:
         details = RichTable(title="Failed rules")
-        for name in ("rule", "severity", "unexpected", "message", "where; examples (masked)"):
+        # A rule id is never broken across lines: it is what a reader searches for.
+        longest = max(len(r.rule_id) for r in failed)
+        details.add_column("rule", no_wrap=True, min_width=longest)
+        for name in ("severity", "unexpected", "message", "where; examples (masked)"):
             details.add_column(name, overflow="fold")
         for r in failed:
             details.add_row(
