@@ -3,8 +3,10 @@
 The suites are read from the suite files (:func:`indicators.validate.suites.load_suites`);
 every expectation stands for one rule (:func:`indicators.validate.suites.rule_of`).  One
 ephemeral GX context holds a pandas data source with a dataframe asset and a
-whole-dataframe batch definition; each batch is validated with
-``batch.validate(suite, expectation_parameters=...)``, the public route of GX 1.x.
+whole-dataframe batch definition; each batch is validated by a
+``ValidationDefinition`` of a suite of the expectations it gets, with
+``run(batch_parameters={"dataframe": df}, expectation_parameters=...)`` (GX's public API;
+the batch is built once, where ``Batch.validate`` would build it twice).
 
 GX on pandas checks every row with several passes per expectation, which costs minutes
 on the ten million contacts of a national extract.  The expectations of a suite are

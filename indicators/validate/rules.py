@@ -3,9 +3,10 @@
 Every rule has a stable id built from the names in :mod:`indicators.extract.model`
 (``<table>.<column>.<check>``), a human message, a kind, a level (``table`` rules stop
 the run, ``row`` rules flag rows that are quarantined) and a severity (``error`` makes
-the extract invalid, ``warning`` is reported only).  The Great Expectations suites in
-``expectations/`` are generated from this list (:mod:`indicators.validate.suites`); the
-cross-table rules are checked in polars (:mod:`indicators.validate.crosstable`).  There
+the extract invalid, ``warning`` is reported only).  The starting suites in
+``expectations/`` (and ``expectations/cross_table.json``) are generated from this list
+(``python -m indicators.validate.suites --write``); at run time the files are the rules,
+and a rule found only in a file is checked and reported like these.  There
 is no second list of columns: a column added to the model gets its rules here.
 
 Rule ids
