@@ -2,9 +2,9 @@
 
 Usage::
 
-    python tools/build_reference.py ../shared/reference/skde
+    python tools/build_reference.py DIR
 
-Reads ``behandler.csv`` (treating units -> trust -> RHF) and ``boomr.csv``
+Reads ``DIR/behandler.csv`` (treating units -> trust -> RHF) and ``DIR/boomr.csv``
 (municipality -> catchment trust -> RHF) from SKDE-Analyse/sas_codes and writes
 ``indicators/reference/data/trusts.csv`` and ``municipalities.csv``.  The
 committed CSVs are the package data; this script documents how they were made.
