@@ -10,7 +10,14 @@ suites and the rest of the package agree on what a valid orgnr or a fødselsnumm
     No 11-digit run that passes both fødselsnummer check digits (Skatteetaten).
 
 Importing this module registers both with GX; :mod:`indicators.validate.suites` does so
-before it reads or builds a suite.
+before it reads or builds a suite, so a suite file uses them like any built-in
+expectation (``{"type": "expect_column_values_to_be_valid_orgnr", "kwargs": {"column":
+"trust_id"}}``).  They are built on the classes GX documents for custom expectations
+(``great_expectations.expectations.expectation.ColumnMapExpectation``, a
+``ColumnMapMetricProvider`` with ``column_condition_partial`` for
+``PandasExecutionEngine``).  The other rule kinds need no custom class: a code list or a
+shape is GX's in-set or regex expectation, a date not after the extract date is
+``expect_column_values_to_be_between`` with the suite parameter ``extract_date``.
 """
 
 from __future__ import annotations

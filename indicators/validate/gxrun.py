@@ -56,7 +56,6 @@ from great_expectations.expectations.expectation import (
     ColumnPairMapExpectation,
 )
 
-from indicators.extract.model import EXTRACT
 from indicators.validate import suites
 from indicators.validate.results import EXAMPLE_VALUES, RuleResult, mask_value
 from indicators.validate.rules import Rule
@@ -155,9 +154,7 @@ class GXRunner:
             gx.ExpectationSuite(name=f"{name}#{self._runs}", expectations=expectations)
         )
         definition = self.context.validation_definitions.add(
-            gx.ValidationDefinition(
-                name=suite.name, data=self._batch_definition, suite=suite
-            )
+            gx.ValidationDefinition(name=suite.name, data=self._batch_definition, suite=suite)
         )
         result = definition.run(
             batch_parameters={"dataframe": frame},
@@ -570,8 +567,3 @@ def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
         else:
             columns[name] = pd.Series(series.to_numpy())
     return pd.DataFrame(columns, index=pd.RangeIndex(frame.height))
-
-
-def model_schema(table: str) -> dict[str, pl.DataType]:
-    """The canonical schema of ``table`` (what a CSV file is read as)."""
-    return dict(EXTRACT[table].schema)

@@ -11,13 +11,16 @@ from indicators.validate.rules import all_rules
 
 def test_committed_suites_match_the_extract_model():
     assert suites.stale_suites() == [], (
-        "expectations/*.json is out of date: run `python -m indicators.validate.suites`"
+        "expectations/ differs from the extract model: review the change, or run "
+        "`python -m indicators.validate.suites --write`"
     )
 
 
 def test_every_single_table_rule_is_one_expectation_with_its_id():
     for table in EXTRACT:
-        data = json.loads((suites.default_suites_dir() / f"{table}.json").read_text(encoding="utf-8"))
+        data = json.loads(
+            (suites.default_suites_dir() / f"{table}.json").read_text(encoding="utf-8")
+        )
         ids = [e["meta"]["rule_id"] for e in data["expectations"]]
         expected = [r.id for r in all_rules() if r.table == table and r.in_suite]
         assert ids == expected
