@@ -189,7 +189,25 @@ def _shutdown_worker_kernel() -> None:
         _WORKER_KERNEL = None
 
 
+#: Tries to start a worker's kernel: the ports a kernel is given are free when chosen
+#: but can be taken by another process before the kernel binds them.
+KERNEL_START_ATTEMPTS = 3
+
+
 def _worker_kernel(cwd: Path) -> Any:
+    """The kernel of this worker, ready and with a cleared namespace (retried on failure)."""
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            return _ready_kernel(cwd)
+        except Exception:
+            _shutdown_worker_kernel()
+            if attempt == KERNEL_START_ATTEMPTS:
+                raise
+            log.info("kernel did not start (attempt %d); starting another", attempt)
+    raise AssertionError("unreachable")
+
+
+def _ready_kernel(cwd: Path) -> Any:
     """The kernel of this worker, started on first use, with a cleared namespace."""
     global _WORKER_KERNEL
     from jupyter_client.manager import KernelManager
