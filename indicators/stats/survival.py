@@ -18,6 +18,10 @@ __all__ = ["MEDIAN_SURVIVAL", "waiting_time_curve", "waiting_time_summary"]
 
 MEDIAN_SURVIVAL = 0.5
 """Share still waiting that defines the median waiting time."""
+SURVIVAL_TOLERANCE = 1e-9
+"""Slack when S(t) is compared with 0.5: S is a running product, so an exact half comes
+out as 0.5000000000000001 and a plain ``<=`` would skip a step (R's survival compares
+with a tolerance for the same reason)."""
 
 
 def _keys(group_by: str | Sequence[str] | None) -> list[str]:
@@ -183,7 +187,8 @@ def waiting_time_summary(
 
     Notes
     -----
-    - median = the first time t with S(t) <= 0.5; null if the curve never reaches 0.5;
+    - median = the first time t with S(t) <= 0.5 (within :data:`SURVIVAL_TOLERANCE`);
+      null if the curve never reaches 0.5;
     - median interval (Brookmeyer–Crowley, by inverting the pointwise log-log band, as R's
       ``survfit``): lower = first t with ci_low(t) <= 0.5, upper = first t with
       ci_high(t) <= 0.5 (null, i.e. not estimable, if the band never reaches 0.5);
@@ -226,6 +231,7 @@ def waiting_time_summary(
     )
     t = pl.col("time")
     s = pl.col("survival")
+    half = MEDIAN_SURVIVAL + SURVIVAL_TOLERANCE
     before = t <= within_days
     beyond_end = (t.max() < within_days) & (s.last() > 0)
     s_at = pl.when(before.any()).then(s.filter(before).last()).otherwise(1.0)
@@ -234,9 +240,9 @@ def waiting_time_summary(
     aggs = [
         pl.col("n_at_risk").first().alias("n"),
         pl.col("events").sum().alias("events"),
-        t.filter(s <= MEDIAN_SURVIVAL).first().alias("median"),
-        t.filter(pl.col("ci_low") <= MEDIAN_SURVIVAL).first().alias("median_ci_low"),
-        t.filter(pl.col("ci_high") <= MEDIAN_SURVIVAL).first().alias("median_ci_high"),
+        t.filter(s <= half).first().alias("median"),
+        t.filter(pl.col("ci_low") <= half).first().alias("median_ci_low"),
+        t.filter(pl.col("ci_high") <= half).first().alias("median_ci_high"),
         pl.when(~beyond_end).then(1.0 - s_at).alias("share_within"),
         pl.when(~beyond_end).then(1.0 - high_at).alias("share_within_ci_low"),
         pl.when(~beyond_end).then(1.0 - low_at).alias("share_within_ci_high"),

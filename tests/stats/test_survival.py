@@ -62,11 +62,11 @@ def test_summary_reads_median_and_share_within_n_off_the_curve():
     summary = waiting_time_summary(cases, group_by="trust", within_days=30)
     for row in summary.iter_rows(named=True):
         curve = curves.filter(pl.col("trust") == row["trust"])
-        median = curve.filter(pl.col("survival") <= 0.5)["time"].min()
+        median = curve.filter(pl.col("survival") <= 0.5 + 1e-9)["time"].min()
         assert row["median"] == median
         s30 = curve.filter(pl.col("time") <= 30)["survival"].to_list()[-1]
         assert row["share_within"] == pytest.approx(1 - s30)
-        lo = curve.filter(pl.col("ci_low") <= 0.5)["time"].min()
+        lo = curve.filter(pl.col("ci_low") <= 0.5 + 1e-9)["time"].min()
         assert row["median_ci_low"] == lo
         assert row["median_ci_low"] <= row["median"]
         if row["median_ci_high"] is not None:
@@ -93,6 +93,21 @@ def test_hand_worked_kaplan_meier_with_ties_and_censoring():
     assert summary["share_within"].item() == pytest.approx(1 / 3)
     assert summary["median_ci_low"].item() == 2.0
     assert summary["median_ci_high"].item() == 8.0
+
+
+@pytest.mark.parametrize("n", [2, 4, 10, 24, 50, 198])
+def test_the_median_of_an_even_number_of_distinct_waits_is_the_middle_one(n):
+    """Waits 1..n, all ended: S(n/2) is exactly one half, so the median is n/2."""
+    cases = pl.DataFrame({"duration": list(range(1, n + 1)), "event": [True] * n})
+    assert waiting_time_summary(cases)["median"].item() == n / 2
+
+
+def test_the_median_holds_when_the_other_half_is_censored():
+    """12 ended at days 1..12 and 12 still waiting at day 30: S(12) = 1/2, median 12."""
+    cases = pl.DataFrame(
+        {"duration": list(range(1, 13)) + [30] * 12, "event": [True] * 12 + [False] * 12}
+    )
+    assert waiting_time_summary(cases)["median"].item() == 12.0
 
 
 def test_median_is_null_when_fewer_than_half_have_started():
