@@ -255,7 +255,9 @@ def _overdispersion(z: pl.Expr, s: pl.Expr, keys: list[str]) -> tuple[pl.Expr, p
     sum_w2 = _over((w**2).sum(), keys)
     k_f = k.cast(pl.Float64)
     tau2_raw = (k_f * phi - (k_f - 1.0)) / (sum_w - sum_w2 / sum_w)
-    tau2 = pl.when(phi > 1.0).then(tau2_raw.clip(lower_bound=0.0)).when(phi.is_not_null()).then(0.0)
+    # Positive whenever kφ > k − 1, also for φ <= 1 (Spiegelhalter 2005b; FunnelPlotR);
+    # limits are adjusted only where φ > 1.
+    tau2 = pl.when(phi.is_not_null()).then(tau2_raw.clip(lower_bound=0.0))
     return k, phi, tau2
 
 
@@ -408,7 +410,8 @@ def proportion_funnel_limits(
     Overdispersion (Spiegelhalter 2005b): the z-scores of a group are winsorised at
     :data:`WINSORISATION_FRACTION` in each tail (clipped to the 10th and 90th percentiles,
     linear interpolation), φ = mean(z²) of the winsorised z; w = 1/s²;
-    τ² = max(0, (kφ − (k − 1)) / (Σw − Σw²/Σw)), set to 0 when φ <= 1.  φ and τ² are not
+    τ² = max(0, (kφ − (k − 1)) / (Σw − Σw²/Σw)), positive whenever kφ > k − 1 (also for φ <= 1;
+    limits are adjusted only where φ > 1).  φ and τ² are not
     estimated (null) for groups with fewer than :data:`OVERDISPERSION_MIN_UNITS` units.
 
     References

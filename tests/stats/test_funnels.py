@@ -271,3 +271,20 @@ def test_ratio_funnel_99_8_limits_contain_95_limits(target, sizes):
     assert (frame["lo95"] <= target).all()
     assert (frame["hi95"] >= target).all()
     assert (frame["hi95"] <= frame["hi998"] + 1e-12).all()
+
+
+def test_tau2_follows_the_published_rule_below_phi_of_one_and_limits_stay_plain():
+    """φ = 0.946 for six units: kφ > k − 1, so τ² > 0, yet φ <= 1 leaves the limits plain."""
+    x, n = [27, 13, 21, 24, 17, 17], [100] * 6
+    _, _, phi, tau2 = _hand_overdispersion(x, n)
+    assert 5 / 6 < phi < 1
+    assert tau2 > 0
+    units = pl.DataFrame({"numerator": x, "denominator": n})
+    adjusted = proportion_funnel_limits(units, adjustment="additive")
+    assert adjusted["phi"].unique().to_list() == [pytest.approx(phi, rel=1e-12)]
+    assert adjusted["tau2"].unique().to_list() == [pytest.approx(tau2, rel=1e-12)]
+    assert not adjusted["overdispersed"].any()
+    plain = proportion_funnel_limits(units)
+    assert_frame_equal(
+        adjusted.select("^(lower|upper|flag)_.*$"), plain.select("^(lower|upper|flag)_.*$")
+    )
