@@ -20,10 +20,8 @@ import json
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT / "outputs" / "bench"
+from bench_compute import BENCH, extract_for  # the same extracts, made once
 
 CHILD = """
 import json, sys, time
@@ -46,18 +44,6 @@ print(json.dumps({
     "published_audit_s": published_seconds, "published_passed": published.passed,
 }))
 """
-
-
-def extract_for(scale: float) -> Path:
-    path = BENCH / f"extract_scale{scale:g}"
-    if not (path / "manifest.json").exists():
-        print(f"generating scale {scale:g} extract in {path} ...", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "indicators", "synth", "--out", str(path),
-             "--scale", f"{scale:g}", "--seed", "2025"],
-            check=True, capture_output=True,
-        )  # fmt: skip
-    return path
 
 
 def run(scale: float, repeats: int) -> dict:

@@ -190,32 +190,12 @@ def _level_relations(cells: pl.DataFrame, counting: dict[str, str]) -> list[pl.D
         joined = kids.join(heads, on=["indicator_id", "period", "count", "_parent"])
         patients = pl.col("indicator_id").replace_strict(counting) == "patients"
         exact = ~patients | pl.lit(child == "catchment")
-        key = pl.concat_str(
-            pl.lit("sum|"),
-            "indicator_id",
-            pl.lit("|"),
-            "period",
-            pl.lit("|"),
-            "count",
-            pl.lit("|"),
-            "_parent",
-            pl.lit(f"<{child}"),
-        )
+        key = _cell_key("sum", "_parent", f"<{child}")
         sense = pl.when(exact).then(pl.lit("eq")).otherwise(pl.lit("le"))
         summed = joined.with_columns(key.alias("key"), sense.alias("sense"))
         out.append(_terms(summed, "sum", head="_head", member="cell"))
         part = joined.filter(~exact).with_columns(
-            pl.concat_str(
-                pl.lit("part|"),
-                "indicator_id",
-                pl.lit("|"),
-                "period",
-                pl.lit("|"),
-                "count",
-                pl.lit("|"),
-                "unit_id",
-                pl.lit(f"<{parent}"),
-            ).alias("key"),
+            _cell_key("part", "unit_id", f"<{parent}").alias("key"),
             pl.lit("le").alias("sense"),
         )
         out.append(_pair_terms(part, "part", smaller="cell", larger="_head"))
@@ -447,3 +427,11 @@ def fit_relations(table: pl.DataFrame, catalogue: Mapping[str, Indicator] = BY_I
     if not relaxed:
         return raw
     return build_relations(table, catalogue, relaxed=relaxed)
+
+
+def _cell_key(kind: str, unit: str, suffix: str) -> pl.Expr:
+    """A relation's key: ``kind|indicator|period|count|<unit column>suffix``."""
+    return pl.concat_str(
+        pl.lit(f"{kind}|"), "indicator_id", pl.lit("|"), "period", pl.lit("|"), "count",
+        pl.lit("|"), unit, pl.lit(suffix),
+    )  # fmt: skip
