@@ -48,39 +48,39 @@ def pathway_order_broken(events: pl.DataFrame) -> pl.Series:
     A ranked event (:data:`~indicators.extract.model.PATHWAY_EVENT_ORDER`) is flagged if
     it is dated before an event of lower rank or after one of higher rank in the same
     pathway; any other event is flagged if it is dated after the pathway's ``end``.
+    Events without a date take no part (``not_null`` reports them).
+
+    One aggregation per pathway gives the earliest and latest date of each rank; each row
+    is then compared with the latest date of the ranks below its own and the earliest
+    of the ranks above.
     """
+    ranks = sorted(set(PATHWAY_EVENT_ORDER.values()))
     rank = pl.col("event").replace_strict(PATHWAY_EVENT_ORDER, default=None, return_dtype=pl.Int32)
-    frame = events.select("pathway_id", "event_date", rank.alias("rank")).with_row_index(ROW)
-    by_rank = (
-        frame.filter(pl.col("rank").is_not_null())
-        .group_by("pathway_id", "rank")
-        .agg(pl.col("event_date").min().alias("lo"), pl.col("event_date").max().alias("hi"))
-        .sort("pathway_id", "rank")
-        .with_columns(
-            pl.col("hi").cum_max().shift(1).over("pathway_id").alias("before_max"),
-            pl.col("lo").cum_min(reverse=True).shift(-1).over("pathway_id").alias("after_min"),
-        )
+    frame = events.select("pathway_id", "event_date", rank.alias("rank"))
+    date = pl.col("event_date")
+    spans = frame.group_by("pathway_id").agg(
+        *(date.filter(pl.col("rank") == r).min().alias(f"lo{r}") for r in ranks),
+        *(date.filter(pl.col("rank") == r).max().alias(f"hi{r}") for r in ranks),
     )
-    ends = (
-        frame.filter(pl.col("rank") == PATHWAY_EVENT_ORDER["end"])
-        .group_by("pathway_id")
-        .agg(pl.col("event_date").min().alias("end_date"))
+    end = PATHWAY_EVENT_ORDER["end"]
+    verdict = pl.when(pl.col("rank").is_null()).then(date > pl.col(f"lo{end}"))
+    for r in ranks:
+        verdict = verdict.when(pl.col("rank") == r).then(_out_of_order(r, ranks))
+    return (
+        frame.join(spans, on="pathway_id", how="left", maintain_order="left")
+        .select(verdict.fill_null(False).alias("broken"))
+        .get_column("broken")
     )
-    flagged = (
-        frame.join(by_rank, on=["pathway_id", "rank"], how="left", maintain_order="left")
-        .join(ends, on="pathway_id", how="left", maintain_order="left")
-        .select(
-            pl.when(pl.col("rank").is_not_null())
-            .then(
-                (pl.col("event_date") < pl.col("before_max"))
-                | (pl.col("event_date") > pl.col("after_min"))
-            )
-            .otherwise(pl.col("event_date") > pl.col("end_date"))
-            .fill_null(False)
-            .alias("broken")
-        )
-    )
-    return flagged.get_column("broken")
+
+
+def _out_of_order(rank: int, ranks: list[int]) -> pl.Expr:
+    """A rank's event dated before the latest lower-rank event or after the earliest higher."""
+    date = pl.col("event_date")
+    below = [pl.col(f"hi{q}") for q in ranks if q < rank]
+    above = [pl.col(f"lo{q}") for q in ranks if q > rank]
+    early = date < pl.max_horizontal(below) if below else pl.lit(False)
+    late = date > pl.min_horizontal(above) if above else pl.lit(False)
+    return early.fill_null(False) | late.fill_null(False)
 
 
 def _result(rule: Rule, frame: pl.DataFrame, broken: pl.Series, shown: pl.Expr) -> RuleResult:

@@ -36,10 +36,16 @@ key batches
 Any other expectation (an aggregate such as ``expect_column_max_to_be_between``, a row
 count) is run on the whole table.
 
-Cost: GX labels every pandas batch it builds with a fingerprint (an md5 over pandas' hash
-of every value, for frames under 1 GB); its public API has no switch for it.  For the
-distinct batch of an id column of ten million values this is about 13 s of the time
-inside GX (pandas 3.1); it is the price of not patching GX's module globals.
+A text column with a batch of its own (an id) is given to GX as a pandas ``Categorical``
+whose categories are its distinct values, when every expectation it gets treats such a
+column as text (:data:`CATEGORY_SAFE`: null checks, code lists, regexes, lengths, the
+package's own identifier checks).  GX labels every pandas batch it builds with a
+fingerprint (an md5 over pandas' hash of every value, for frames under 1 GB), and its
+public API has no switch for it; pandas hashes a text column by first factorising it,
+while a categorical column is hashed through its categories alone.  For the ten million
+distinct ``contact_id`` values of a national extract, measured side by side: 15.4 s
+inside GX as text, 4.8 s as categories, the same verdicts
+(``tests/validate/test_gxrun.py`` checks them for every type in :data:`CATEGORY_SAFE`).
 
 ``tests/validate/test_gxrun.py`` checks that all this gives GX's own unexpected counts
 and rows on the full tables.
@@ -73,6 +79,24 @@ ROW = "__row"
 SHARED_BATCH_VALUES = 50_000
 #: Expectation types checked on ranks, every row (see the module docstring).
 UNIQUE_TYPES = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
+#: Column-map expectation types that judge a pandas ``Categorical`` of text values as they
+#: judge the text itself (checked for each in ``tests/validate/test_gxrun.py``).
+CATEGORY_SAFE = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_values_to_match_regex_list",
+        "expect_column_values_to_not_match_regex_list",
+        "expect_column_value_lengths_to_equal",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_values_to_have_no_fodselsnummer",
+        "expect_column_values_to_be_valid_orgnr",
+    }
+)
 #: How much of GX's result is asked for.
 RESULT_FORMAT = {
     "result_format": "COMPLETE",
@@ -136,6 +160,8 @@ class GXRunner:
         self.suites = table_suites if table_suites is not None else suites.load_suites()
         self.checks = {t: suite_checks(t, s) for t, s in self.suites.items()}
         self.gx_seconds = 0.0
+        #: Columns with at most this many distinct values share one distinct batch.
+        self.shared_batch_values = SHARED_BATCH_VALUES
         self._runs = 0
 
     def rules(self, table: str) -> list[Rule]:
@@ -293,11 +319,8 @@ class GXRunner:
         verdict) and are taken as they are.  Returns, per ``(rule id, column)``, the GX
         result and the failing distinct values (None if none fail).
         """
-        distinct = {
-            c: s if c in already_distinct else s.unique(maintain_order=True)
-            for c, s in columns.items()
-        }
-        shared = [c for c, v in distinct.items() if v.len() <= SHARED_BATCH_VALUES]
+        distinct = {c: s if c in already_distinct else _distinct(s) for c, s in columns.items()}
+        shared = [c for c, v in distinct.items() if v.len() <= self.shared_batch_values]
         batches = ([shared] if shared else []) + [[c] for c in distinct if c not in shared]
         out: dict[tuple[str, str], tuple[Any, pl.Series | None]] = {}
         for names in batches:
@@ -306,7 +329,9 @@ class GXRunner:
             batch_checks = [(chk, c) for chk, c in checks if c in names]
             expectations = [e for (_, e), _ in batch_checks]
             label = f"{table}.{'+'.join(names) if len(names) == 1 else 'values'}"
-            gx_results = self._validate(label, to_pandas(padded), expectations, parameters)
+            as_categories = names if len(names) == 1 and _category_safe(expectations) else []
+            data = to_pandas(padded, categories=as_categories)
+            gx_results = self._validate(label, data, expectations, parameters)
             for ((rule, _), column), res in zip(batch_checks, gx_results, strict=True):
                 index = (res.result or {}).get("unexpected_index_list") or []
                 failing = padded.get_column(column)[index].unique() if index else None
@@ -389,6 +414,19 @@ class GXRunner:
         )
         if rows.len():
             outcome.failing_rows[rule.id] = rows
+
+
+def _distinct(values: pl.Series) -> pl.Series:
+    """The distinct values, sorted (nulls first), so examples come in a stable order.
+
+    Through the lazy engine: 1.9 s for the nine columns of ten million contacts, where
+    ``Series.unique(maintain_order=True)`` took 6.9 s side by side.
+    """
+    return values.to_frame().lazy().select(pl.col(values.name).unique().sort()).collect().to_series()
+
+
+def _category_safe(expectations: list[Expectation]) -> bool:
+    return all(e.expectation_type in CATEGORY_SAFE for e in expectations)
 
 
 def _pad(values: pl.Series, length: int) -> pl.Series:
@@ -551,11 +589,13 @@ def schema_frame(raw_schema: dict[str, pl.DataType], height: int) -> pd.DataFram
     )
 
 
-def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
+def to_pandas(frame: pl.DataFrame, categories: Collection[str] = ()) -> pd.DataFrame:
     """Convert a table to pandas for GX without pyarrow.
 
     Text stays text (null as missing), dates become ``datetime64[ms]`` (NaT for null),
-    integers become float64 where nulls occur, lists are joined with ``|``.
+    integers become float64 where nulls occur, lists are joined with ``|``.  Text columns
+    named in ``categories``, which must hold no value twice, become a ``Categorical``
+    whose categories are their values (see the module docstring).
     """
     columns: dict[str, Any] = {}
     for name, dtype in frame.schema.items():
@@ -563,7 +603,9 @@ def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
         if isinstance(dtype, pl.List):
             series = series.list.join(suites.LIST_SEPARATOR)
             dtype = pl.String()
-        if dtype == pl.String:
+        if dtype == pl.String and name in categories:
+            columns[name] = _categorical(series)
+        elif dtype == pl.String:
             columns[name] = pd.Series(series.to_numpy(), dtype="str")
         elif dtype == pl.Date:
             columns[name] = pd.Series(series.cast(pl.Datetime("ms")).to_numpy())
@@ -572,3 +614,11 @@ def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
         else:
             columns[name] = pd.Series(series.to_numpy())
     return pd.DataFrame(columns, index=pd.RangeIndex(frame.height))
+
+
+def _categorical(values: pl.Series) -> pd.Categorical:
+    """Distinct text values as a pandas ``Categorical``: one category per value, nulls missing."""
+    present = values.is_not_null()
+    codes = np.where(present.to_numpy(), present.cum_sum().to_numpy() - 1, -1)
+    categories = pd.Index(values.drop_nulls().to_numpy(), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories, validate=False)

@@ -48,6 +48,17 @@ def test_an_event_after_end_is_flagged_and_other_pathways_are_not():
     assert pathway_order_broken(events).to_list() == [False, False, True, False, False]
 
 
+def test_an_event_without_a_date_does_not_hide_an_end_before_the_start():
+    events = _events(
+        [
+            ("A", "start", date(2025, 1, 3)),
+            ("A", "evaluation", None),
+            ("A", "end", date(2025, 1, 1)),
+        ]
+    )
+    assert pathway_order_broken(events).to_list() == [True, False, True]
+
+
 def test_foreign_key_and_contact_before_referral_are_flagged():
     patients = _patients("P1")
     referrals = pl.DataFrame(

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import polars as pl
 import pytest
 
 from indicators.validate import suites
-from indicators.validate.gxrun import GXRunner, schema_frame, stored_type, to_pandas
+from indicators.validate.gxrun import (
+    CATEGORY_SAFE,
+    GXRunner,
+    schema_frame,
+    stored_type,
+    to_pandas,
+)
 from indicators.validate.rules import rules_for
 
 
@@ -86,3 +93,58 @@ def test_gx_batch_fingerprint_is_switched_off_only_while_a_batch_is_validated():
     rule = next(r for r in rules_for("patients") if r.kind == "unique")
     GXRunner()._validate("t", to_pandas(_patients(["F"])), [suites.expectation_for(rule)])
     assert pandas_execution_engine.HASH_THRESHOLD == before > 0
+
+
+#: Keyword arguments for one expectation of each type in CATEGORY_SAFE.
+CATEGORY_KWARGS = {
+    "expect_column_values_to_not_be_null": {},
+    "expect_column_values_to_be_null": {},
+    "expect_column_values_to_be_in_set": {"value_set": ["K1", "X9"]},
+    "expect_column_values_to_not_be_in_set": {"value_set": ["K1"]},
+    "expect_column_values_to_match_regex": {"regex": "^K"},
+    "expect_column_values_to_not_match_regex": {"regex": "^K"},
+    "expect_column_values_to_match_regex_list": {"regex_list": ["^K", "^X"]},
+    "expect_column_values_to_not_match_regex_list": {"regex_list": ["^K", "^X"]},
+    "expect_column_value_lengths_to_equal": {"value": 2},
+    "expect_column_value_lengths_to_be_between": {"min_value": 2, "max_value": 3},
+    "expect_column_values_to_have_no_fodselsnummer": {},
+    "expect_column_values_to_be_valid_orgnr": {},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CATEGORY_SAFE))
+def test_text_given_as_categories_gets_the_verdicts_it_gets_as_text(kind):
+    # 15076500565 is a valid fødselsnummer (both check digits), 974707152 a valid orgnr.
+    values = pl.DataFrame({"c": ["K1", "K22", None, "X9", "15076500565", "974707152", "abc"]})
+    runner = GXRunner({})
+
+    def verdict(frame):
+        config = {"type": kind, "kwargs": {"column": "c", **CATEGORY_KWARGS[kind]}}
+        (expectation,) = suites.gx.ExpectationSuite(name=kind, expectations=[config]).expectations
+        expectation.meta = {"rule_id": kind}
+        (res,) = runner._validate(kind, frame, [expectation])
+        result = res.result
+        return res.success, result["unexpected_index_list"], result["unexpected_list"]
+
+    as_text = verdict(to_pandas(values))
+    as_categories = verdict(to_pandas(values, categories=["c"]))
+    assert isinstance(to_pandas(values, categories=["c"])["c"].dtype, pd.CategoricalDtype)
+    assert as_categories == as_text
+    assert as_text[0] is False  # every rule here fails on some value
+
+
+@pytest.mark.slow
+def test_every_column_in_its_own_batch_gives_the_same_results(defect_validation):
+    runner = GXRunner()
+    runner.shared_batch_values = 0  # every column alone; ids and codes go as categories
+    parameters = suites.suite_parameters(date(2025, 12, 31))
+    for table, frame in defect_validation.frames.items():
+        outcome = runner.check_rows(table, frame, parameters)
+        ours = {r.rule_id: r for r in defect_validation.report.tables[table].results}
+        for result in outcome.results:
+            assert result.unexpected == ours[result.rule_id].unexpected, result.rule_id
+            rows = outcome.failing_rows.get(result.rule_id)
+            expected = defect_validation.failing_rows[table].get(result.rule_id)
+            assert (rows is None) == (expected is None), result.rule_id
+            if rows is not None:
+                assert rows.to_list() == expected.to_list(), result.rule_id
