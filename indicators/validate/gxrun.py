@@ -422,7 +422,8 @@ def _distinct(values: pl.Series) -> pl.Series:
     Through the lazy engine: 1.9 s for the nine columns of ten million contacts, where
     ``Series.unique(maintain_order=True)`` took 6.9 s side by side.
     """
-    return values.to_frame().lazy().select(pl.col(values.name).unique().sort()).collect().to_series()
+    distinct = pl.col(values.name).unique().sort()
+    return values.to_frame().lazy().select(distinct).collect().to_series()
 
 
 def _category_safe(expectations: list[Expectation]) -> bool:
