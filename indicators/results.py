@@ -79,6 +79,7 @@ INDICATOR_SCHEMA = pl.Schema(
         "funnel_flag_998_od": pl.String,
         "target_level": pl.String,  # high / moderate / low goal achievement
         "suppressed": pl.String,  # null, small_count, too_few or secondary
+        "period_incomplete": pl.String,  # null, coverage, run_in or follow_up
     }
 )
 

@@ -25,6 +25,15 @@ DECISION_DAYS_OUTPATIENT = 21
 DECISION_DAYS_INPATIENT = 7
 #: Days from clinical decision to first evaluation.
 EVALUATION_DAYS = 7
+#: Days an ended pathway may have lasted: pathways are dated by their end, so periods in
+#: the extract's first year hold only the shorter ones (about 95 % of D01 and D11
+#: pathways end within a year of their start).
+PATHWAY_RUN_IN_DAYS = 365
+#: Calendar days that 10 working days can span (Easter and Christmas included).
+ASSESSMENT_FOLLOW_UP_DAYS = 21
+#: Days from receipt to the longest deadline for care (deadlines set at assessment are
+#: at most about three months).
+DEADLINE_FOLLOW_UP_DAYS = 92
 
 NPR = "Norsk pasientregister (NPR): henvisninger og episoder"
 PATHWAYS = "NPR: registrering av pakkeforløp for psykisk helse og rus (D01/D11)"
@@ -108,18 +117,19 @@ def assessment_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
 
 
 def deadline_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
-    """Referrals with a right to care whose care started, or whose deadline has passed.
+    """Referrals with a right to care whose deadline has passed: every one is decided.
 
-    Breach (fristbrudd) when care started after ``deadline_date``, or care has not
-    started and the deadline lies before the extract date (and before the patient's
-    death, if they died waiting).  Referrals still waiting within their deadline, and
-    those of patients who died before it, are excluded (not decided).
+    Breach (fristbrudd) when care started after ``deadline_date``, or has not started by
+    it.  Only referrals whose deadline lies before the extract date (and before the
+    patient's death) are counted, whether care has started or not: counting those that
+    started early but not those still waiting within their deadline would favour the
+    referrals received just before the extract date.
     """
     started = pl.col("care_start_date").is_not_null()
     return (
         _referrals_with_observation_end(t, ctx)
         .filter(pl.col("right_to_care").fill_null(False) & pl.col("deadline_date").is_not_null())
-        .filter(started | (pl.col("deadline_date") < pl.col("_end")))
+        .filter(pl.col("deadline_date") < pl.col("_end"))
         .select(
             "trust_id",
             "patient_id",
@@ -538,6 +548,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         optional_tables=(("patients", _WITHOUT_DEATHS),),
         targets=Targets(high=0.05, moderate=0.10, illustrative=True),
         sources=(NPR, PRIORITY),
+        follow_up_days=ASSESSMENT_FOLLOW_UP_DAYS,
     ),
     Indicator(
         id="WAIT-03",
@@ -547,14 +558,11 @@ CATALOGUE: tuple[Indicator, ...] = (
         "etter fristen, eller der fristen er passert uten at behandling har startet.",
         description_en="Share of referrals with a right to care whose care started after the "
         "deadline, or that are still waiting past it.",
-        population="referrals with a right to care that started care or passed their deadline",
-        exclusions="referrals still waiting within their deadline, and those of patients who "
-        "died before it",
+        population="referrals with a right to care whose deadline has passed",
+        exclusions="referrals whose deadline lies after the extract date or the patient's death",
         numerator="care started after deadline_date, or not started and deadline passed",
-        population_nb="henvisninger med rett til helsehjelp der behandlingen har startet eller "
-        "fristen er passert",
-        exclusions_nb="henvisninger som fortsatt venter innenfor fristen, og henvisninger for "
-        "pasienter som døde før fristen",
+        population_nb="henvisninger med rett til helsehjelp der fristen er passert",
+        exclusions_nb="henvisninger der fristen ligger etter uttrekksdatoen eller pasientens død",
         numerator_nb="behandlingen startet etter fristen (deadline_date), eller har ikke startet"
         " og fristen er passert",
         unit="fraction",
@@ -568,6 +576,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         optional_tables=(("patients", _WITHOUT_DEATHS),),
         targets=Targets(high=0.02, moderate=0.05, illustrative=True),
         sources=(NPR,),
+        follow_up_days=DEADLINE_FOLLOW_UP_DAYS,
     ),
     Indicator(
         id="PATH-01",
@@ -594,6 +603,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=Targets(high=0.8, moderate=0.6, source="National goal: 80 %"),
         sources=(PATHWAYS, GUIDE_TSB),
+        follow_up_days=DECISION_DAYS_OUTPATIENT,
     ),
     Indicator(
         id="PATH-02",
@@ -619,6 +629,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS, GUIDE_TSB),
+        follow_up_days=EVALUATION_DAYS,
     ),
     Indicator(
         id="LEVEL-01",
@@ -761,6 +772,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS,),
+        run_in_days=PATHWAY_RUN_IN_DAYS,
     ),
     Indicator(
         id="USER-01",
@@ -786,6 +798,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS,),
         population_within=("SOM-03",),
+        run_in_days=PATHWAY_RUN_IN_DAYS,
     ),
     Indicator(
         id="USER-02",
@@ -809,6 +822,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS,),
         population_same_as="USER-01",
+        run_in_days=PATHWAY_RUN_IN_DAYS,
     ),
     Indicator(
         id="USER-03",
@@ -834,6 +848,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS,),
         population_same_as="USER-01",
+        run_in_days=PATHWAY_RUN_IN_DAYS,
     ),
     Indicator(
         id="USER-04",
@@ -862,6 +877,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         sources=(PATHWAYS,),
         population_same_as="USER-01",
         numerator_all_of=("USER-01", "USER-02", "USER-03"),
+        run_in_days=PATHWAY_RUN_IN_DAYS,
     ),
 )
 

@@ -111,6 +111,19 @@ class Indicator:
 
     ``population``, ``exclusions`` and ``numerator`` are the definition in English;
     their ``_nb`` variants are the bokmål text of the reports' methods appendix.
+
+    Whole periods.  A period holds every case of its population only if each case could
+    be observed whole inside the extract:
+
+    - ``run_in_days``: a case is dated by its end and can have begun up to this many
+      days earlier (a pathway dated by its end), so a period that starts fewer days
+      than this after the extract's first day holds only the shorter cases;
+    - ``follow_up_days``: a case needs up to this many days after its period date to be
+      decided (a deadline, a time limit), so a period that ends fewer days than this
+      before the extract date holds only the cases decided early.
+
+    Such periods are computed and marked incomplete in the results
+    (``period_incomplete``), and every chart and table says so.
     """
 
     id: str
@@ -143,6 +156,8 @@ class Indicator:
     population_nb: str = ""
     exclusions_nb: str = ""
     numerator_nb: str = ""
+    run_in_days: int = 0
+    follow_up_days: int = 0
 
     @property
     def needs(self) -> tuple[str, ...]:

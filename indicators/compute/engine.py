@@ -26,6 +26,7 @@ from indicators import __version__
 from indicators.catalogue import BY_ID, CATALOGUE, CaseContext, Indicator
 from indicators.catalogue.model import LEVEL_TABLES
 from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
+from indicators.compute.periods import mark_incomplete_periods
 from indicators.compute.statistics import (
     CONFIDENCE,
     add_funnels,
@@ -246,6 +247,13 @@ def compute_indicators(
     table = protection.table
     table = add_funnels(table, by_id, among=pl.col("suppressed").is_null())
     table = add_goal_achievement(table, by_id).sort(KEYS)
+    table = mark_incomplete_periods(
+        table,
+        {i.id: (i.run_in_days, i.follow_up_days) for i in runnable},
+        extract.manifest.period_start,
+        extract.manifest.period_end,
+        when,
+    )
     internal = conform(table, INDICATOR_SCHEMA).with_columns(table["n_cases"])
     variation = conform(variation_table(table, by_id), VARIATION_SCHEMA)
     published = conform(withhold(table), INDICATOR_SCHEMA)

@@ -1,0 +1,59 @@
+"""Incomplete periods: hand-worked windows around an extract of 2023-01-01..2025-12-31."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from indicators.catalogue import BY_ID
+from indicators.compute.periods import mark_incomplete_periods
+
+FIRST, LAST = date(2023, 1, 1), date(2025, 12, 31)
+
+
+def _marks(periods, windows, *, first=FIRST, last=LAST, extract_date=LAST):
+    rows = pl.DataFrame(
+        {
+            "indicator_id": ["X"] * len(periods),
+            "period": periods,
+            "period_type": ["year" if len(p) == 4 else "tertial" for p in periods],
+        }
+    )
+    marked = mark_incomplete_periods(rows, {"X": windows}, first, last, extract_date)
+    return dict(zip(periods, marked["period_incomplete"], strict=True))
+
+
+def test_a_run_in_of_a_year_marks_every_period_starting_in_the_first_year():
+    marks = _marks(["2023", "2023-T3", "2024", "2024-T1", "2025-T3"], (365, 0))
+    # 2024-01-01 minus 365 days is 2023-01-01: the first day of the extract, so whole.
+    assert marks == {"2023": "run_in", "2023-T3": "run_in", "2024": None, "2024-T1": None,
+                     "2025-T3": None}  # fmt: skip
+
+
+def test_a_follow_up_marks_the_periods_ending_too_close_to_the_extract_date():
+    marks = _marks(["2025", "2025-T2", "2025-T3"], (0, 92), extract_date=date(2025, 12, 31))
+    # 2025-T2 ends 2025-08-31; plus 92 days is 2025-12-01, before the extract date.
+    assert marks == {"2025": "follow_up", "2025-T2": None, "2025-T3": "follow_up"}
+
+
+def test_an_extract_that_ends_inside_a_period_leaves_it_uncovered():
+    marks = _marks(["2025", "2025-T2", "2025-T3"], (0, 0), extract_date=date(2025, 10, 15))
+    assert marks == {"2025": "coverage", "2025-T2": None, "2025-T3": "coverage"}
+
+
+def test_without_a_stated_start_the_earliest_period_is_the_start():
+    marks = _marks(["2024-T2", "2024-T3", "2025-T3"], (100, 0), first=None)
+    # The extract starts 2024-05-01 as far as anyone can tell: 2024-T2 starts too soon;
+    # 2024-T3 starts 2024-09-01, 123 days later.
+    assert marks == {"2024-T2": "run_in", "2024-T3": None, "2025-T3": None}
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "run_in", "follow_up"),
+    [("USER-01", 365, 0), ("SOM-03", 365, 0), ("WAIT-03", 0, 92), ("PATH-02", 0, 7)],
+)
+def test_the_catalogue_declares_its_windows(indicator_id, run_in, follow_up):
+    indicator = BY_ID[indicator_id]
+    assert (indicator.run_in_days, indicator.follow_up_days) == (run_in, follow_up)
