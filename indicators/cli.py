@@ -277,8 +277,21 @@ def report(
     national: Annotated[
         bool, typer.Option("--national/--no-national", help="Also the national overview.")
     ] = True,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="Also print each report to a PDF (A4) beside its HTML, with headless "
+            "Chromium (apt-get install chromium).",
+        ),
+    ] = False,
 ) -> None:
-    """Render a report per trust (and the national overview) as offline HTML, then leak-check."""
+    """Render a report per trust (and the national overview) as offline HTML, then leak-check.
+
+    With --pdf each report is also printed to <report>.pdf on A4 by headless Chromium,
+    found on PATH (chromium, chromium-browser or google-chrome); without it, the
+    command ends before rendering, saying what to install.
+    """
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -287,11 +300,14 @@ def report(
         TimeElapsedColumn,
     )
 
+    from indicators.reports.pdf import find_chromium
     from indicators.reports.run import render_reports, require_report_extra
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en", param_hint="--lang")
     require_report_extra()
+    if pdf:
+        find_chromium()
     outward.output_directory(out)
     ids = [t for item in trusts or [] for t in item.split(",") if t.strip()]
     ids = None if not ids or ids == ["all"] else [t.strip() for t in ids]
@@ -302,7 +318,9 @@ def report(
         TimeElapsedColumn(),
         console=console,
     ) as progress:
-        task = progress.add_task("rendering reports", total=None)
+        task = progress.add_task(
+            "rendering reports (HTML and PDF)" if pdf else "rendering reports", total=None
+        )
 
         def done(outcome) -> None:
             progress.advance(task)
@@ -320,6 +338,7 @@ def report(
             period=period,
             national=national,
             extract=extract,
+            pdf=pdf,
             on_start=lambda total: progress.update(task, total=total),
             on_done=done,
         )
@@ -328,9 +347,10 @@ def report(
     for leak in result.leaks:
         console.print(styled(("leak", "red"), f" {leak}"))
     made = len(result.outcomes) - len(result.failed)
+    pdfs = f" ({sum(1 for o in result.outcomes if o.pdf)} as PDF)" if pdf else ""
     console.print(
-        f"{made} of {len(result.outcomes)} reports for {result.period} in {result.seconds:.1f} s; "
-        f"{len(result.leaks)} leak-check findings"
+        f"{made} of {len(result.outcomes)} reports{pdfs} for {result.period} in "
+        f"{result.seconds:.1f} s; {len(result.leaks)} leak-check findings"
     )
     typer.echo(outward.redact(str(result.index)))
     if not result.ok:

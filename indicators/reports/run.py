@@ -16,6 +16,11 @@ rows for in the period (results of one trust, or of one region) are skipped, and
 run says which in a warning: no report is made for them and none fails.  A trust asked
 for by its organisation number gets a report or a failure.
 
+With ``pdf=True`` each worker also prints the report it has just made to a PDF beside
+its HTML (:func:`~indicators.reports.pdf.html_to_pdf`, headless Chromium, on A4); a PDF
+that cannot be made fails that report (its HTML stays).  Chromium is looked for before
+any notebook runs, so a missing browser ends the run at once, saying what to install.
+
 Each worker scans the report it has just made (:func:`~indicators.reports.leaks.check_leaks`),
 so the leak check runs in parallel with the other reports; ``index.html`` and
 ``reports.json`` are scanned last.  What the run could not check (an extract that
@@ -58,6 +63,7 @@ from indicators.reports.format import check_lang, format_count, format_number
 from indicators.reports.html import CSS, PAGE_CSS, escape
 from indicators.reports.labels import text
 from indicators.reports.leaks import Leak, check_leaks, read_patient_ids
+from indicators.reports.pdf import find_chromium
 from indicators.reports.quality import find_validation, validation_candidates
 
 log = logging.getLogger(__name__)
@@ -101,6 +107,8 @@ class ReportJob:
     parameters: dict[str, Any]
     ipynb: Path
     html: Path
+    #: Where to print the PDF of the HTML, or None for no PDF.
+    pdf: Path | None = None
 
 
 @dataclass
@@ -116,6 +124,8 @@ class ReportOutcome:
     ipynb: str | None = None
     bytes: int = 0
     error: str | None = None
+    pdf: str | None = None
+    pdf_bytes: int = 0
     leaks: list[Leak] = field(default_factory=list)
 
 
@@ -172,10 +182,15 @@ def write_kernelspec(directory: Path) -> Path:
 _WORKER_KERNEL: Any = None
 #: The extract's patient ids, given to each worker once for its leak checks.
 _WORKER_PATIENT_IDS: frozenset[str] = frozenset()
+#: The Chromium command a worker prints PDFs with (found once, before the pool starts).
+_WORKER_CHROMIUM: str | None = None
 
 
-def _init_worker(jupyter_path: str, patient_ids: frozenset[str] = frozenset()) -> None:
-    global _WORKER_PATIENT_IDS
+def _init_worker(
+    jupyter_path: str, patient_ids: frozenset[str] = frozenset(), chromium: str | None = None
+) -> None:
+    global _WORKER_PATIENT_IDS, _WORKER_CHROMIUM
+    _WORKER_CHROMIUM = chromium
     previous = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (jupyter_path, previous) if p)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -232,9 +247,10 @@ def _ready_kernel(cwd: Path) -> Any:
 
 
 def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
-    """Execute one notebook, convert it to HTML and leak-check both; never raises.
+    """Execute one notebook, convert it to HTML, leak-check both, print the PDF; never raises.
 
-    An error is recorded in the outcome; so is every leak-check finding.
+    An error is recorded in the outcome; so is every leak-check finding.  The PDF
+    (when ``job.pdf`` is set) is printed after the leak check, from the HTML.
     """
     import papermill
 
@@ -267,7 +283,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
             error=_error_summary(exc),
             leaks=check_leaks(written, patient_ids=_WORKER_PATIENT_IDS),
         )
-    return ReportOutcome(
+    outcome = ReportOutcome(
         key=job.key,
         name=job.name,
         group=job.group,
@@ -278,6 +294,26 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
         bytes=job.html.stat().st_size,
         leaks=check_leaks([job.html, job.ipynb], patient_ids=_WORKER_PATIENT_IDS),
     )
+    if job.pdf is not None:
+        print_pdf(job, outcome)
+        outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def print_pdf(job: ReportJob, outcome: ReportOutcome) -> None:
+    """Print ``job.html`` to ``job.pdf`` and record it in ``outcome`` (a failure fails it)."""
+    from indicators.reports.pdf import html_to_pdf
+
+    if job.pdf is None:
+        return
+    try:
+        html_to_pdf(job.html, job.pdf, chromium=_WORKER_CHROMIUM)
+    except Exception as exc:  # noqa: BLE001 - recorded in the outcome, as any failure
+        outcome.ok = False
+        outcome.error = f"PDF: {_error_summary(exc)}"
+        return
+    outcome.pdf = job.pdf.name
+    outcome.pdf_bytes = job.pdf.stat().st_size
 
 
 def _error_summary(exc: BaseException) -> str:
@@ -296,8 +332,12 @@ def plan_jobs(
     period: str,
     lang: str,
     national: bool,
+    pdf: bool = False,
 ) -> list[ReportJob]:
-    """The notebooks to run: one per trust (all reference trusts by default) + national."""
+    """The notebooks to run: one per trust (all reference trusts by default) + national.
+
+    With ``pdf=True`` each job also prints its HTML to ``<stem>.pdf`` beside it.
+    """
     from indicators.reference import trusts as reference_trusts
 
     results_dir = data.directory.resolve() if data.directory else Path.cwd()
@@ -319,6 +359,7 @@ def plan_jobs(
                 ),
                 ipynb=out / "notebooks" / f"{stem}.ipynb",
                 html=out / f"{stem}.html",
+                pdf=out / f"{stem}.pdf" if pdf else None,
             )
         )
     if national:
@@ -333,6 +374,7 @@ def plan_jobs(
                 parameters=national_parameters(period=period, results_dir=results_dir, lang=lang),
                 ipynb=out / "notebooks" / f"{stem}.ipynb",
                 html=out / f"{stem}.html",
+                pdf=out / f"{stem}.pdf" if pdf else None,
             ),
         )
     return jobs
@@ -349,6 +391,7 @@ def render_reports(
     national: bool = True,
     extract: str | Path | None = None,
     reuse_kernels: bool = True,
+    pdf: bool = False,
     on_done: Callable[[ReportOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> RenderResult:
@@ -379,6 +422,11 @@ def render_reports(
     reuse_kernels
         Run a worker's notebooks one after another in one kernel (the default, see the
         module docstring), or start a fresh kernel per notebook.
+    pdf
+        Also print each report to ``<stem>.pdf`` beside its HTML, on A4, with headless
+        Chromium (:mod:`indicators.reports.pdf`), in the report's worker after its HTML.
+        Raises :class:`~indicators.reports.pdf.PdfError` before any notebook runs when
+        Chromium is not installed.
     on_done, on_start
         Progress callbacks: ``on_start(total)`` once, ``on_done(outcome)`` per report.
 
@@ -389,12 +437,15 @@ def render_reports(
     """
     start = time.perf_counter()
     require_report_extra()
+    chromium = str(find_chromium()) if pdf else None
     lang = check_lang(lang)
     data = ResultsData.read(results_dir)
     period = data.check_period(period)
     _require_disclosure(data)
     target = Path(out)
-    planned = plan_jobs(data, target, trusts=trusts, period=period, lang=lang, national=national)
+    planned = plan_jobs(
+        data, target, trusts=trusts, period=period, lang=lang, national=national, pdf=pdf
+    )
     skipped: dict[str, str] = {}
     if trusts is None:
         planned, skipped = without_data(planned, data, period)
@@ -419,7 +470,7 @@ def render_reports(
             max_workers=workers,
             mp_context=get_context("spawn"),
             initializer=_init_worker,
-            initargs=(kernel_home, patient_ids),
+            initargs=(kernel_home, patient_ids, chromium),
         ) as pool:
             # The national overview is planned first, so it is not the last to finish.
             futures = {pool.submit(run_job, job, reuse_kernels): job for job in planned}
@@ -628,6 +679,8 @@ def write_index(result: RenderResult, *, data: ResultsData, lang: str) -> Path:
         status = text("status_ok" if ok else "status_failed", lang)
         link = f'<a href="{escape(o.html)}">{escape(o.name)}</a>' if o.html else escape(o.name)
         nb_link = f'<a href="notebooks/{escape(o.ipynb)}">{escape(o.ipynb)}</a>' if o.ipynb else ""
+        if o.pdf:
+            link += f' (<a href="{escape(o.pdf)}" data-pdf="{escape(o.pdf)}">PDF</a>)'
         error = o.error or (
             f"{text('leak_check', lang)}: {', '.join(sorted({x.kind for x in own}))}" if own else ""
         )
