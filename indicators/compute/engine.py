@@ -151,7 +151,130 @@ def compute_indicators(
         )
     prev, prevalence_source = _prevalence_table(prevalence)
     ctx = CaseContext(extract_date=when, prevalence=prev.lazy())
+    runnable, skipped, partial = _runnable(extract, indicators)
+    if not runnable:
+        raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
+    table, curves = _counted(extract, runnable, ctx)
+    by_id = {i.id: i for i in runnable}
+    table = (
+        add_intervals(table, by_id)
+        .join(_unit_names(), on="unit_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("indicator_id")
+            .replace_strict({i.id: i.min_denominator for i in runnable}, return_dtype=pl.Int64)
+            .alias("min_denominator")
+        )
+    )
+    # Disclosure is decided on the counts alone; funnels (φ, τ²) and variation then use
+    # only the units that will be published.  The audit attacks the marked table through
+    # every relation between published counts and withholds more until it passes.
+    audit_started = time.perf_counter()
+    protection = protect(mark_suppressed(table), by_id_all(runnable), rule=rule)
+    audit_seconds = time.perf_counter() - audit_started
+    table = add_funnels(protection.table, by_id, among=pl.col("suppressed").is_null())
+    table = add_goal_achievement(table, by_id).sort(KEYS)
+    table = mark_incomplete_periods(
+        table,
+        {i.id: (i.run_in_days, i.follow_up_days) for i in runnable},
+        extract.manifest.period_start,
+        extract.manifest.period_end,
+        when,
+    )
+    internal = conform(table, INDICATOR_SCHEMA).with_columns(table["n_cases"])
+    variation = conform(variation_table(table, by_id), VARIATION_SCHEMA)
+    published = conform(withhold(table), INDICATOR_SCHEMA)
+    curve_table = conform(
+        pl.concat(curves) if curves else pl.DataFrame(schema=CURVE_SCHEMA), CURVE_SCHEMA
+    )
+    curve_table = conform(disclose_curves(curve_table, published), CURVE_SCHEMA).sort(
+        "indicator_id", "level", "unit_id", "period", "time"
+    )
+    parameters = {
+        "validation": validation or "not checked (computed without `indicators validate`)",
+        "prevalence": {
+            "source": prevalence_source,
+            "sha256": _table_hash(prev),
+            "illustrative": prevalence is None,
+        },
+        **STATISTICS_PARAMETERS,
+        "disclosure": disclosure_manifest(
+            protection,
+            min_denominator={i.id: i.min_denominator for i in runnable},
+            seconds=audit_seconds,
+            published=published,
+        ),
+    }
+    manifest = _manifest(extract, when, parameters, runnable, skipped, partial)
+    manifest["rows_written"] = {
+        "indicators": published.height,
+        "variation": variation.height,
+        "waiting_curves": curve_table.height,
+    }
+    manifest["suppressed"] = _suppressed_counts(published)
+    manifest["seconds"] = round(time.perf_counter() - started, 2)
+    return ComputeResult(
+        indicators=published,
+        variation=variation,
+        waiting_curves=curve_table,
+        internal=internal,
+        manifest=manifest,
+        skipped=skipped,
+        partial=partial,
+    )
 
+
+#: The statistical choices the results manifest records.
+STATISTICS_PARAMETERS = {
+    "confidence": {"intervals": CONFIDENCE, "funnel_limits": list(FUNNEL_CONFIDENCE)},
+    "overdispersion": (
+        "additive random effects (Spiegelhalter 2005); z-scores winsorised "
+        f"{WINSORISATION_FRACTION:.0%} at each tail; phi and tau2 from published units"
+    ),
+}
+
+
+def _manifest(
+    extract: Extract,
+    when: date,
+    parameters: dict[str, Any],
+    runnable: list[Indicator],
+    skipped: dict[str, str],
+    partial: dict[str, list[str]],
+) -> dict[str, Any]:
+    """The results manifest: the extract, its period, the parameters and what was computed."""
+    return {
+        "extract": str(extract.path),
+        "extract_fingerprint": extract.fingerprint(),
+        "extract_date": when.isoformat(),
+        "period_start": _iso(extract.manifest.period_start),
+        "period_end": _iso(extract.manifest.period_end),
+        "synthetic": extract.manifest.synthetic,
+        "package_version": __version__,
+        "parameters": parameters,
+        "indicators": [i.id for i in runnable],
+        "skipped": skipped,
+        "partial": partial,
+        "row_counts": {
+            name: extract.tables[name].select(pl.len()).collect().item() for name in extract.tables
+        },
+    }
+
+
+def _suppressed_counts(published: pl.DataFrame) -> dict[str, int]:
+    """Withheld rows by reason."""
+    counts = published.group_by("suppressed").len().drop_nulls().sort("suppressed")
+    return {reason: int(count) for reason, count in counts.iter_rows()}
+
+
+def _runnable(
+    extract: Extract, indicators: tuple[Indicator, ...]
+) -> tuple[list[Indicator], dict[str, str], dict[str, list[str]]]:
+    """The indicators the extract's tables allow, those skipped and those computed in part.
+
+    An indicator missing one of its own tables is skipped; one missing the table of a
+    level is computed at its other levels; one missing an optional table is computed
+    without it.  Skipped and partial ones come with the reason.
+    """
     runnable: list[Indicator] = []
     skipped: dict[str, str] = {}
     partial: dict[str, list[str]] = {}
@@ -181,14 +304,22 @@ def compute_indicators(
                 partial.setdefault(indicator.id, []).append(
                     f"optional table {table} missing from the extract: {loss}"
                 )
-    if not runnable:
-        raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
+    return runnable, skipped, partial
 
-    # Stage 1: every indicator's cases counted at the finest grain, in one collect_all
-    # over the extract.  Each table is one cached node shared by every indicator's plan,
-    # so the optimiser merges their scans (at scale 5: 10 Parquet scans for 5 tables
-    # instead of 20, each reading only the columns its queries use).  Stage 2: roll the
-    # small tables up to every level and period in memory.
+
+def _counted(
+    extract: Extract, runnable: list[Indicator], ctx: CaseContext
+) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """Counts of every indicator at every level, unit and period, and the waiting curves.
+
+    Stage 1: every indicator's cases counted at the finest grain, in one collect_all
+    over the extract.  Each table is one cached node shared by every indicator's plan,
+    so the optimiser merges their scans (at scale 5: 10 Parquet scans for 5 tables
+    instead of 20, each reading only the columns its queries use).  Stage 2: roll the
+    small tables up to every level and period in memory.  The rows come sorted by
+    :data:`KEYS`: group-bys return rows in no fixed order, and everything after sees
+    them sorted, so float sums (national values, φ, τ², variation) are reproducible.
+    """
     shared = {name: frame.cache() for name, frame in extract.tables.items()}
     plans = [
         finest_cases(
@@ -200,124 +331,24 @@ def compute_indicators(
         )
         for indicator in runnable
     ]
-    row_counts = {
-        name: extract.tables[name].select(pl.len()).collect().item() for name in extract.tables
-    }
     finest_frames = pl.collect_all(plans)
     _check_period_holds_cases(extract, finest_frames)
-    kinds: list[tuple[Indicator, str]] = []
-    rolled_plans = []
-    for indicator, finest in zip(runnable, finest_frames, strict=True):
-        rolled = roll_up(indicator, finest.lazy())
-        if indicator.kind == "waiting_time":
-            rolled_plans.append(rolled)
-            kinds.append((indicator, "cases"))
-        else:
-            rolled_plans.append(count_cases(indicator, rolled))
-            kinds.append((indicator, "counts"))
-    frames = pl.collect_all(rolled_plans)
-
+    waiting = [indicator.kind == "waiting_time" for indicator in runnable]
+    frames = pl.collect_all(
+        roll_up(indicator, finest.lazy())
+        if wait
+        else count_cases(indicator, roll_up(indicator, finest.lazy()))
+        for indicator, finest, wait in zip(runnable, finest_frames, waiting, strict=True)
+    )
     counted, curves = [], []
-    for (indicator, what), frame in zip(kinds, frames, strict=True):
-        if what == "cases":
+    for indicator, frame, wait in zip(runnable, frames, waiting, strict=True):
+        if wait:
             rows, curve = waiting_time_results(indicator, frame)
             counted.append(rows)
             curves.append(curve)
         else:
             counted.append(_counts_to_rows(indicator, frame))
-    # Group-bys return rows in no fixed order; everything after this point sees them
-    # sorted, so float sums (national values, φ, τ², variation) are reproducible.
-    table = pl.concat(counted, how="diagonal_relaxed").sort(KEYS)
-    by_id = {i.id: i for i in runnable}
-    table = (
-        add_intervals(table, by_id)
-        .join(_unit_names(), on="unit_id", how="left", maintain_order="left")
-        .with_columns(
-            pl.col("indicator_id")
-            .replace_strict({i.id: i.min_denominator for i in runnable}, return_dtype=pl.Int64)
-            .alias("min_denominator")
-        )
-    )
-    # Disclosure is decided on the counts alone; funnels (φ, τ²) and variation then use
-    # only the units that will be published.  The audit attacks the marked table through
-    # every relation between published counts and withholds more until it passes.
-    audit_started = time.perf_counter()
-    protection = protect(mark_suppressed(table), by_id_all(runnable), rule=rule)
-    audit_seconds = time.perf_counter() - audit_started
-    table = protection.table
-    table = add_funnels(table, by_id, among=pl.col("suppressed").is_null())
-    table = add_goal_achievement(table, by_id).sort(KEYS)
-    table = mark_incomplete_periods(
-        table,
-        {i.id: (i.run_in_days, i.follow_up_days) for i in runnable},
-        extract.manifest.period_start,
-        extract.manifest.period_end,
-        when,
-    )
-    internal = conform(table, INDICATOR_SCHEMA).with_columns(table["n_cases"])
-    variation = conform(variation_table(table, by_id), VARIATION_SCHEMA)
-    published = conform(withhold(table), INDICATOR_SCHEMA)
-    curve_table = conform(
-        pl.concat(curves) if curves else pl.DataFrame(schema=CURVE_SCHEMA), CURVE_SCHEMA
-    )
-    curve_table = conform(disclose_curves(curve_table, published), CURVE_SCHEMA).sort(
-        "indicator_id", "level", "unit_id", "period", "time"
-    )
-    manifest = {
-        "extract": str(extract.path),
-        "extract_fingerprint": extract.fingerprint(),
-        "extract_date": when.isoformat(),
-        "period_start": _iso(extract.manifest.period_start),
-        "period_end": _iso(extract.manifest.period_end),
-        "synthetic": extract.manifest.synthetic,
-        "package_version": __version__,
-        "parameters": {
-            "validation": validation or "not checked (computed without `indicators validate`)",
-            "prevalence": {
-                "source": prevalence_source,
-                "sha256": _table_hash(prev),
-                "illustrative": prevalence is None,
-            },
-            "confidence": {"intervals": CONFIDENCE, "funnel_limits": list(FUNNEL_CONFIDENCE)},
-            "overdispersion": (
-                "additive random effects (Spiegelhalter 2005); z-scores winsorised "
-                f"{WINSORISATION_FRACTION:.0%} at each tail; phi and tau2 from published units"
-            ),
-            "disclosure": disclosure_manifest(
-                protection,
-                min_denominator={i.id: i.min_denominator for i in runnable},
-                seconds=audit_seconds,
-                published=published,
-            ),
-        },
-        "indicators": [i.id for i in runnable],
-        "skipped": skipped,
-        "partial": partial,
-        "row_counts": row_counts,
-        "rows_written": {
-            "indicators": published.height,
-            "variation": variation.height,
-            "waiting_curves": curve_table.height,
-        },
-        "suppressed": {
-            reason: int(count)
-            for reason, count in published.group_by("suppressed")
-            .len()
-            .drop_nulls()
-            .sort("suppressed")
-            .iter_rows()
-        },
-        "seconds": round(time.perf_counter() - started, 2),
-    }
-    return ComputeResult(
-        indicators=published,
-        variation=variation,
-        waiting_curves=curve_table,
-        internal=internal,
-        manifest=manifest,
-        skipped=skipped,
-        partial=partial,
-    )
+    return pl.concat(counted, how="diagonal_relaxed").sort(KEYS), curves
 
 
 def _check_period_holds_cases(extract: Extract, finest: list[pl.DataFrame]) -> None:
