@@ -20,8 +20,12 @@ from indicators.charts.theme import (
     HIGHLIGHT,
     NATIONAL,
     NO_GOAL_COLOUR,
+    POINT_ROLE,
     WIDTH,
+    aria_description,
+    axis_title,
     chart_config,
+    chart_title,
     value_axis_format,
     value_format,
 )
@@ -39,6 +43,7 @@ def caterpillar_chart(
     national_value: float | None = None,
     highlight: str | None = None,
     title: str = "",
+    value_title: str | None = None,
     lang: str = "nb",
 ) -> ChartView:
     """Horizontal interval plot of one indicator across units, best to worst by value.
@@ -57,9 +62,12 @@ def caterpillar_chart(
         ``unit_id`` whose name is drawn in bold colour and whose point has a ring.
     title
         Chart title.
+    value_title
+        Title of the value axis (default: what the unit is, ``Andel (%)``, ...).
     lang
         ``nb`` or ``en``.
     """
+    value_title = value_title or axis_title(unit, lang)
     ordered = rows.sort(
         pl.col("value").is_null(), "value", "label", descending=[False, True, False]
     )
@@ -91,6 +99,19 @@ def caterpillar_chart(
         .otherwise(pl.lit(inside_text))
         .alias("position"),
         (pl.col("unit_id") == (highlight or "")).alias("is_highlight"),
+    )
+    data = data.with_columns(
+        pl.concat_str(
+            aria_description(
+                "axis_label",
+                (value_title, "value_text"),
+                (text("interval", lang), "interval_text"),
+                (text("goal", lang), "goal"),
+            ),
+            pl.when(pl.col("position") == outlier_text)
+            .then(pl.lit(f"; {outlier_text}"))
+            .otherwise(pl.lit("")),
+        ).alias("aria")
     ).select(
         "axis_label",
         "value",
@@ -101,6 +122,7 @@ def caterpillar_chart(
         "goal",
         "position",
         "is_highlight",
+        "aria",
     )
     order = data["axis_label"].to_list()
     fmt = value_axis_format(unit)
@@ -120,19 +142,20 @@ def caterpillar_chart(
     colours = [*GOAL_COLOURS.values(), NO_GOAL_COLOUR]
     tooltip = [
         alt.Tooltip("axis_label:N", title=text("trust", lang)),
-        alt.Tooltip("value_text:N", title=text("value", lang)),
+        alt.Tooltip("value_text:N", title=value_title),
         alt.Tooltip("interval_text:N", title=text("interval", lang)),
         alt.Tooltip("goal:N", title=text("goal", lang)),
     ]
     base = alt.Chart(named("units"))
-    bars = base.mark_rule(color="#8A96A3", strokeWidth=1.5).encode(
+    bars = base.mark_rule(color="#8A96A3", strokeWidth=1.5, aria=False).encode(
         y=y, x=alt.X("ci_low:Q", scale=x_scale), x2=alt.X2("ci_high")
     )
-    points = base.mark_point(filled=True, opacity=1).encode(
+    points = base.mark_point(filled=True, opacity=1, ariaRoleDescription=POINT_ROLE).encode(
         y=y,
+        description=alt.Description("aria:N"),
         # Outliers larger, so the diamond is seen among the dots.
         size=alt.condition(alt.datum.position == outlier_text, alt.value(150), alt.value(80)),
-        x=alt.X("value:Q", title=text("value", lang), axis=alt.Axis(format=fmt), scale=x_scale),
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=fmt), scale=x_scale),
         color=alt.Color(
             "goal:N", scale=alt.Scale(domain=domain, range=colours), title=text("goal", lang)
         ),
@@ -158,12 +181,12 @@ def caterpillar_chart(
     if national_value is not None:
         layers.append(
             alt.Chart(named("national"))
-            .mark_rule(color=NATIONAL, strokeDash=[4, 3])
+            .mark_rule(color=NATIONAL, strokeDash=[4, 3], aria=False)
             .encode(x=alt.X("national:Q"))
         )
     chart = (
         alt.layer(*layers)
-        .properties(width=WIDTH - 120, height=max(120, 18 * data.height), title=title)
+        .properties(width=WIDTH - 120, height=max(120, 18 * data.height), title=chart_title(title))
         .configure(**chart_config(lang, number_format=value_format(unit)))
     )
     datasets = {"units": data, "national": pl.DataFrame({"national": [national_value]})}
@@ -171,4 +194,5 @@ def caterpillar_chart(
         chart,
         description=f"{text('caterpillar_title', lang)}: {title}",
         datasets=datasets,
+        lang=lang,
     )

@@ -75,6 +75,9 @@ class ChartView:
         The data of the chart's layers by name (see :func:`named`); they are put
         inline in the spec as Vega-Lite ``datasets``.  Passing data this way rather than
         to ``alt.Chart`` keeps altair from copying every row at every step.
+    lang
+        The language of the chart's text (``nb``, ``en``): the ``lang`` of the SVG, so a
+        screen reader reads its description in the right language.
     """
 
     def __init__(
@@ -83,10 +86,12 @@ class ChartView:
         *,
         description: str,
         datasets: dict[str, pl.DataFrame] | None = None,
+        lang: str | None = None,
     ) -> None:
         self.chart = chart
         self.description = description
         self.datasets = datasets or {}
+        self.lang = lang
 
     @cached_property
     def spec(self) -> dict[str, Any]:
@@ -106,7 +111,8 @@ class ChartView:
 
         svg = vl_convert.vegalite_to_svg(self.spec, allowed_base_urls=[])
         label = _escape(self.description)
-        return svg.replace(">", f' role="img" aria-label="{label}">', 1)
+        lang = f' lang="{self.lang}"' if self.lang else ""
+        return svg.replace(">", f' role="img" aria-label="{label}"{lang}>', 1)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {

@@ -18,8 +18,12 @@ from indicators.charts.theme import (
     LIMIT_COLOURS,
     NATIONAL,
     OTHER,
+    POINT_ROLE,
     WIDTH,
+    aria_description,
+    axis_title,
     chart_config,
+    chart_title,
     value_axis_format,
     value_format,
 )
@@ -76,6 +80,7 @@ def funnel_chart(
     highlight: str | None = None,
     title: str = "",
     x_title: str | None = None,
+    y_title: str | None = None,
     lang: str = "nb",
 ) -> ChartView:
     """Funnel plot of one indicator in one period.
@@ -94,6 +99,14 @@ def funnel_chart(
         Chart title.
     x_title
         Title of the denominator axis (default: "Number (n)").
+    y_title
+        Title of the value axis (default: what the unit is, :func:`axis_title`).
+
+    Units beyond the 99.8 % adjusted limits (``funnel_flag_998_od``, where present) are
+    named on the chart and in their marks' descriptions, so the grey dots of other trusts that
+    are outliers can be told apart.  For a ratio whose limits are around a pooled O/E
+    other than 1 (``funnel_target``), the line at 1 (the general population) is drawn
+    dotted beside the solid line the limits are around.
     lang
         ``nb`` or ``en``.
 
@@ -106,6 +119,14 @@ def funnel_chart(
     size, size_text = ("denominator", "n_text")
     if unit == "ratio":
         size, size_text = ("expected", "expected_text")
+    x_title = x_title or text("denominator", lang)
+    y_title = y_title or axis_title(unit, lang)
+    flags = {"high": text("above_998", lang), "low": text("below_998", lang)}
+    flag = (
+        pl.col("funnel_flag_998_od").replace_strict(flags, default=None)
+        if "funnel_flag_998_od" in rows.columns
+        else pl.lit(None, pl.String)
+    )
     points = rows.filter(pl.col("value").is_not_null() & pl.col("denominator").is_not_null())
     points = points.with_columns(
         (pl.col("unit_id") == (highlight or "")).alias("is_highlight"),
@@ -113,6 +134,13 @@ def funnel_chart(
         format_values(
             points["denominator"], unit="ratio" if unit == "ratio" else "count", lang=lang
         ).alias(size_text),
+        flag.alias("flag"),
+    )
+    points = points.with_columns(
+        pl.concat_str(
+            aria_description("unit_name", (y_title, "value_text"), (x_title, size_text)),
+            pl.when(pl.col("flag").is_not_null()).then("; " + pl.col("flag")).otherwise(pl.lit("")),
+        ).alias("aria")
     ).select(
         pl.col("unit_name"),
         pl.col("denominator").alias(size),
@@ -120,17 +148,18 @@ def funnel_chart(
         "is_highlight",
         "value_text",
         size_text,
+        "flag",
+        "aria",
     )
     limits = funnel_limits_long(rows, lang=lang).rename({"denominator": size}, strict=False)
     target = rows["funnel_target"].drop_nulls()
     fmt = value_axis_format(unit)
     x = alt.X(
         f"{size}:Q",
-        title=x_title or text("denominator", lang),
+        title=x_title,
         scale=alt.Scale(zero=False, nice=True),
         axis=alt.Axis(format=",.0f"),
     )
-    y_title = text("value", lang)
 
     series = limits["series"].unique(maintain_order=True).to_list() if limits.height else []
     colours = [LIMIT_COLOURS["99.8" if ("99" in s) else "95"] for s in series]
@@ -142,7 +171,7 @@ def funnel_chart(
     pick = alt.selection_point(fields=["series"], bind="legend")
     lines = (
         alt.Chart(named("limits"))
-        .mark_line(interpolate="monotone", strokeWidth=1.4)
+        .mark_line(interpolate="monotone", strokeWidth=1.4, aria=False)
         .encode(
             x=x,
             y=alt.Y("limit:Q", title=y_title, axis=alt.Axis(format=fmt)),
@@ -165,45 +194,80 @@ def funnel_chart(
     )
     tooltip = [
         alt.Tooltip("unit_name:N", title=text("trust", lang)),
-        alt.Tooltip("value_text:N", title=text("value", lang)),
-        alt.Tooltip(f"{size_text}:N", title=x_title or text("denominator", lang)),
+        alt.Tooltip("value_text:N", title=y_title),
+        alt.Tooltip(f"{size_text}:N", title=x_title),
+        alt.Tooltip("flag:N", title=text("funnel_position", lang)),
     ]
     others = (
         alt.Chart(named("others"))
-        .mark_circle(size=55, color=OTHER, opacity=0.9)
-        .encode(x=x, y=alt.Y("value:Q", axis=alt.Axis(format=fmt)), tooltip=tooltip)
+        .mark_circle(size=55, color=OTHER, opacity=0.9, ariaRoleDescription=POINT_ROLE)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", axis=alt.Axis(format=fmt)),
+            tooltip=tooltip,
+            description=alt.Description("aria:N"),
+        )
     )
     layers: list[alt.Chart] = [lines, others]
     if target.len():
         layers.insert(
             0,
             alt.Chart(named("target"))
-            .mark_rule(color=NATIONAL, strokeWidth=1)
+            .mark_rule(color=NATIONAL, strokeWidth=1, aria=False)
             .encode(y=alt.Y("target:Q")),
         )
+        if unit == "ratio" and abs(float(target[0]) - 1.0) > 1e-9:
+            # The limits are around the pooled O/E; the general population (O/E = 1)
+            # is drawn too, dotted, so neither is taken for the other.
+            layers.insert(
+                0,
+                alt.Chart(named("reference"))
+                .mark_rule(color=NATIONAL, strokeWidth=1, strokeDash=[2, 3], aria=False)
+                .encode(y=alt.Y("reference:Q")),
+            )
+    flagged = points.filter(pl.col("flag").is_not_null() & ~pl.col("is_highlight"))
+    if flagged.height:
+        # The outliers among the other trusts are named on the chart, in grey.
+        outlier_label = alt.Chart(named("flagged")).encode(
+            x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N")
+        )
+        style = {"align": "left", "dx": 7, "dy": 9, "fontSize": 10, "aria": False}
+        layers.append(
+            outlier_label.mark_text(**style, color="white", stroke="white", strokeWidth=3)
+        )
+        layers.append(outlier_label.mark_text(**style, color="#4A5563"))
     mine = points.filter(pl.col("is_highlight"))
     if mine.height:
         layers.append(
             alt.Chart(named("mine"))
-            .mark_point(size=140, filled=True, color=HIGHLIGHT, shape="diamond")
-            .encode(x=x, y=alt.Y("value:Q"), tooltip=tooltip)
+            .mark_point(
+                size=140,
+                filled=True,
+                color=HIGHLIGHT,
+                shape="diamond",
+                ariaRoleDescription=POINT_ROLE,
+            )
+            .encode(x=x, y=alt.Y("value:Q"), tooltip=tooltip, description=alt.Description("aria:N"))
         )
         label = alt.Chart(named("mine")).encode(
             x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N")
         )
         # The name twice: a white outline first, so it stays legible over the limits.
-        text_style = {"align": "left", "dx": 9, "dy": -9, "fontWeight": "bold"}
+        text_style = {"align": "left", "dx": 9, "dy": -9, "fontWeight": "bold", "aria": False}
         layers.append(label.mark_text(**text_style, color="white", stroke="white", strokeWidth=4))
         layers.append(label.mark_text(**text_style, color=HIGHLIGHT))
     chart = (
         alt.layer(*layers)
-        .properties(width=WIDTH, height=HEIGHT, title=title)
+        .properties(width=WIDTH, height=HEIGHT, title=chart_title(title))
         .configure(**chart_config(lang, number_format=value_format(unit)))
     )
     datasets = {
         "limits": limits,
         "others": points.filter(~pl.col("is_highlight")),
+        "flagged": flagged,
         "mine": mine,
         "target": pl.DataFrame({"target": target.head(1)}),
+        "reference": pl.DataFrame({"reference": [1.0]}),
     }
-    return ChartView(chart, description=f"{text('funnel_title', lang)}: {title}", datasets=datasets)
+    description = f"{text('funnel_title', lang)}: {title}"
+    return ChartView(chart, description=description, datasets=datasets, lang=lang)

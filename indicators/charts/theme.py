@@ -24,6 +24,9 @@ NATIONAL = "#222222"
 LIMIT_COLOURS = {"95": "#6F8FAF", "99.8": "#2E4057"}
 
 FONT = "Helvetica, Arial, sans-serif"
+#: The role a screen reader announces for a mark that stands for a unit (Vega's own
+#: word for it; the leak check names marks by it).
+POINT_ROLE = "point"
 WIDTH = 560
 HEIGHT = 300
 
@@ -44,23 +47,72 @@ NUMBER_LOCALES: dict[str, dict[str, Any]] = {
 def chart_config(lang: str, *, number_format: str = ",.2f") -> dict[str, Any]:
     """The Vega-Lite ``config`` of every chart: locale, font, quiet axes, number format.
 
-    ``number_format`` formats every number that has no format of its own: the
-    descriptions Vega-Lite gives each mark (``aria-label`` in the SVG, read out by
-    screen readers) and tooltips.  Charts pass :func:`value_format` of their unit, so
-    a description reads a value as the report prints it, never as ``0,21497584541``.
+    ``number_format`` formats every number that has no format of its own (tooltips).
+    Charts pass :func:`value_format` of their unit, so a tooltip reads a value as the
+    report prints it, never as ``0,21497584541``.
+
+    Screen readers: Vega-Lite's own descriptions of marks, axes and legends are English
+    ("X-axis titled ...", "value: 61 %"), so they are switched off (``aria`` false);
+    marks that stand for a unit carry a description in the report language of their own
+    (:func:`aria_description`), and the chart as a whole is described by its
+    :class:`~indicators.charts.display.ChartView`.
 
     >>> chart_config("nb")["locale"]["number"]["decimal"]
     ','
+    >>> chart_config("nb")["axis"]["aria"], chart_config("nb")["aria"]
+    (False, False)
     """
     return {
         "locale": {"number": NUMBER_LOCALES[lang]},
         "numberFormat": number_format,
         "font": FONT,
+        "aria": False,
         "view": {"stroke": None},
-        "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#E6E9EE"},
-        "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
+        "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#E6E9EE", "aria": False},
+        "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom", "aria": False},
         "title": {"fontSize": 14, "anchor": "start"},
     }
+
+
+def axis_title(unit: str, lang: str = "nb") -> str:
+    """The title of a value axis: what the value is (``Andel (%)``, ``Dager``, ...).
+
+    >>> axis_title("fraction"), axis_title("days"), axis_title("ratio", "en")
+    ('Andel (%)', 'Dager', 'Observed/expected')
+    """
+    from indicators.reports.labels import text
+
+    return text(f"axis_{unit}", lang)
+
+
+def chart_title(title: str, **params: Any) -> Any:
+    """A chart title hidden from screen readers (the chart's own description names it).
+
+    >>> chart_title("T").aria
+    False
+    """
+    import altair as alt
+
+    return alt.TitleParams(title, aria=False, **params)
+
+
+def aria_description(label: Any, *pairs: tuple[str, Any]) -> Any:
+    """A polars expression: a mark's description for screen readers, ``label; key: value``.
+
+    ``label`` and the values are expressions (or column names) of formatted text; the
+    keys are the report's own words, so a screen reader reads what a reader sees.
+
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"unit_name": ["Innlandet"], "value_text": ["21,5 %"]})
+    >>> frame.select(aria_description("unit_name", ("Andel (%)", "value_text"))).item()
+    'Innlandet; Andel (%): 21,5 %'
+    """
+    import polars as pl
+
+    parts: list[Any] = [pl.col(label) if isinstance(label, str) else label]
+    for key, value in pairs:
+        parts += [pl.lit(f"; {key}: "), pl.col(value) if isinstance(value, str) else value]
+    return pl.concat_str(parts, ignore_nulls=True).alias("aria")
 
 
 def value_axis_format(unit: str) -> str:

@@ -9,8 +9,12 @@ from indicators.charts.display import ChartView, named, unvalidated
 from indicators.charts.theme import (
     HIGHLIGHT,
     NATIONAL,
+    POINT_ROLE,
     WIDTH,
+    aria_description,
+    axis_title,
     chart_config,
+    chart_title,
     value_axis_format,
     value_format,
 )
@@ -46,6 +50,7 @@ def trend_chart(
     lang
         ``nb`` or ``en``.
     """
+    value_title = axis_title(unit, lang)
     data = rows.sort("period").with_columns(
         pl.when(pl.col("is_national"))
         .then(pl.lit(national_label))
@@ -88,6 +93,14 @@ def trend_chart(
             "value_text",
             "interval_text",
         )
+        .with_columns(
+            aria_description(
+                "series",
+                (text("period", lang), "period"),
+                (value_title, "value_text"),
+                (text("interval", lang), "interval_text"),
+            )
+        )
     )
     periods = rows["period"].unique().sort().to_list()
     fmt = value_axis_format(unit)
@@ -97,34 +110,35 @@ def trend_chart(
     legend = alt.Legend(
         title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400
     )
+    colour_scale = alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL])
     colour = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL]),
+        scale=colour_scale,
         title=None,
         legend=legend,
     )
     tooltip = [
         alt.Tooltip("series:N", title=text("trust", lang)),
         alt.Tooltip("period:N", title=text("period", lang)),
-        alt.Tooltip("value_text:N", title=text("value", lang)),
+        alt.Tooltip("value_text:N", title=value_title),
         alt.Tooltip("interval_text:N", title=text("interval", lang)),
     ]
     base = alt.Chart(named("trend"))
     own = base.transform_filter(alt.datum.series == unit_label)
     band = (
         own.transform_filter("!datum.alone")
-        .mark_area(opacity=0.18, color=HIGHLIGHT)
+        .mark_area(opacity=0.18, color=HIGHLIGHT, aria=False)
         .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"), detail=alt.Detail("segment:N"))
     )
     bar = (
         own.transform_filter("datum.alone")
-        .mark_rule(opacity=0.35, color=HIGHLIGHT, strokeWidth=6)
+        .mark_rule(opacity=0.35, color=HIGHLIGHT, strokeWidth=6, aria=False)
         .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
     )
-    line = base.mark_line(point=True, strokeWidth=2).encode(
+    line = base.mark_line(strokeWidth=2, aria=False).encode(
         x=x,
         detail=alt.Detail("segment:N"),
-        y=alt.Y("value:Q", title=text("value", lang), axis=alt.Axis(format=fmt)),
+        y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=fmt)),
         color=colour,
         strokeDash=alt.StrokeDash(
             "series:N",
@@ -134,12 +148,20 @@ def trend_chart(
         ),
         tooltip=tooltip,
     )
-    heading = alt.TitleParams(
+    # The points on the lines are what a screen reader reads: one per unit and period.
+    points = base.mark_point(filled=True, size=30, ariaRoleDescription=POINT_ROLE).encode(
+        x=x,
+        y=alt.Y("value:Q"),
+        color=alt.Color("series:N", scale=colour_scale, legend=None),
+        tooltip=tooltip,
+        description=alt.Description("aria:N"),
+    )
+    heading = chart_title(
         title, subtitle=text("ci_band", lang).format(unit=unit_label), subtitleColor="#5b6b7c"
     )
     chart = (
-        alt.layer(band, bar, line)
+        alt.layer(band, bar, line, points)
         .properties(width=WIDTH, height=220, title=heading)
         .configure(**chart_config(lang, number_format=value_format(unit)))
     )
-    return ChartView(chart, description=title, datasets={"trend": data})
+    return ChartView(chart, description=title, datasets={"trend": data}, lang=lang)

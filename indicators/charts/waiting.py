@@ -6,7 +6,14 @@ import altair as alt
 import polars as pl
 
 from indicators.charts.display import ChartView, named, unvalidated
-from indicators.charts.theme import HIGHLIGHT, NATIONAL, WIDTH, chart_config, value_format
+from indicators.charts.theme import (
+    HIGHLIGHT,
+    NATIONAL,
+    WIDTH,
+    chart_config,
+    chart_title,
+    value_format,
+)
 from indicators.reports.format import format_count, format_percent
 from indicators.reports.labels import text
 
@@ -76,10 +83,10 @@ def waiting_curve_chart(
     base = alt.Chart(named("curves"))
     band = (
         base.transform_filter(alt.datum.series == unit_label)
-        .mark_area(interpolate="step-after", opacity=0.18, color=HIGHLIGHT)
+        .mark_area(interpolate="step-after", opacity=0.18, color=HIGHLIGHT, aria=False)
         .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
     )
-    line = base.mark_line(interpolate="step-after", strokeWidth=2).encode(
+    line = base.mark_line(interpolate="step-after", strokeWidth=2, aria=False).encode(
         x=x,
         y=alt.Y(
             "survival:Q",
@@ -98,9 +105,12 @@ def waiting_curve_chart(
     )
     chart = (
         alt.layer(band, line)
-        .properties(width=WIDTH, height=260, title=title)
+        .properties(width=WIDTH, height=260, title=chart_title(title))
         .configure(**chart_config(lang, number_format=value_format("fraction")))
     )
     return ChartView(
-        chart, description=f"{text('waiting_title', lang)}: {title}", datasets={"curves": data}
+        chart,
+        description=f"{text('waiting_title', lang)}: {title}",
+        datasets={"curves": data},
+        lang=lang,
     )

@@ -120,6 +120,38 @@ def report_level(indicator_id: str) -> str:
     return REPORT_LEVEL_OVERRIDES.get(indicator_id, "trust")
 
 
+#: Indicators whose goal (and funnel) judge another statistic than the value they show:
+#: WAIT-01 shows the Kaplan–Meier median, but its national goal is on the mean wait.
+JUDGED_STATISTIC = {"WAIT-01": "mean_days"}
+#: The interval of a judged statistic, where the results publish one.
+JUDGED_INTERVAL = {"mean_days": ("mean_ci_low", "mean_ci_high")}
+
+
+def judged_rows(table: pl.DataFrame, indicator_id: str) -> pl.DataFrame:
+    """Rows of one indicator with ``value`` (and interval) set to the statistic judged.
+
+    For an indicator of :data:`JUDGED_STATISTIC` the value becomes the judged statistic
+    (WAIT-01: ``mean_days``) and the interval its interval (``mean_ci_low``,
+    ``mean_ci_high``; null when the results do not publish them), so a chart coloured
+    by goal achievement or placed in a funnel shows what is judged.  Other indicators'
+    rows are returned as they are.
+
+    >>> rows = pl.DataFrame({"value": [27.0], "ci_low": [20.0], "ci_high": [30.0],
+    ...                      "mean_days": [33.5]})
+    >>> judged_rows(rows, "WAIT-01").select("value", "ci_low").row(0)
+    (33.5, None)
+    """
+    column = JUDGED_STATISTIC.get(indicator_id)
+    if column is None or column not in table.columns:
+        return table
+    low, high = JUDGED_INTERVAL.get(column, ("", ""))
+    return table.with_columns(
+        pl.col(column).alias("value"),
+        (pl.col(low) if low in table.columns else pl.lit(None, pl.Float64)).alias("ci_low"),
+        (pl.col(high) if high in table.columns else pl.lit(None, pl.Float64)).alias("ci_high"),
+    )
+
+
 def report_rows(table: pl.DataFrame) -> pl.DataFrame:
     """The rows of an indicator table at the level trust reports show each indicator at.
 

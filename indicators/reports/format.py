@@ -52,10 +52,36 @@ SUPPRESSED_TEXT: dict[str, dict[str, str]] = {
     # Withheld so that a small count elsewhere cannot be recovered by subtraction.
     SUPPRESSED_SECONDARY: WITHHELD_TEXT,
 }
+#: What a count column (``Antall (n)``) prints for a withheld row, by reason and language.
+#: A row is withheld as a small count when the number with the event, the number without
+#: it or the number in all is 1–4: its n may be far above five, so the count column says
+#: why the row is withheld and never ``"<5"``, which would read as a false n.
+SUPPRESSED_COUNT_TEXT: dict[str, dict[str, str]] = {
+    SUPPRESSED_SMALL_COUNT: {"nb": "skjult: lite antall", "en": "withheld: small count"},
+    SUPPRESSED_TOO_FEW: {"nb": "for få", "en": "too few"},
+    SUPPRESSED_SECONDARY: WITHHELD_TEXT,
+}
 #: Every text a withheld value may be shown as (what the leak check accepts).
 SUPPRESSED_TEXTS: frozenset[str] = frozenset(
-    t for texts in (*SUPPRESSED_TEXT.values(), WITHHELD_TEXT) for t in texts.values()
+    t
+    for texts in (*SUPPRESSED_TEXT.values(), *SUPPRESSED_COUNT_TEXT.values(), WITHHELD_TEXT)
+    for t in texts.values()
 )
+#: Why a row is withheld, in words, by reason and language (notes beside charts).
+SUPPRESSION_REASON: dict[str, dict[str, str]] = {
+    SUPPRESSED_SMALL_COUNT: {
+        "nb": "et antall under fem",
+        "en": "a count below five",
+    },
+    SUPPRESSED_TOO_FEW: {
+        "nb": "for få personer til en pålitelig verdi",
+        "en": "too few persons for a reliable value",
+    },
+    SUPPRESSED_SECONDARY: {
+        "nb": "holdt tilbake for å skjerme et lite antall et annet sted",
+        "en": "held back to protect a small count elsewhere",
+    },
+}
 
 #: Decimals shown by unit: shares in per cent with one decimal, days one, ratios two,
 #: counts none.
@@ -178,6 +204,28 @@ def suppression_text(reason: str, *, lang: str = "nb") -> str:
     """
     lang = check_lang(lang)
     return SUPPRESSED_TEXT.get(reason, WITHHELD_TEXT)[lang]
+
+
+def suppression_count_text(reason: str, *, lang: str = "nb") -> str:
+    """What a count column prints for a row withheld for ``reason`` (never a false n).
+
+    >>> suppression_count_text("small_count"), suppression_count_text("secondary", lang="en")
+    ('skjult: lite antall', 'withheld')
+    """
+    lang = check_lang(lang)
+    return SUPPRESSED_COUNT_TEXT.get(reason, WITHHELD_TEXT)[lang]
+
+
+def suppression_reason(reason: str, *, lang: str = "nb") -> str:
+    """Why a row is withheld, in words (for a sentence, not a table cell).
+
+    >>> suppression_reason("small_count")
+    'et antall under fem'
+    >>> suppression_reason("some_new_reason", lang="en")
+    'withheld'
+    """
+    lang = check_lang(lang)
+    return SUPPRESSION_REASON.get(reason, {}).get(lang) or WITHHELD_TEXT[lang]
 
 
 def format_values(

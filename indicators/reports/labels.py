@@ -62,14 +62,51 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Position against control limits adjusted for overdispersion (Spiegelhalter 2005).",
     },
     "suppression_note": {
-        "nb": "«<5»: færre enn fem personer, verdien er skjult. «for få»: for få personer "
-        "til en pålitelig verdi. «skjult»: verdien er holdt tilbake fordi et antall under "
-        "fem et annet sted ellers kunne regnes ut av de publiserte tallene, ved å trekke "
-        "fra eller ved å kombinere tabeller (sekundær skjerming).",
-        "en": "'<5': fewer than five persons, the value is withheld. 'too few': too few "
-        "persons for a reliable value. 'withheld': held back because a count below five "
-        "elsewhere could otherwise be worked out from the published figures, by subtraction "
-        "or by combining tables (secondary suppression).",
+        "nb": "«<5» og «skjult: lite antall»: antallet med hendelsen, antallet uten den eller "
+        "antallet i alt er mellom 1 og 4, så verdien og antallet er skjult (antallet i alt kan "
+        "godt være større enn fem). «for få»: for få personer til en pålitelig verdi. "
+        "«skjult»: verdien er holdt tilbake fordi et antall under fem et annet sted ellers "
+        "kunne regnes ut av de publiserte tallene, ved å trekke fra eller ved å kombinere "
+        "tabeller (sekundær skjerming).",
+        "en": "'<5' and 'withheld: small count': the number with the event, the number "
+        "without it or the number in all is between 1 and 4, so the value and the count are "
+        "withheld (the number in all may well be above five). 'too few': too few persons for "
+        "a reliable value. 'withheld': held back because a count below five elsewhere could "
+        "otherwise be worked out from the published figures, by subtraction or by combining "
+        "tables (secondary suppression).",
+    },
+    "expected_short": {"nb": "forventet", "en": "expected"},
+    "observed_short": {"nb": "observert", "en": "observed"},
+    "median_short": {"nb": "median", "en": "median"},
+    "axis_mean_days": {
+        "nb": "Gjennomsnittlig ventetid (dager)",
+        "en": "Mean waiting time (days)",
+    },
+    "point": {"nb": "punkt", "en": "point"},
+    "axis_fraction": {"nb": "Andel (%)", "en": "Share (%)"},
+    "axis_days": {"nb": "Dager", "en": "Days"},
+    "axis_ratio": {"nb": "Observert/forventet", "en": "Observed/expected"},
+    "judged_chart_note": {
+        "nb": "Grafen viser gjennomsnittlig ventetid for dem som har startet behandling, som "
+        "det nasjonale målet og fargen for måloppnåelse gjelder; medianen står over grafen.",
+        "en": "The chart shows the mean wait of those who started care, which the national "
+        "goal and the goal colour are on; the median is given above the chart.",
+    },
+    "mean_days_short": {"nb": "gjennomsnitt", "en": "mean"},
+    "judged_on_mean_days": {"nb": "vurdert på gjennomsnittet", "en": "judged on the mean"},
+    "judged_note": {
+        "nb": "Ventetid (WAIT-01): verdien er Kaplan–Meier-medianen; det nasjonale målet og "
+        "fargen for måloppnåelse gjelder gjennomsnittlig ventetid for dem som har startet "
+        "behandling, som vises under medianen.",
+        "en": "Waiting time (WAIT-01): the value is the Kaplan–Meier median; the national goal "
+        "and the goal colour are on the mean wait of those who started care, shown below the "
+        "median.",
+    },
+    "ratio_count_note": {
+        "nb": "Forholdstall (observert/forventet): antallskolonnen viser observert antall "
+        "personer og forventet antall ut fra befolkningens alder og kjønn.",
+        "en": "Ratios (observed/expected): the count column gives the observed number of "
+        "persons and the number expected from the population's age and sex.",
     },
     "indicators": {"nb": "Indikatorene", "en": "The indicators"},
     "funnel_title": {"nb": "Traktplott", "en": "Funnel plot"},
@@ -112,13 +149,43 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "φ and τ² are not published in the results for this indicator.",
     },
     "hidden_in_funnel": {
-        "nb": "Verdien for {unit} er skjult ({reason}) og vises ikke i traktplottet.",
-        "en": "The value for {unit} is withheld ({reason}) and not shown in the funnel plot.",
+        "nb": "{unit} vises ikke i traktplottet: verdien er skjult ({reason}).",
+        "en": "{unit} is not shown in the funnel plot: the value is withheld ({reason}).",
     },
     "hidden_in_trend": {
-        "nb": "Verdien for {unit} er skjult i {periods} og mangler i grafen.",
-        "en": "The value for {unit} is withheld in {periods} and missing from the chart.",
+        "nb": "Grafen mangler verdien for {unit} i {periods}.",
+        "en": "The chart lacks the value for {unit} in {periods}.",
     },
+    "and": {"nb": "og", "en": "and"},
+    "funnel_flagged": {
+        "nb": "Helseforetak utenfor grensene (justert for overspredning)",
+        "en": "Health trusts beyond the limits (adjusted for overdispersion)",
+    },
+    "funnel_none_flagged": {
+        "nb": "Ingen helseforetak ligger utenfor 95 %-grensene justert for overspredning.",
+        "en": "No health trust lies beyond the 95% limits adjusted for overdispersion.",
+    },
+    "no_catchment": {
+        "nb": "Indikatoren gjelder befolkningen i et opptaksområde, og resultatene har ingen "
+        "tall for {unit} som opptaksområde: helseforetaket har ikke et eget opptaksområde i "
+        "beregningen.",
+        "en": "The indicator is about the population of a catchment area, and the results "
+        "hold no figures for {unit} as a catchment area: the trust has no catchment area of "
+        "its own in the computation.",
+    },
+    "no_catchment_short": {"nb": "ikke eget opptaksområde", "en": "no catchment area"},
+    "yearly_only": {
+        "nb": "Indikatoren beregnes bare per år, ikke per tertial; verdien for {year} står i "
+        "rapporten for {year}.",
+        "en": "The indicator is computed per year only, not per tertial; the value for {year} "
+        "is in the report for {year}.",
+    },
+    "yearly_only_short": {"nb": "bare per år", "en": "yearly only"},
+    "no_row": {
+        "nb": "Resultatene har ingen tall for {unit} i {period}.",
+        "en": "The results hold no figures for {unit} in {period}.",
+    },
+    "no_row_short": {"nb": "ingen tall", "en": "no figures"},
     "outlier_shape": {
         "nb": "Utenfor 99,8 %-grensene (justert)",
         "en": "Beyond the 99.8% limits (adjusted)",
@@ -142,10 +209,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Days since referral received",
     },
     "still_waiting": {"nb": "Andel som venter", "en": "Share still waiting"},
-    "no_data_indicator": {
-        "nb": "Ingen publiserbare tall for helseforetaket i perioden.",
-        "en": "No publishable figures for the trust in the period.",
-    },
     "no_curve": {
         "nb": "Ingen ventetidskurve kan publiseres for helseforetaket i perioden.",
         "en": "No waiting-time curve can be published for the trust in the period.",

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from indicators.charts.theme import GOAL_COLOURS
+from indicators.reports.data import JUDGED_STATISTIC
 from indicators.reports.format import (
     MISSING_TEXT,
     format_count,
     format_interval,
     format_number,
     format_value,
+    suppression_count_text,
 )
 from indicators.reports.html import Cell, attrs, escape, table
 from indicators.reports.labels import TEXT, text
@@ -67,29 +69,82 @@ def interval_cell(row: Row | None, *, unit: str, lang: str) -> Cell:
 
 
 def denominator_cell(row: Row | None, *, unit: str, lang: str) -> Cell:
-    """The denominator: a count of persons or cases (``data-count``), or an expected E."""
+    """The count behind a value: persons or cases (``data-count``), or observed and expected.
+
+    A withheld row says why it is withheld (:func:`suppression_count_text`), never
+    ``<5``: a row is withheld when the number with the event, without it or in all is
+    1–4, so its n may be well above five.  An O/E row shows the observed count O and
+    the expected count E, each labelled.
+
+    >>> denominator_cell({"suppressed": "small_count"}, unit="fraction", lang="nb").text
+    'skjult: lite antall'
+    >>> denominator_cell({"numerator": 14.0, "denominator": 22.46}, unit="ratio", lang="nb").text
+    'observert 14, forventet 22,5'
+    """
     if row is None or row.get("suppressed") or row.get("denominator") is None:
         reason = row.get("suppressed") if row is not None else None
-        body = format_value(None, unit=unit, suppressed=reason, lang=lang) if reason else "–"
+        body = suppression_count_text(reason, lang=lang) if reason else MISSING_TEXT
         return Cell(body, attributes=attrs(class_="num sup", data_suppressed=reason))
     n = row["denominator"]
     if unit == "ratio":
-        return Cell(format_number(n, decimals=1, lang=lang), attributes=attrs(class_="num"))
+        expected = f"{text('expected_short', lang)} {format_number(n, decimals=1, lang=lang)}"
+        observed = row.get("numerator")
+        if observed is None:
+            return Cell(expected, attributes=attrs(class_="num"))
+        shown = f"{text('observed_short', lang)} {format_count(observed, lang=lang)}, {expected}"
+        return Cell(shown, attributes=attrs(class_="num", data_count=int(observed)))
     return Cell(format_count(n, lang=lang), attributes=attrs(class_="num", data_count=int(n)))
 
 
-def goal_cell(level: str | None, *, illustrative: bool, has_targets: bool, lang: str) -> Cell:
-    """Goal achievement as a coloured dot and a word."""
+def judged_value_cell(row: Row | None, *, column: str, unit: str, lang: str) -> Cell:
+    """The value a goal is judged on when it is not the value shown (WAIT-01: the mean).
+
+    The cell shows the value shown (labelled by its statistic) and, beside it, the judged
+    value, labelled, so a reader sees which number the goal colour belongs to.
+
+    >>> row = {"indicator_id": "WAIT-01", "value": 27.0, "mean_days": 33.24}
+    >>> judged_value_cell(row, column="mean_days", unit="days", lang="nb").html
+    'median 27,0 dager<br>gjennomsnitt 33,2 dager'
+    """
+    if row is None or row.get("suppressed"):
+        return value_cell(row, unit=unit, lang=lang)
+    cell = value_cell(row, unit=unit, lang=lang)
+    median = f"{text('median_short', lang)} {escape(cell.text)}"
+    judged = row.get(column)
+    if judged is None:
+        return Cell(html=median, attributes=cell.attributes)
+    mean = format_value(judged, unit=unit, lang=lang)
+    return Cell(
+        html=f"{median}<br>{escape(text(f'{column}_short', lang))} {escape(mean)}",
+        attributes=cell.attributes,
+    )
+
+
+def goal_cell(
+    level: str | None,
+    *,
+    illustrative: bool,
+    has_targets: bool,
+    lang: str,
+    judged_on: str | None = None,
+) -> Cell:
+    """Goal achievement as a coloured dot and a word; ``judged_on`` names what it judges.
+
+    >>> goal_cell("moderate", illustrative=False, has_targets=True, lang="nb",
+    ...           judged_on="mean_days").html  # doctest: +ELLIPSIS
+    '<span class="ind-goal" ...></span>Middels (vurdert på gjennomsnittet)'
+    """
     if not has_targets:
         return Cell(text("goal_none", lang))
     if level not in GOAL_COLOURS:
         return Cell(MISSING_TEXT)
     colour = GOAL_COLOURS[level]
     mark = "*" if illustrative else ""
+    on = f" ({escape(text(f'judged_on_{judged_on}', lang))})" if judged_on else ""
     return Cell(
         html=(
             f'<span class="ind-goal" style="background:{colour}"></span>'
-            f"{escape(text(f'goal_{level}', lang))}{mark}"
+            f"{escape(text(f'goal_{level}', lang))}{mark}{on}"
         ),
         attributes=attrs(data_goal=level),
     )
@@ -137,6 +192,7 @@ def summary_table_html(
     national_rows: Mapping[str, Row],
     *,
     lang: str = "nb",
+    missing: Mapping[str, str] | None = None,
 ) -> str:
     """Every indicator's value for one unit beside the national value.
 
@@ -148,6 +204,9 @@ def summary_table_html(
         Results rows by indicator id for the unit and for the nation (missing = no data).
     lang
         ``nb`` or ``en``.
+    missing
+        Why an indicator has no row for the unit, by indicator id (shown in its value
+        cell instead of ``–``).
     """
     header = [
         text("indicator", lang),
@@ -167,24 +226,37 @@ def summary_table_html(
             national_value = row.get("national_value")
         elif national is not None:
             national_value = national.get("value")
+        judged = JUDGED_STATISTIC.get(ind.id)
         name = Cell(
             html=f'<a href="#ind-{escape(ind.id)}">{escape(ind.id)}</a> {escape(ind.title(lang))}'
         )
+        if row is None and (missing or {}).get(ind.id):
+            value = Cell((missing or {})[ind.id], attributes=attrs(class_="sup"))
+        elif judged:
+            value = judged_value_cell(row, column=judged, unit=ind.unit, lang=lang)
+        else:
+            value = value_cell(row, unit=ind.unit, lang=lang)
+        national_cell = Cell(
+            format_value(national_value, unit=ind.unit, lang=lang), attributes=attrs(class_="num")
+        )
+        if judged and national is not None and national.get(judged) is not None:
+            national_cell = judged_value_cell(
+                {**national, "value": national_value}, column=judged, unit=ind.unit, lang=lang
+            )
+            national_cell = Cell(html=national_cell.html, attributes=attrs(class_="num"))
         rows.append(
             [
                 name,
-                value_cell(row, unit=ind.unit, lang=lang),
+                value,
                 interval_cell(row, unit=ind.unit, lang=lang),
                 denominator_cell(row, unit=ind.unit, lang=lang),
-                Cell(
-                    format_value(national_value, unit=ind.unit, lang=lang),
-                    attributes=attrs(class_="num"),
-                ),
+                national_cell,
                 goal_cell(
                     row.get("target_level") if row else None,
                     illustrative=bool(ind.targets and ind.targets.illustrative),
                     has_targets=ind.targets is not None,
                     lang=lang,
+                    judged_on=judged,
                 ),
                 Cell(text(funnel_position(row), lang)),
             ]
@@ -194,6 +266,10 @@ def summary_table_html(
         f"{escape(text('funnel_note', lang))}</p>"
         f'<p class="ind-note">{escape(text("suppression_note", lang))}</p>'
     )
+    if any(JUDGED_STATISTIC.get(ind.id) for ind in indicators):
+        notes += f'<p class="ind-note">{escape(text("judged_note", lang))}</p>'
+    if any(ind.unit == "ratio" for ind in indicators):
+        notes += f'<p class="ind-note">{escape(text("ratio_count_note", lang))}</p>'
     return table(header, rows, data_table="summary") + notes
 
 

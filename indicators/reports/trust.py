@@ -22,21 +22,28 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from indicators.reports.data import NoTrustDataError, ResultsData, report_level, report_rows
+from indicators.reports.data import (
+    JUDGED_STATISTIC,
+    NoTrustDataError,
+    ResultsData,
+    judged_rows,
+    report_level,
+    report_rows,
+)
 from indicators.reports.format import (
     check_lang,
     format_count,
     format_interval,
     format_significant,
     format_value,
-    suppression_text,
+    suppression_reason,
 )
 from indicators.reports.header import header_html
 from indicators.reports.html import Html, Parts, escape
 from indicators.reports.labels import text
 from indicators.reports.methods import methods_html
 from indicators.reports.quality import quality_html, read_validation, validation_candidates
-from indicators.reports.tables import summary_table_html, variation_table_html
+from indicators.reports.tables import funnel_position, summary_table_html, variation_table_html
 from indicators.results import NATIONAL_UNIT_ID
 
 if TYPE_CHECKING:
@@ -51,6 +58,17 @@ def unit_labels() -> dict[str, str]:
     from indicators.reference import trusts
 
     return dict(trusts().select("trust_id", "short_name").iter_rows())
+
+
+def spoken_list(items: list[str], lang: str = "nb") -> str:
+    """Items as a sentence reads them: ``a, b og c``.
+
+    >>> spoken_list(["2023-T1", "2023-T3"]), spoken_list(["a", "b", "c"], "en")
+    ('2023-T1 og 2023-T3', 'a, b and c')
+    """
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {text('and', lang)} {items[-1]}"
 
 
 def caterpillar_note(*, funnel: bool, lang: str = "nb") -> str:
@@ -194,8 +212,40 @@ class TrustReport:
             self._rows_by_indicator,
             self._national_by_indicator,
             lang=self.lang,
+            missing={
+                ind.id: text(f"{key}_short", self.lang)
+                for ind in self.catalogue
+                if (key := self._missing_key(ind)) is not None
+            },
         )
         return Html(body)
+
+    def _missing_key(self, ind: Indicator) -> str | None:
+        """Why the indicator has no row for the trust in the period (a text key), or None.
+
+        ``no_catchment``: a catchment-area indicator and the results hold the trust at
+        no period as a catchment area (Diakonhjemmet, Lovisenberg); ``yearly_only``: an
+        indicator computed per year, in a tertial report; ``no_row``: otherwise.
+        """
+        if ind.id in self._rows_by_indicator:
+            return None
+        level = report_level(ind.id)
+        if (
+            level == "catchment"
+            and self._unit_rows().filter(pl.col("indicator_id") == ind.id).is_empty()
+        ):
+            return "no_catchment"
+        tertial = self.period.count("-T") == 1
+        if tertial and "tertial" not in ind.periods:
+            return "yearly_only"
+        return "no_row"
+
+    def missing_text(self, ind: Indicator) -> str:
+        """What is the case when the indicator has no row for the trust in the period."""
+        key = self._missing_key(ind) or "no_row"
+        return text(key, self.lang).format(
+            unit=self.trust["short_name"], period=self.period, year=self.period.split("-")[0]
+        )
 
     def indicator_sections(self) -> Parts:
         """Per indicator: heading and value, funnel plot, trend, waiting curve, variation."""
@@ -216,8 +266,11 @@ class TrustReport:
         funnel = self.funnel(ind)
         if funnel is not None:
             parts += [funnel, Html(self.funnel_note(ind))]
-        elif not ind.funnel:
-            parts += [self.caterpillar(ind), Html(caterpillar_note(funnel=False, lang=self.lang))]
+        else:
+            note = caterpillar_note(funnel=False, lang=self.lang)
+            if ind.id in JUDGED_STATISTIC:
+                note += f'<p class="ind-note">{escape(text("judged_chart_note", self.lang))}</p>'
+            parts += [self.caterpillar(ind), Html(note)]
         trend = self.trend(ind)
         if trend is not None:
             parts.append(trend)
@@ -237,7 +290,7 @@ class TrustReport:
             f"<p>{escape(ind.description(lang))}</p>"
         )
         if row is None:
-            return head + f'<p class="ind-note">{escape(text("no_data_indicator", lang))}</p>'
+            return head + f'<p class="ind-note">{escape(self.missing_text(ind))}</p>'
         suppressed = row.get("suppressed")
         value = format_value(row.get("value"), unit=ind.unit, suppressed=suppressed, lang=lang)
         interval = format_interval(
@@ -278,8 +331,8 @@ class TrustReport:
         """Funnel plot of all trusts with this one highlighted (None without limits)."""
         from indicators.charts import funnel_chart
 
-        rows = self._level_rows(ind, self.period)
-        if not ind.funnel or rows["funnel_high_95"].drop_nulls().is_empty():
+        rows = judged_rows(self._level_rows(ind, self.period), ind.id)
+        if rows["funnel_high_95"].drop_nulls().is_empty():
             return None
         x_title = text("expected" if ind.unit == "ratio" else "denominator", self.lang)
         title = f"{ind.id} {ind.title(self.lang)}: {text('funnel_title', self.lang)} {self.period}"
@@ -289,8 +342,14 @@ class TrustReport:
             highlight=self.trust_id,
             title=title,
             x_title=x_title,
+            y_title=self._value_title(ind),
             lang=self.lang,
         )
+
+    def _value_title(self, ind: Indicator) -> str | None:
+        """The value axis title of a chart that shows the judged statistic, else None."""
+        judged = JUDGED_STATISTIC.get(ind.id)
+        return text(f"axis_{judged}", self.lang) if judged else None
 
     def funnel_note(self, ind: Indicator) -> str:
         """The funnel plot's caption: which limits are drawn, φ and τ², a withheld value.
@@ -320,16 +379,39 @@ class TrustReport:
             if tau2 == 0:
                 parts.append(text("funnel_tau_zero", lang))
         note = f'<p class="ind-note">{escape(" ".join(parts))}</p>'
+        note = self.funnel_flagged(ind) + note
         reason = (self._rows_by_indicator.get(ind.id) or {}).get("suppressed")
         if reason:
             hidden = text("hidden_in_funnel", lang).format(
-                unit=self.trust["short_name"], reason=suppression_text(reason, lang=lang)
+                unit=self.trust["short_name"], reason=suppression_reason(reason, lang=lang)
             )
             note = f'<p class="ind-note"><strong>{escape(hidden)}</strong></p>' + note
         return note
 
+    def funnel_flagged(self, ind: Indicator) -> str:
+        """The trusts outside the adjusted funnel limits, named by position, as a paragraph.
+
+        Listed from the furthest out (above or below 99.8 %, then 95 %), so a reader
+        knows which of the grey dots are outliers without hovering over them.
+        """
+        lang = self.lang
+        rows = self._level_rows(ind, self.period)
+        order = ("above_998", "below_998", "above_95", "below_95")
+        named: dict[str, list[str]] = {key: [] for key in order}
+        for row in rows.sort("label").iter_rows(named=True):
+            position = funnel_position(row)
+            if position in named:
+                named[position].append(str(row["label"]))
+        listed = [f"{text(key, lang)}: {', '.join(names)}" for key, names in named.items() if names]
+        if not listed:
+            return f'<p class="ind-note">{escape(text("funnel_none_flagged", lang))}</p>'
+        return (
+            f'<p class="ind-note" data-list="funnel-flagged">'
+            f"{escape(text('funnel_flagged', lang))}: {escape('. '.join(listed))}.</p>"
+        )
+
     def trend_note(self, ind: Indicator) -> str:
-        """A note naming the periods whose value the trend cannot show (withheld), or ""."""
+        """A note naming the periods whose value the trend cannot show, and why, or ""."""
         ptype = "tertial" if "tertial" in ind.periods else "year"
         hidden = (
             self._unit_rows()
@@ -342,11 +424,19 @@ class TrustReport:
         )
         if hidden.is_empty():
             return ""
-        periods = ", ".join(
-            f"{period} ({suppression_text(reason, lang=self.lang)})"
-            for period, reason in hidden.select("period", "suppressed").iter_rows()
-        )
-        message = text("hidden_in_trend", self.lang).format(
+        lang = self.lang
+        by_reason: dict[str, list[str]] = {}
+        for period, reason in hidden.select("period", "suppressed").iter_rows():
+            by_reason.setdefault(reason, []).append(period)
+        groups = [
+            (spoken_list(periods, lang), suppression_reason(reason, lang=lang))
+            for reason, periods in by_reason.items()
+        ]
+        if len(groups) == 1:
+            periods = f"{groups[0][0]} ({groups[0][1]})"
+        else:
+            periods = spoken_list([f"{p} ({r})" for p, r in groups], lang)
+        message = text("hidden_in_trend", lang).format(
             unit=self.trust["short_name"], periods=periods
         )
         return f'<p class="ind-note">{escape(message)}</p>'
@@ -355,8 +445,9 @@ class TrustReport:
         """All trusts' values with intervals, this one marked (for indicators without funnel)."""
         from indicators.charts import caterpillar_chart
 
-        rows = self._level_rows(ind, self.period)
-        national = self._national_by_indicator.get(ind.id, {}).get("value")
+        rows = judged_rows(self._level_rows(ind, self.period), ind.id)
+        national_row = self._national_by_indicator.get(ind.id, {})
+        national = national_row.get(JUDGED_STATISTIC.get(ind.id, "value"))
         title = f"{ind.id} {ind.title(self.lang)}: {text('caterpillar_title', self.lang)}"
         return caterpillar_chart(
             rows,
@@ -364,6 +455,7 @@ class TrustReport:
             national_value=national,
             highlight=self.trust_id,
             title=f"{title} {self.period}",
+            value_title=self._value_title(ind),
             lang=self.lang,
         )
 
