@@ -214,6 +214,13 @@ def _days(d: date) -> int:
     return (d - date(1970, 1, 1)).days
 
 
+#: First and last day of the period, as days since 1970-01-01; the extract is taken on the
+#: last day.
+_FIRST_DAY = _days(date(FIRST_YEAR, 1, 1))
+_LAST_DAY = _days(date(LAST_YEAR, 12, 31))
+_EXTRACT_DAY = _LAST_DAY
+
+
 def _to_date(days: np.ndarray) -> pl.Series:
     return pl.Series(days.astype(np.int32)).cast(pl.Date)
 
@@ -301,25 +308,46 @@ def _trust_effects(rng: np.random.Generator, order: list[str]) -> _TrustEffects:
     return eff
 
 
-def _generate_tables(
-    rng: np.random.Generator, scale: float, step: Callable[[str], None]
-) -> dict[str, pl.DataFrame]:
-    start_day = _days(date(FIRST_YEAR, 1, 1))
-    end_day = _days(date(LAST_YEAR, 12, 31))
-    extract_day = end_day
-    trust_table = trusts()
-    order = trust_table["trust_id"].to_list()
-    t_index = {t: i for i, t in enumerate(order)}
-    rhf_of_trust = trust_table["rhf_code"].cast(pl.Int32).to_numpy()
-    eff = _trust_effects(rng, order)
+@dataclass(frozen=True)
+class _Patients:
+    """The patients drawn, with the per-patient arrays the later parts draw on.
 
-    # ---------------------------------------------------------------- patients
-    step("patients")
-    n = max(20, round(PATIENTS_AT_SCALE_1 * scale))
+    Arrays have one entry per patient in generation order (``table`` is in the same
+    order; it is sorted by ``patient_id`` only when the tables are returned).
+    """
+
+    table: pl.DataFrame
+    patient_id: pl.Series
+    home: np.ndarray  # catchment trust, as an index into the trust order
+    is_tsb: np.ndarray  # the patient's usual service is TSB (else adult PHV)
+    male: np.ndarray
+    age: np.ndarray  # years, at the middle of the period
+    death_day: np.ndarray  # days since 1970-01-01; -1 for patients alive at the extract date
+    true_status: dict[str, np.ndarray]  # has diabetes / hypertension, recorded or not
+
+    @property
+    def count(self) -> int:
+        return self.home.size
+
+
+def _home_trusts(rng: np.random.Generator, order: list[str], n: int) -> np.ndarray:
+    """Each patient's catchment trust (an index into ``order``), weighted by catchment size."""
     weights = np.array([CATCHMENT_WEIGHT[t] for t in order], dtype=float)
-    home = rng.choice(len(order), size=n, p=weights / weights.sum())
-    # Trusts serving only part of a split municipality (Lovisenberg and Diakonhjemmet in
-    # Oslo) draw their patients from that municipality.
+    return rng.choice(len(order), size=n, p=weights / weights.sum())
+
+
+def _home_municipalities(
+    rng: np.random.Generator, order: list[str], home: np.ndarray
+) -> np.ndarray:
+    """Each patient's municipality code, among the municipalities of the home trust.
+
+    Municipalities get random (lognormal) population weights; a patient is placed by a
+    uniform draw within the home trust's share of the cumulated weights.  Trusts serving
+    only part of a split municipality (Lovisenberg and Diakonhjemmet in Oslo) draw their
+    patients from that municipality.
+    """
+    n = home.size
+    t_index = {t: i for i, t in enumerate(order)}
     muni_ref = municipalities()
     without = [t for t in order if t not in set(muni_ref["catchment_trust_id"])]
     split = muni_ref.filter("split_between_catchments")
@@ -340,28 +368,18 @@ def _generate_tables(
     trust_hi = cum[last_of_trust]
     target = trust_lo[home] + rng.random(n) * (trust_hi[home] - trust_lo[home])
     muni = np.minimum(np.searchsorted(cum, target), len(cum) - 1)
+    return muni_codes[muni]
 
-    is_tsb = rng.random(n) < 0.42
-    male = np.where(is_tsb, rng.random(n) < 0.68, rng.random(n) < 0.40)
-    age = np.where(is_tsb, rng.normal(38, 13, n), rng.normal(36, 15, n))
-    age = np.clip(np.round(age), 18, 92).astype(np.int32)
-    mid_year = (FIRST_YEAR + LAST_YEAR) // 2
-    birth_year = mid_year - age
-    dies = rng.random(n) < np.where(is_tsb, 0.02, 0.006) * (1 + age / 40)
-    death_day = np.where(dies, rng.integers(start_day, end_day + 1, n), -1)
-    pid_numbers = rng.permutation(n) + 10_000_000
-    patient_id = _ids("P", pid_numbers, 8)
-    patients = pl.DataFrame(
-        {
-            "patient_id": patient_id,
-            "birth_year": birth_year,
-            "sex": np.where(male, "M", "F"),
-            "municipality": muni_codes[muni],
-            "death_date": _to_date(death_day),
-        }
-    ).with_columns(pl.when(pl.col("death_date") >= date(1971, 1, 1)).then("death_date"))
 
-    # True somatic status (ROP patients have more somatic disease than the population).
+def _true_somatic_status(
+    rng: np.random.Generator, age: np.ndarray, male: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Whether each patient truly has diabetes and hypertension, recorded or not.
+
+    The population prevalence by age band and sex, raised by 35 % and 25 %: ROP patients
+    have more somatic disease than the population (capped at 90 %).
+    """
+    n = age.size
     prev = prevalence()
     band_age = np.clip(age, 18, 120)
     true_status = {}
@@ -376,6 +394,67 @@ def _generate_tables(
             )
             p[mask] = row["prevalence"]
         true_status[condition] = rng.random(n) < np.minimum(p * multiplier, 0.9)
+    return true_status
+
+
+def _generate_patients(rng: np.random.Generator, order: list[str], scale: float) -> _Patients:
+    """Patients: home trust and municipality, service, sex, birth year, death, somatic status.
+
+    About 42 % are TSB patients (68 % men, mean age 38), the rest adult PHV patients (40 %
+    men, mean age 36); a few die during the period (more in TSB, more with age).
+    """
+    n = max(20, round(PATIENTS_AT_SCALE_1 * scale))
+    home = _home_trusts(rng, order, n)
+    municipality = _home_municipalities(rng, order, home)
+    is_tsb = rng.random(n) < 0.42
+    male = np.where(is_tsb, rng.random(n) < 0.68, rng.random(n) < 0.40)
+    age = np.where(is_tsb, rng.normal(38, 13, n), rng.normal(36, 15, n))
+    age = np.clip(np.round(age), 18, 92).astype(np.int32)
+    mid_year = (FIRST_YEAR + LAST_YEAR) // 2
+    birth_year = mid_year - age
+    dies = rng.random(n) < np.where(is_tsb, 0.02, 0.006) * (1 + age / 40)
+    death_day = np.where(dies, rng.integers(_FIRST_DAY, _LAST_DAY + 1, n), -1)
+    pid_numbers = rng.permutation(n) + 10_000_000
+    patient_id = _ids("P", pid_numbers, 8)
+    table = pl.DataFrame(
+        {
+            "patient_id": patient_id,
+            "birth_year": birth_year,
+            "sex": np.where(male, "M", "F"),
+            "municipality": municipality,
+            "death_date": _to_date(death_day),
+        }
+    ).with_columns(pl.when(pl.col("death_date") >= date(1971, 1, 1)).then("death_date"))
+    true_status = _true_somatic_status(rng, age, male)
+    return _Patients(
+        table=table,
+        patient_id=patient_id,
+        home=home,
+        is_tsb=is_tsb,
+        male=male,
+        age=age,
+        death_day=death_day,
+        true_status=true_status,
+    )
+
+
+def _generate_tables(
+    rng: np.random.Generator, scale: float, step: Callable[[str], None]
+) -> dict[str, pl.DataFrame]:
+    start_day = _days(date(FIRST_YEAR, 1, 1))
+    end_day = _days(date(LAST_YEAR, 12, 31))
+    extract_day = end_day
+    trust_table = trusts()
+    order = trust_table["trust_id"].to_list()
+    rhf_of_trust = trust_table["rhf_code"].cast(pl.Int32).to_numpy()
+    eff = _trust_effects(rng, order)
+
+    # ---------------------------------------------------------------- patients
+    step("patients")
+    pats = _generate_patients(rng, order, scale)
+    patients = pats.table
+    n, home, is_tsb, male, age = pats.count, pats.home, pats.is_tsb, pats.male, pats.age
+    death_day, patient_id, true_status = pats.death_day, pats.patient_id, pats.true_status
 
     # ---------------------------------------------------------------- referrals
     step("referrals")
