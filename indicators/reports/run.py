@@ -295,19 +295,23 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
         leaks=check_leaks([job.html, job.ipynb], patient_ids=_WORKER_PATIENT_IDS),
     )
     if job.pdf is not None:
-        print_pdf(job, outcome)
+        print_pdf(job, outcome, chromium=_WORKER_CHROMIUM)
         outcome.seconds = time.perf_counter() - start
     return outcome
 
 
-def print_pdf(job: ReportJob, outcome: ReportOutcome) -> None:
-    """Print ``job.html`` to ``job.pdf`` and record it in ``outcome`` (a failure fails it)."""
+def print_pdf(job: ReportJob, outcome: ReportOutcome, *, chromium: str | None = None) -> None:
+    """Print ``job.html`` to ``job.pdf`` and record it in ``outcome``.
+
+    A PDF that cannot be made fails the report (``outcome.ok`` False, the error starting
+    with ``PDF:``); its HTML stays.  ``chromium``: the command, default found on PATH.
+    """
     from indicators.reports.pdf import html_to_pdf
 
     if job.pdf is None:
         return
     try:
-        html_to_pdf(job.html, job.pdf, chromium=_WORKER_CHROMIUM)
+        html_to_pdf(job.html, job.pdf, chromium=chromium)
     except Exception as exc:  # noqa: BLE001 - recorded in the outcome, as any failure
         outcome.ok = False
         outcome.error = f"PDF: {_error_summary(exc)}"
