@@ -198,6 +198,7 @@ ACCEPTED_TYPES: dict[str, tuple[str, ...]] = {
 
 
 def _column_rules(table: Table, column: Column) -> list[Rule]:
+    """A column's rules: its stored type, then its values, references, dates, identifiers."""
     t, c = table.name, column.name
     out = [
         Rule(
@@ -211,6 +212,19 @@ def _column_rules(table: Table, column: Column) -> list[Rule]:
             params=(("types", ACCEPTED_TYPES[column.dtype]),),
         )
     ]
+    return (
+        out
+        + _value_rules(table, column)
+        + _reference_rules(table, column)
+        + _date_rules(table, column)
+        + _no_fodselsnummer_rules(table, column)
+    )
+
+
+def _value_rules(table: Table, column: Column) -> list[Rule]:
+    """Rules on a column's values alone: required, a code list, a shape."""
+    t, c = table.name, column.name
+    out = []
     if column.required:
         out.append(Rule(f"{t}.{c}.not_null", t, (c,), "not_null", f"{c} is empty but required"))
     if column.codes is not None:
@@ -237,6 +251,28 @@ def _column_rules(table: Table, column: Column) -> list[Rule]:
                 params=(("pattern", column.pattern),),
             )
         )
+    return out
+
+
+def _no_fodselsnummer_rules(table: Table, column: Column) -> list[Rule]:
+    if column.dtype not in ("str", "list[str]"):
+        return []
+    return [
+        Rule(
+            f"{table.name}.{column.name}.no_fodselsnummer",
+            table.name,
+            (column.name,),
+            "no_fodselsnummer",
+            f"{column.name} contains an 11-digit number that passes the fødselsnummer check "
+            "digits (a direct identifier must never be in an extract)",
+        )
+    ]
+
+
+def _reference_rules(table: Table, column: Column) -> list[Rule]:
+    """Rules that look a value up: a valid orgnr, a known trust or municipality."""
+    t, c = table.name, column.name
+    out = []
     if column.reference == "trust":
         out.append(
             Rule(
@@ -268,6 +304,13 @@ def _column_rules(table: Table, column: Column) -> list[Rule]:
                 params=(("reference", "municipality"),),
             )
         )
+    return out
+
+
+def _date_rules(table: Table, column: Column) -> list[Rule]:
+    """Rules on a number's range, a birth year's age and a date's place in time."""
+    t, c = table.name, column.name
+    out = []
     if column.minimum is not None or column.maximum is not None:
         out.append(
             Rule(
@@ -312,21 +355,29 @@ def _column_rules(table: Table, column: Column) -> list[Rule]:
                 params=(("earliest", EARLIEST_DATE.isoformat()),),
             )
         )
-    if column.dtype in ("str", "list[str]"):
-        out.append(
-            Rule(
-                f"{t}.{c}.no_fodselsnummer",
-                t,
-                (c,),
-                "no_fodselsnummer",
-                f"{c} contains an 11-digit number that passes the fødselsnummer check digits "
-                "(a direct identifier must never be in an extract)",
-            )
-        )
     return out
 
 
 def _table_rules(table: Table) -> list[Rule]:
+    """Every rule of a table: the file's, each column's, then those across rows and tables."""
+    out = _file_rules(table)
+    for column in table.columns:
+        out.extend(_column_rules(table, column))
+    out.append(
+        Rule(
+            f"{table.name}.extra_columns.no_fodselsnummer",
+            table.name,
+            (),
+            "extra_no_fodselsnummer",
+            "a text column outside the extract model contains an 11-digit number that passes "
+            "the fødselsnummer check digits (a direct identifier must never be in an extract)",
+        )
+    )
+    return out + _key_rules(table) + _row_rules(table) + _link_rules(table)
+
+
+def _file_rules(table: Table) -> list[Rule]:
+    """The table's file: present (unless optional), the model's columns, not empty."""
     t = table.name
     out = []
     if not table.optional:
@@ -370,18 +421,13 @@ def _table_rules(table: Table) -> list[Rule]:
             level="table",
         ),
     ]
-    for column in table.columns:
-        out.extend(_column_rules(table, column))
-    out.append(
-        Rule(
-            f"{t}.extra_columns.no_fodselsnummer",
-            t,
-            (),
-            "extra_no_fodselsnummer",
-            "a text column outside the extract model contains an 11-digit number that passes "
-            "the fødselsnummer check digits (a direct identifier must never be in an extract)",
-        )
-    )
+    return out
+
+
+def _key_rules(table: Table) -> list[Rule]:
+    """The primary key and other column combinations that must not repeat."""
+    t = table.name
+    out = []
     if table.primary_key is not None:
         pk = table.primary_key
         out.append(Rule(f"{t}.{pk}.unique", t, (pk,), "unique", f"{pk} occurs more than once"))
@@ -395,6 +441,13 @@ def _table_rules(table: Table) -> list[Rule]:
                 f"the combination {', '.join(key)} occurs more than once",
             )
         )
+    return out
+
+
+def _row_rules(table: Table) -> list[Rule]:
+    """Dates within a row: in order, and not before the patient's birth year."""
+    t = table.name
+    out = []
     for order in table.date_orders:
         out.append(
             Rule(
@@ -416,6 +469,13 @@ def _table_rules(table: Table) -> list[Rule]:
                 f"{c} is in a year before {born}",
             )
         )
+    return out
+
+
+def _link_rules(table: Table) -> list[Rule]:
+    """Links to other rows and tables: foreign keys, pathway order, referral and patient."""
+    t = table.name
+    out = []
     for fk in table.foreign_keys:
         out.append(
             Rule(
