@@ -15,6 +15,7 @@ from indicators.reports.run import (
     ReportOutcome,
     _leak_check_ids,
     _validation_warnings,
+    plan_jobs,
     render_reports,
     write_index_and_record,
 )
@@ -149,3 +150,30 @@ def test_results_holding_the_unsuppressed_table_are_refused(tmp_path):
     (results / "INTERNAL-unsuppressed-indicators.parquet").write_bytes(b"x")
     with pytest.raises(ReportError, match="unsuppressed table is in the results directory"):
         render_reports(results, tmp_path / "out", period="2025")
+
+
+def test_index_links_a_report_pdf_and_the_run_record_names_it(tmp_path):
+    data = ResultsData.read(build_results(tmp_path / "results"))
+    out = tmp_path / "reports"
+    out.mkdir()
+    result = _result(out)
+    result.outcomes[0].pdf = f"{OUTLIER_TRUST}_2025_nb.pdf"
+    result.outcomes[0].pdf_bytes = 2_048
+    write_index_and_record(result, data=data, lang="nb", extract=None)
+    index = result.index.read_text("utf-8")
+    assert f'<a href="{OUTLIER_TRUST}_2025_nb.pdf" data-pdf="{OUTLIER_TRUST}_2025_nb.pdf">' in index
+    (report,) = json.loads((out / RECORD).read_text("utf-8"))["reports"]
+    assert report["pdf"] == f"{OUTLIER_TRUST}_2025_nb.pdf"
+    assert report["pdf_bytes"] == 2_048
+
+
+def test_reports_are_planned_with_a_pdf_beside_the_html_only_when_asked(tmp_path):
+    data = ResultsData.read(build_results(tmp_path / "results", only=[OUTLIER_TRUST]))
+    out = tmp_path / "reports"
+    for pdf in (False, True):
+        jobs = plan_jobs(
+            data, out, trusts=[OUTLIER_TRUST], period="2025", lang="nb", national=True, pdf=pdf
+        )
+        assert [j.key for j in jobs] == ["national", OUTLIER_TRUST]
+        for job in jobs:
+            assert job.pdf == (job.html.with_suffix(".pdf") if pdf else None)
