@@ -438,6 +438,235 @@ def _generate_patients(rng: np.random.Generator, order: list[str], scale: float)
     )
 
 
+@dataclass(frozen=True)
+class _Referrals:
+    """The referrals drawn: one array entry per referral, in referral-id order.
+
+    Days are days since 1970-01-01.  Arrays are defined for every referral; which of
+    them reach the table depends on ``assessed_known``, ``right`` and ``started``.
+    """
+
+    referral_id: pl.Series
+    owner: np.ndarray  # the referral's patient, as an index into the patients
+    is_tsb: np.ndarray  # a TSB referral (else adult PHV)
+    trust: np.ndarray  # treating trust, as an index into the trust order
+    received: np.ndarray
+    alive_until: np.ndarray  # the patient's last day alive within the period
+    assessed: np.ndarray
+    assessed_known: np.ndarray  # assessed before the patient's death
+    right: np.ndarray  # right to care (assessed, not declined)
+    deadline: np.ndarray
+    requested: np.ndarray  # 0 inpatient, 1 outpatient, 2 unknown
+    housing: np.ndarray  # 0 own, 1 supported, 2 homeless, 3 unknown
+    assigned: np.ndarray  # 0 inpatient, 1 outpatient, 2 none
+    care_start: np.ndarray  # the day care starts, or would have started
+    started: np.ndarray  # care started (with a right to care, before death)
+
+    @property
+    def count(self) -> int:
+        return self.owner.size
+
+
+def _treating_trusts(
+    rng: np.random.Generator, home_trust: np.ndarray, rhf_of_trust: np.ndarray
+) -> np.ndarray:
+    """The trust treating each referral: the catchment trust, or (10 %) a trust of the same RHF."""
+    m = home_trust.size
+    same_rhf_other = rng.random(m) < 0.10
+    rhf = rhf_of_trust[home_trust]
+    candidates = [np.flatnonzero(rhf_of_trust == r) for r in range(1, 5)]
+    sizes = np.array([len(c) for c in candidates])[rhf - 1]
+    flat = np.concatenate(candidates)
+    offsets = np.concatenate([[0], np.cumsum([len(c) for c in candidates])[:-1]])[rhf - 1]
+    other = flat[offsets + rng.integers(0, 1 << 30, m) % sizes]
+    return np.where(same_rhf_other, other, home_trust)
+
+
+def _received_days(rng: np.random.Generator, alive_until: np.ndarray) -> np.ndarray:
+    """The day each referral is received: a weekday in the period, not after the patient's death."""
+    m = alive_until.size
+    received = _FIRST_DAY + (rng.random(m) * (alive_until - _FIRST_DAY + 1)).astype(np.int64)
+    weekday = (received + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
+    monday = received + np.where(weekday >= 5, 7 - weekday, 0)
+    friday = received - np.where(weekday >= 5, weekday - 4, 0)
+    return np.where(monday <= alive_until, monday, np.where(friday >= _FIRST_DAY, friday, received))
+
+
+def _assessments(
+    rng: np.random.Generator,
+    eff: _TrustEffects,
+    trust: np.ndarray,
+    is_tsb: np.ndarray,
+    received: np.ndarray,
+    alive_until: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Assessment day, whether it is known, right to care, and deadline day of each referral.
+
+    Assessed within 12 days at the trust's on-time rate, otherwise from day 15 on.  A
+    referral whose patient dies before it is assessed is closed unassessed.  Declined
+    referrals (about 3 %) have no right to care; of the others 90 % (TSB) or 72 % (PHV)
+    get one, with a deadline 42, 56, 65 or 90 days after receipt.
+    """
+    m = received.size
+    on_time = rng.random(m) < eff.assessed_on_time[trust]
+    assess_delay = np.where(
+        on_time, rng.integers(1, 13, m), 15 + rng.exponential(10, m).astype(np.int64)
+    )
+    assessed = received + assess_delay
+    assessed_known = assessed <= alive_until
+    declined = rng.random(m) < 0.03
+    right = assessed_known & ~declined & (rng.random(m) < np.where(is_tsb, 0.90, 0.72))
+    frist_options = np.array([42, 56, 65, 90])
+    frist = np.where(
+        is_tsb,
+        frist_options[rng.choice(4, m, p=[0.35, 0.30, 0.25, 0.10])],
+        frist_options[rng.choice(4, m, p=[0.15, 0.30, 0.30, 0.25])],
+    )
+    return assessed, assessed_known, right, received + frist
+
+
+def _care_levels(
+    rng: np.random.Generator,
+    eff: _TrustEffects,
+    trust: np.ndarray,
+    is_tsb: np.ndarray,
+    male: np.ndarray,
+    age: np.ndarray,
+    right: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Requested care level, housing and assigned care level of each referral.
+
+    Inpatient care is assigned on the trust's log-odds, raised when asked for, for men
+    and with age, and lower in PHV; a homeless patient asking for inpatient care gets it
+    at the trust's own rate.  Referrals without a right to care get no level.
+    """
+    m = trust.size
+    requested = np.where(
+        is_tsb,
+        rng.choice(3, m, p=[0.25, 0.55, 0.20]),
+        rng.choice(3, m, p=[0.07, 0.81, 0.12]),
+    )
+    housing = np.where(
+        is_tsb,
+        rng.choice(4, m, p=[0.70, 0.12, 0.08, 0.10]),
+        rng.choice(4, m, p=[0.85, 0.07, 0.02, 0.06]),
+    )
+    homeless_wants_inpatient = (housing == 2) & (requested == 0)
+    p_inpatient = _expit(
+        eff.inpatient_logit[trust]
+        + np.where(requested == 0, 0.9, np.where(requested == 1, -0.6, 0.0))
+        + np.where(male, 0.15, 0.0)
+        + (np.clip(age, 18, 80) - 38) * 0.01
+        - np.where(is_tsb, 0.0, 1.2)
+    )
+    p_inpatient = np.where(homeless_wants_inpatient, eff.homeless_wish_met[trust], p_inpatient)
+    inpatient = rng.random(m) < p_inpatient
+    assigned = np.where(right, np.where(inpatient, 0, 1), 2)  # inpatient / outpatient / none
+    return requested, housing, assigned
+
+
+def _care_starts(
+    rng: np.random.Generator,
+    eff: _TrustEffects,
+    trust: np.ndarray,
+    assessed: np.ndarray,
+    deadline: np.ndarray,
+) -> np.ndarray:
+    """The day care starts: at a trust-typical point between assessment and deadline, or after it.
+
+    The deadline is breached at the trust's rate (then care starts on average 18 days
+    late); otherwise the start is a beta-distributed fraction of the window around the
+    trust's typical fraction.
+    """
+    m = trust.size
+    breach = rng.random(m) < eff.deadline_breach[trust]
+    frac = rng.beta(
+        np.maximum(eff.wait_fraction[trust] * 4, 0.2),
+        np.maximum((1 - eff.wait_fraction[trust]) * 4, 0.2),
+    )
+    window = np.maximum(deadline - assessed, 1)
+    care_start = np.where(
+        breach,
+        deadline + 1 + rng.exponential(18, m).astype(np.int64),
+        assessed + (frac * window).astype(np.int64),
+    )
+    return np.maximum(care_start, assessed)
+
+
+def _generate_referrals(
+    rng: np.random.Generator, patients: _Patients, rhf_of_trust: np.ndarray, eff: _TrustEffects
+) -> _Referrals:
+    """Referrals: one or more per patient, with treating trust, dates, right to care and levels.
+
+    Most referrals are to the patient's usual service (95 %).  Care that would start
+    after the patient's death never starts: the waiting ends at death
+    (``patients.death_date``), and so does the referral's pathway.
+    """
+    n = patients.count
+    per_patient = 1 + rng.poisson(0.5, n)
+    owner = np.repeat(np.arange(n), per_patient)
+    m = owner.size
+    is_tsb = np.where(rng.random(m) < 0.95, patients.is_tsb[owner], ~patients.is_tsb[owner])
+    trust = _treating_trusts(rng, patients.home[owner], rhf_of_trust)
+    patient_death = patients.death_day[owner]
+    alive_until = np.where(patient_death >= 0, np.minimum(patient_death, _LAST_DAY), _LAST_DAY)
+    received = _received_days(rng, alive_until)
+    assessed, assessed_known, right, deadline = _assessments(
+        rng, eff, trust, is_tsb, received, alive_until
+    )
+    requested, housing, assigned = _care_levels(
+        rng, eff, trust, is_tsb, patients.male[owner], patients.age[owner], right
+    )
+    care_start = _care_starts(rng, eff, trust, assessed, deadline)
+    return _Referrals(
+        referral_id=_ids("H", np.arange(m) + 1, 9),
+        owner=owner,
+        is_tsb=is_tsb,
+        trust=trust,
+        received=received,
+        alive_until=alive_until,
+        assessed=assessed,
+        assessed_known=assessed_known,
+        right=right,
+        deadline=deadline,
+        requested=requested,
+        housing=housing,
+        assigned=assigned,
+        care_start=care_start,
+        started=right & (care_start <= alive_until),
+    )
+
+
+def _referrals_table(refs: _Referrals, patient_id: pl.Series, order: list[str]) -> pl.DataFrame:
+    """The ``referrals`` table: dates left empty where the referral has not got that far."""
+    return (
+        pl.DataFrame(
+            {
+                "referral_id": refs.referral_id,
+                "patient_id": patient_id.gather(pl.Series(refs.owner)),
+                "trust_id": _pick(order, refs.trust),
+                "service": np.where(refs.is_tsb, "TSB", "PHV"),
+                "received_date": _to_date(refs.received),
+                "assessed_date": _to_date(np.where(refs.assessed_known, refs.assessed, 0)),
+                "right_to_care": refs.right,
+                "deadline_date": _to_date(np.where(refs.right, refs.deadline, 0)),
+                "requested_level": _pick(("inpatient", "outpatient", "unknown"), refs.requested),
+                "assigned_level": _pick(("inpatient", "outpatient", "none"), refs.assigned),
+                "housing": _pick(("own", "supported", "homeless", "unknown"), refs.housing),
+                "care_start_date": _to_date(np.where(refs.started, refs.care_start, 0)),
+            }
+        )
+        .with_columns(
+            pl.when(pl.lit(refs.assessed_known)).then(pl.col(c)).alias(c)
+            for c in ("assessed_date", "right_to_care", "assigned_level")
+        )
+        .with_columns(
+            pl.when(pl.lit(refs.right)).then("deadline_date").alias("deadline_date"),
+            pl.when(pl.lit(refs.started)).then("care_start_date").alias("care_start_date"),
+        )
+    )
+
+
 def _generate_tables(
     rng: np.random.Generator, scale: float, step: Callable[[str], None]
 ) -> dict[str, pl.DataFrame]:
@@ -453,123 +682,21 @@ def _generate_tables(
     step("patients")
     pats = _generate_patients(rng, order, scale)
     patients = pats.table
-    n, home, is_tsb, male, age = pats.count, pats.home, pats.is_tsb, pats.male, pats.age
+    n, home = pats.count, pats.home
     death_day, patient_id, true_status = pats.death_day, pats.patient_id, pats.true_status
 
     # ---------------------------------------------------------------- referrals
     step("referrals")
-    per_patient = 1 + rng.poisson(0.5, n)
-    owner = np.repeat(np.arange(n), per_patient)
-    m = owner.size
-    r_tsb = np.where(rng.random(m) < 0.95, is_tsb[owner], ~is_tsb[owner])
-    # Treating trust: the catchment trust, or (10 %) another trust of the same RHF.
-    same_rhf_other = rng.random(m) < 0.10
-    rhf = rhf_of_trust[home[owner]]
-    candidates = [np.flatnonzero(rhf_of_trust == r) for r in range(1, 5)]
-    pick = np.array([c[0] for c in candidates])[rhf - 1]
-    sizes = np.array([len(c) for c in candidates])[rhf - 1]
-    flat = np.concatenate(candidates)
-    offsets = np.concatenate([[0], np.cumsum([len(c) for c in candidates])[:-1]])[rhf - 1]
-    other = flat[offsets + rng.integers(0, 1 << 30, m) % sizes]
-    trust = np.where(same_rhf_other, other, home[owner])
-    del pick
-
-    # Referrals arrive on weekdays, and never after the patient's death.
-    patient_death = death_day[owner]
-    alive_until = np.where(patient_death >= 0, np.minimum(patient_death, end_day), end_day)
-    received = start_day + (rng.random(m) * (alive_until - start_day + 1)).astype(np.int64)
-    weekday = (received + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
-    monday = received + np.where(weekday >= 5, 7 - weekday, 0)
-    friday = received - np.where(weekday >= 5, weekday - 4, 0)
-    received = np.where(
-        monday <= alive_until, monday, np.where(friday >= start_day, friday, received)
+    refs = _generate_referrals(rng, pats, rhf_of_trust, eff)
+    referrals = _referrals_table(refs, pats.patient_id, order)
+    owner, m, r_tsb, trust = refs.owner, refs.count, refs.is_tsb, refs.trust
+    alive_until, received, right, assigned = (
+        refs.alive_until,
+        refs.received,
+        refs.right,
+        refs.assigned,
     )
-    on_time = rng.random(m) < eff.assessed_on_time[trust]
-    assess_delay = np.where(
-        on_time, rng.integers(1, 13, m), 15 + rng.exponential(10, m).astype(np.int64)
-    )
-    assessed = received + assess_delay
-    # A referral whose patient dies before it is assessed is closed unassessed.
-    assessed_known = assessed <= alive_until
-    # Declined referrals (avvist) are assessed without a right to care, like the others
-    # without one: no deadline, no care.
-    declined = rng.random(m) < 0.03
-    right = assessed_known & ~declined & (rng.random(m) < np.where(r_tsb, 0.90, 0.72))
-    frist_options = np.array([42, 56, 65, 90])
-    frist = np.where(
-        r_tsb,
-        frist_options[rng.choice(4, m, p=[0.35, 0.30, 0.25, 0.10])],
-        frist_options[rng.choice(4, m, p=[0.15, 0.30, 0.30, 0.25])],
-    )
-    deadline = received + frist
-
-    requested = np.where(
-        r_tsb,
-        rng.choice(3, m, p=[0.25, 0.55, 0.20]),
-        rng.choice(3, m, p=[0.07, 0.81, 0.12]),
-    )
-    housing = np.where(
-        r_tsb,
-        rng.choice(4, m, p=[0.70, 0.12, 0.08, 0.10]),
-        rng.choice(4, m, p=[0.85, 0.07, 0.02, 0.06]),
-    )
-    homeless_wants_inpatient = (housing == 2) & (requested == 0)
-    p_inpatient = _expit(
-        eff.inpatient_logit[trust]
-        + np.where(requested == 0, 0.9, np.where(requested == 1, -0.6, 0.0))
-        + np.where(male[owner], 0.15, 0.0)
-        + (np.clip(age[owner], 18, 80) - 38) * 0.01
-        - np.where(r_tsb, 0.0, 1.2)
-    )
-    p_inpatient = np.where(homeless_wants_inpatient, eff.homeless_wish_met[trust], p_inpatient)
-    inpatient = rng.random(m) < p_inpatient
-    assigned = np.where(right, np.where(inpatient, 0, 1), 2)  # inpatient / outpatient / none
-
-    # Care start: before the deadline (at a trust-typical point of the window) or after it.
-    breach = rng.random(m) < eff.deadline_breach[trust]
-    frac = rng.beta(
-        np.maximum(eff.wait_fraction[trust] * 4, 0.2),
-        np.maximum((1 - eff.wait_fraction[trust]) * 4, 0.2),
-    )
-    window = np.maximum(deadline - assessed, 1)
-    care_start = np.where(
-        breach,
-        deadline + 1 + rng.exponential(18, m).astype(np.int64),
-        assessed + (frac * window).astype(np.int64),
-    )
-    care_start = np.maximum(care_start, assessed)
-    # Care that would start after the patient's death never starts: the waiting ends at
-    # death (patients.death_date), and so does the referral's pathway.
-    started = right & (care_start <= alive_until)
-
-    ref_numbers = np.arange(m) + 1
-    referral_id = _ids("H", ref_numbers, 9)
-    referrals = (
-        pl.DataFrame(
-            {
-                "referral_id": referral_id,
-                "patient_id": patient_id.gather(pl.Series(owner)),
-                "trust_id": _pick(order, trust),
-                "service": np.where(r_tsb, "TSB", "PHV"),
-                "received_date": _to_date(received),
-                "assessed_date": _to_date(np.where(assessed_known, assessed, 0)),
-                "right_to_care": right,
-                "deadline_date": _to_date(np.where(right, deadline, 0)),
-                "requested_level": _pick(("inpatient", "outpatient", "unknown"), requested),
-                "assigned_level": _pick(("inpatient", "outpatient", "none"), assigned),
-                "housing": _pick(("own", "supported", "homeless", "unknown"), housing),
-                "care_start_date": _to_date(np.where(started, care_start, 0)),
-            }
-        )
-        .with_columns(
-            pl.when(pl.lit(assessed_known)).then(pl.col(c)).alias(c)
-            for c in ("assessed_date", "right_to_care", "assigned_level")
-        )
-        .with_columns(
-            pl.when(pl.lit(right)).then("deadline_date").alias("deadline_date"),
-            pl.when(pl.lit(started)).then("care_start_date").alias("care_start_date"),
-        )
-    )
+    care_start, started, referral_id = refs.care_start, refs.started, refs.referral_id
 
     # ---------------------------------------------------------------- contacts
     step("contacts")
