@@ -116,12 +116,18 @@ def table(header: Sequence[str], rows: Iterable[Sequence[Cell | str]], **attribu
 class Html:
     """A piece of report HTML that notebooks display as ``text/html``.
 
-    The first piece a report shows includes :data:`CSS` (``with_css=True``).
+    The first piece a report shows includes :data:`CSS` (``with_css=True``).  ``lang``
+    (``nb``, ``en``) marks the piece's language, so a screen reader reads bokmål as
+    bokmål whatever the page around it says.
+
+    >>> str(Html("<p>Hei</p>", lang="nb"))
+    '<div class="ind-report" lang="nb"><p>Hei</p></div>'
     """
 
-    def __init__(self, body: str, *, with_css: bool = False) -> None:
+    def __init__(self, body: str, *, with_css: bool = False, lang: str | None = None) -> None:
         style = f"<style>{CSS}</style>" if with_css else ""
-        self.body = f'{style}<div class="ind-report">{body}</div>'
+        marked = f' lang="{escape(lang)}"' if lang else ""
+        self.body = f'{style}<div class="ind-report"{marked}>{body}</div>'
 
     def _repr_html_(self) -> str:
         return self.body

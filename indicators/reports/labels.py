@@ -136,6 +136,14 @@ TEXT: dict[str, dict[str, str]] = {
         "effects, additive model; Spiegelhalter 2005). Dashed lines: unadjusted limits. "
         "Horizontal line: the national value.",
     },
+    "funnel_pooled": {
+        "nb": "Grensene ligger rundt samlet observert/forventet for alle helseforetak "
+        "({target}, heltrukken vannrett linje); den prikkede linjen er 1, det forventede ut "
+        "fra forekomsten i befolkningen.",
+        "en": "The limits are around the pooled observed/expected of all health trusts "
+        "({target}, solid horizontal line); the dotted line is 1, what the prevalence in the "
+        "population leads one to expect.",
+    },
     "funnel_dispersion": {
         "nb": "Overspredning: φ = {phi}, τ² = {tau2} ({k} enheter).",
         "en": "Overdispersion: φ = {phi}, τ² = {tau2} ({k} units).",
@@ -245,6 +253,29 @@ TEXT: dict[str, dict[str, str]] = {
         "nb": "Ingen helseforetak ligger utenfor 99,8 %-grensene.",
         "en": "No health trust lies beyond the 99.8% limits.",
     },
+    "outliers_short": {"nb": "avvikere", "en": "outliers"},
+    "no_funnel_limits": {
+        "nb": "Ikke vurdert: indikatoren har ingen kontrollgrenser i traktplott i perioden.",
+        "en": "Not assessed: the indicator has no funnel-plot control limits in the period.",
+    },
+    "contents": {"nb": "Innhold", "en": "Contents"},
+    "national_values": {
+        "nb": "Nasjonale verdier og utvikling",
+        "en": "National values and trends",
+    },
+    "national_values_note": {
+        "nb": "Landsverdien per år. Endringen er fra året før til siste år, for andeler i "
+        "prosentpoeng; «bedre» og «dårligere» sier i hvilken retning verdien har gått, ikke "
+        "om endringen er statistisk sikker.",
+        "en": "The national value per year. The change is from the year before to the last "
+        "year, for shares in percentage points; 'better' and 'worse' say which way the value "
+        "went, not whether the change is statistically significant.",
+    },
+    "change_from": {"nb": "Endring fra {year}", "en": "Change from {year}"},
+    "percentage_points": {"nb": "prosentpoeng", "en": "percentage points"},
+    "better": {"nb": "bedre", "en": "better"},
+    "worse": {"nb": "dårligere", "en": "worse"},
+    "unchanged": {"nb": "uendret", "en": "unchanged"},
     "adjusted": {"nb": "Justert", "en": "Adjusted"},
     "unadjusted": {"nb": "Ujustert", "en": "Unadjusted"},
     "direction": {"nb": "Retning", "en": "Direction"},
@@ -275,6 +306,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The extract could not be read, so no rule was checked.",
     },
     "validation_source": {"nb": "Valideringsrapport", "en": "Validation record"},
+    "validation_checked": {
+        "nb": "Uttrekket ble validert {date} mot {rules}.",
+        "en": "The extract was validated on {date} against {rules}.",
+    },
     "validation_passed": {"nb": "Uttrekket besto valideringen.", "en": "The extract passed."},
     "validation_failed": {
         "nb": "Uttrekket besto ikke valideringen.",
@@ -428,16 +463,10 @@ CATALOGUE_NB: dict[str, str] = {
         "Indirekte standardisering O/E; Byar-intervall (O ≥ 10) eller eksakt Poisson-intervall"
     ),
     # dates that place a case in a period
-    "referrals.received_date": "datoen henvisningen ble mottatt (referrals.received_date)",
-    "pathway_events.event_date of first_attendance": (
-        "datoen for første oppmøte i forløpet (pathway_events.event_date, first_attendance)"
-    ),
-    "pathway_events.event_date of clinical_decision": (
-        "datoen for klinisk beslutning (pathway_events.event_date, clinical_decision)"
-    ),
-    "pathway_events.event_date of end": (
-        "datoen forløpet ble avsluttet (pathway_events.event_date, end)"
-    ),
+    "referrals.received_date": "datoen henvisningen ble mottatt",
+    "pathway_events.event_date of first_attendance": ("datoen for første oppmøte i forløpet"),
+    "pathway_events.event_date of clinical_decision": ("datoen for klinisk beslutning i forløpet"),
+    "pathway_events.event_date of end": ("datoen forløpet ble avsluttet"),
     "first TSB/PHV contact of the patient in the year": (
         "pasientens første kontakt i TSB eller PHV i året"
     ),
@@ -467,7 +496,18 @@ CATALOGUE_NB: dict[str, str] = {
         "Utgangsartikkel: bostedsløse pasienter som får poliklinisk behandling"
     ),
     "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md": (
-        "Prevalenstabell: ILLUSTRATIV, se reference/data/SOURCES.md"
+        "Prevalenstabell: ILLUSTRATIV, ikke en offisiell kilde (kildene til tallene er "
+        "beskrevet i programpakkens dokumentasjon)"
+    ),
+}
+
+
+#: English catalogue text that points the reader to files of the package, which a reader
+#: of a report does not have: what the report says instead.
+CATALOGUE_EN: dict[str, str] = {
+    "Prevalence table: ILLUSTRATIVE, see reference/data/SOURCES.md": (
+        "Prevalence table: ILLUSTRATIVE, not an official source (the sources of its figures "
+        "are described in the package's documentation)"
     ),
 }
 
@@ -484,7 +524,7 @@ def catalogue_text(value: str, lang: str = "nb") -> tuple[str, bool]:
     """
     check_lang(lang)
     if lang == "en" or not value:
-        return value, False
+        return CATALOGUE_EN.get(value, value), False
     if value in CATALOGUE_NB:
         return CATALOGUE_NB[value], False
     return value, True

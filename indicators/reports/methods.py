@@ -14,6 +14,7 @@ other English text in a bokmål report is marked "(engelsk)" and carries
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -42,11 +43,35 @@ def localised_html(value: str, lang: str = "nb") -> str:
     )
 
 
+#: A parenthesis naming fields of the extract (``(assigned_level = inpatient)``,
+#: ``(care_start_date)``): words with an underscore, or ``field = value``.
+FIELD_NAMES = re.compile(r"\s*\((?=[^()]*(?:\w_\w|\w+ = \w+))[^()]*\)")
+
+
+def plain_text(value: str) -> str:
+    """Catalogue text for a reader: parentheses naming fields of the extract left out.
+
+    The bokmål definitions say in words what the fields hold; the field names are for
+    the programmers and mean nothing to a reader of a report.
+
+    >>> plain_text("tildelt døgnbehandling (assigned_level = inpatient)")
+    'tildelt døgnbehandling'
+    >>> plain_text("pasienten er bostedsløs (housing = homeless) og ønsket døgnbehandling")
+    'pasienten er bostedsløs og ønsket døgnbehandling'
+    >>> plain_text("registrert diabetes (ICD-10 E10–E14 eller ICPC-2 T89/T90)")
+    'registrert diabetes (ICD-10 E10–E14 eller ICPC-2 T89/T90)'
+    """
+    return FIELD_NAMES.sub("", value)
+
+
 def field_html(indicator: Indicator, name: str, lang: str = "nb") -> str:
-    """A catalogue field in ``lang``: its ``<name>_<lang>`` variant if the catalogue has one."""
+    """A catalogue field in ``lang``: its ``<name>_<lang>`` variant if the catalogue has one.
+
+    Bokmål text is shown without the extract's field names (:func:`plain_text`).
+    """
     variant = getattr(indicator, f"{name}_{lang}", None)
     if isinstance(variant, str) and variant:
-        return escape(variant)
+        return escape(plain_text(variant) if lang == "nb" else variant)
     return localised_html(str(getattr(indicator, name)), lang)
 
 
@@ -110,7 +135,7 @@ def methods_html(indicators: Iterable[Indicator] | None = None, *, lang: str = "
     notes = (text("methods_intro", lang), text("in_english_note", lang) if english else "")
     intro = " ".join(t for t in notes if t)
     parts = [
-        f"<h2>{escape(text('methods', lang))}</h2>",
+        f'<h2 id="methods">{escape(text("methods", lang))}</h2>',
         f'<p class="ind-note">{escape(intro)}</p>',
         f"<p>{escape(text('methods_general', lang))}</p>",
         *definitions,

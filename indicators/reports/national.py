@@ -1,7 +1,8 @@
 """The national overview for quality advisers: all trusts side by side.
 
-Sections: header; per indicator a caterpillar plot of every trust; variation
-statistics per indicator; the trusts outside the 99.8 % funnel limits; the validation
+Sections: header; contents; the national value of every indicator by year with its
+change; per indicator a caterpillar plot of every trust; variation statistics per
+indicator; per indicator the trusts outside the 99.8 % funnel limits; the validation
 summary; the methods appendix.
 """
 
@@ -13,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from indicators.reports.data import ResultsData, report_level
-from indicators.reports.format import check_lang
+from indicators.reports.data import JUDGED_STATISTIC, ResultsData, judged_rows, report_level
+from indicators.reports.format import MISSING_TEXT, check_lang, format_number, format_value
 from indicators.reports.header import header_html
-from indicators.reports.html import Html, Parts, escape
+from indicators.reports.html import Cell, Html, Parts, attrs, escape, table
 from indicators.reports.labels import text
 from indicators.reports.methods import disclosure_html, methods_html
 from indicators.reports.quality import quality_html, read_validation, validation_candidates
@@ -28,6 +29,53 @@ if TYPE_CHECKING:
     from indicators.catalogue.model import Indicator
 
 OUTLIER_FLAGS = ("high", "low")
+#: Anchors of the overview's sections, in the order the contents list them.
+SECTIONS = (
+    ("national-values", "national_values"),
+    ("caterpillars", "caterpillar_title"),
+    ("variation", "variation_all"),
+    ("outliers", "outliers"),
+    ("data-quality", "data_quality"),
+    ("methods", "methods"),
+)
+
+
+def change_text(change: float | None, *, unit: str, lang: str = "nb") -> str:
+    """A change between two values in the unit's own terms, signed.
+
+    Shares change in percentage points, waiting times in days, ratios as a difference.
+
+    >>> change_text(0.0213, unit="fraction"), change_text(-1.54, unit="days", lang="en")
+    ('+2,1 prosentpoeng', '−1.5 days')
+    >>> change_text(0.0, unit="ratio")
+    '0,00'
+    """
+    if change is None:
+        return MISSING_TEXT
+    if unit == "fraction":
+        number = format_number(abs(change) * 100, decimals=1, lang=lang)
+        shown = f"{number} {text('percentage_points', lang)}"
+    else:
+        shown = format_value(abs(change), unit=unit, lang=lang)
+    zero = all(c in "0,. " for c in shown.split(" ")[0])
+    if zero:
+        return shown
+    return ("+" if change > 0 else "−") + shown
+
+
+def direction_text(change: float | None, *, direction: str, lang: str = "nb") -> str:
+    """Whether a change is towards the better value (by the indicator's direction).
+
+    >>> direction_text(0.02, direction="higher_is_better"), direction_text(
+    ...     0.02, direction="lower_is_better", lang="en")
+    ('bedre', 'worse')
+    """
+    if change is None:
+        return MISSING_TEXT
+    if change == 0:
+        return text("unchanged", lang)
+    better = (change > 0) == (direction == "higher_is_better")
+    return text("better" if better else "worse", lang)
 
 
 class NationalOverview:
@@ -101,17 +149,21 @@ class NationalOverview:
             .alias("label")
         )
 
-    def _national_value(self, ind: Indicator) -> float | None:
+    def _national_value(self, ind: Indicator, column: str = "value") -> float | None:
         row = self.data.indicators.filter(
             (pl.col("indicator_id") == ind.id)
             & (pl.col("unit_id") == NATIONAL_UNIT_ID)
             & (pl.col("period") == self.period)
         )
-        return row["value"][0] if row.height else None
+        return row[column][0] if row.height and column in row.columns else None
+
+    def _html(self, body: str, *, with_css: bool = False) -> Html:
+        """A piece of the overview, marked with its language."""
+        return Html(body, with_css=with_css, lang=self.lang)
 
     def header(self) -> Html:
         """Title, period, extract date and fingerprint, versions, synthetic banner."""
-        return Html(
+        return self._html(
             header_html(
                 self.data,
                 title=text("national_overview", self.lang),
@@ -122,35 +174,126 @@ class NationalOverview:
             with_css=True,
         )
 
+    def contents(self) -> Html:
+        """The table of contents: every section, and every indicator's plot and outliers."""
+        lang = self.lang
+        indicators = "".join(
+            f'<li><a href="#ind-{escape(ind.id)}">{escape(ind.id)} '
+            f"{escape(ind.title(lang))}</a> · "
+            f'<a href="#outliers-{escape(ind.id)}">{escape(text("outliers_short", lang))}</a>'
+            "</li>"
+            for ind in self.catalogue
+        )
+        items = []
+        for anchor, key in SECTIONS:
+            item = f'<a href="#{anchor}">{escape(text(key, lang))}</a>'
+            if anchor == "caterpillars":
+                item += f"<ol>{indicators}</ol>"
+            items.append(f"<li>{item}</li>")
+        return self._html(
+            f'<nav aria-label="{escape(text("contents", lang))}">'
+            f"<h2>{escape(text('contents', lang))}</h2><ol>{''.join(items)}</ol></nav>"
+        )
+
+    def national_values(self) -> Html:
+        """Every indicator's national value per year, and the change from the year before.
+
+        Years up to the overview's period (its year for a tertial); the change is between
+        the last two of them, in the unit's terms, with whether it is for the better.
+        """
+        lang = self.lang
+        last = self.period.split("-")[0]
+        years = [y for y in self.data.years() if y <= last]
+        national = self.data.indicators.filter(
+            (pl.col("unit_id") == NATIONAL_UNIT_ID)
+            & (pl.col("level") == "national")
+            & (pl.col("period_type") == "year")
+        )
+        values = {
+            (r["indicator_id"], r["period"]): r["value"]
+            for r in national.select("indicator_id", "period", "value").iter_rows(named=True)
+        }
+        header = [text("indicator", lang), *years]
+        if len(years) > 1:
+            header += [
+                text("change_from", lang).format(year=years[-2]),
+                text("direction", lang),
+            ]
+        rows = []
+        for ind in self.catalogue:
+            shown = [values.get((ind.id, y)) for y in years]
+            row: list[Cell | str] = [
+                Cell(
+                    html=f'<a href="#ind-{escape(ind.id)}">{escape(ind.id)}</a> '
+                    f"{escape(ind.title(lang))}"
+                ),
+                *(
+                    Cell(
+                        format_value(v, unit=ind.unit, lang=lang),
+                        attributes=attrs(
+                            class_="num",
+                            data_indicator=ind.id,
+                            data_unit=NATIONAL_UNIT_ID,
+                            data_period=y,
+                        ),
+                    )
+                    for v, y in zip(shown, years, strict=True)
+                ),
+            ]
+            if len(years) > 1:
+                before, now = shown[-2], shown[-1]
+                change = None if before is None or now is None else now - before
+                row += [
+                    Cell(
+                        change_text(change, unit=ind.unit, lang=lang),
+                        attributes=attrs(class_="num"),
+                    ),
+                    direction_text(change, direction=ind.direction, lang=lang),
+                ]
+            rows.append(row)
+        note = f'<p class="ind-note">{escape(text("national_values_note", lang))}</p>'
+        return self._html(
+            f'<h2 id="national-values">{escape(text("national_values", lang))}</h2>'
+            + table(header, rows, data_table="national")
+            + note
+        )
+
     def caterpillars(self) -> Parts:
         """Per indicator: every trust's value and interval against the national value."""
         from indicators.charts import caterpillar_chart
 
-        parts: list[Any] = [Html(f"<h2>{escape(text('caterpillar_title', self.lang))}</h2>")]
+        parts: list[Any] = [
+            self._html(f'<h2 id="caterpillars">{escape(text("caterpillar_title", self.lang))}</h2>')
+        ]
         for ind in self.catalogue:
-            rows = self._rows(ind)
+            rows = judged_rows(self._rows(ind), ind.id)
             if rows.is_empty():
                 continue
             level = text(f"level_{report_level(ind.id)}", self.lang)
             parts.append(
-                Html(
+                self._html(
                     f'<h3 id="ind-{escape(ind.id)}">{escape(ind.id)} '
                     f"{escape(ind.title(self.lang))}</h3>"
                     f'<p class="ind-note">{escape(ind.description(self.lang))} '
                     f"({escape(text('level', self.lang))}: {escape(level)})</p>"
                 )
             )
+            judged = JUDGED_STATISTIC.get(ind.id)
             parts.append(
                 caterpillar_chart(
                     rows,
                     unit=ind.unit,
-                    national_value=self._national_value(ind),
+                    national_value=self._national_value(ind, judged or "value"),
                     title=f"{ind.id} {ind.title(self.lang)} {self.period}",
+                    value_title=text(f"axis_{judged}", self.lang) if judged else None,
                     lang=self.lang,
                 )
             )
             has_funnel = rows["funnel_flag_998_od"].is_not_null().any()
-            parts.append(Html(caterpillar_note(funnel=has_funnel, lang=self.lang)))
+            note = caterpillar_note(funnel=has_funnel, lang=self.lang)
+            if judged:
+                note += f'<p class="ind-note">{escape(text("judged_chart_note", self.lang))}</p>'
+            parts.append(self._html(note))
         return Parts(parts)
 
     def variation(self) -> Html:
@@ -164,33 +307,49 @@ class NationalOverview:
             .sort("_o", "level")
             .drop("_o")
         )
-        return Html(
-            f"<h2>{escape(text('variation_all', self.lang))}</h2>"
+        return self._html(
+            f'<h2 id="variation">{escape(text("variation_all", self.lang))}</h2>'
             + variation_table_html(rows, titles=self._titles, lang=self.lang)
         )
 
     def outliers(self) -> Html:
-        """Trusts outside the 99.8 % overdispersion-adjusted limits, per indicator."""
-        order = {ind.id: i for i, ind in enumerate(self.catalogue)}
+        """Per indicator, the trusts outside the 99.8 % overdispersion-adjusted limits.
+
+        Every indicator has its own heading and either its table, a sentence that no
+        trust lies outside, or a sentence that it has no funnel limits in the period.
+        """
+        lang = self.lang
         labels = unit_labels()
-        frames = [self._rows(ind) for ind in self.catalogue]
-        rows = pl.concat(frames, how="vertical_relaxed") if frames else self.data.indicators.clear()
-        rows = (
-            rows.filter(pl.col("funnel_flag_998_od").is_in(OUTLIER_FLAGS))
-            .with_columns(
-                pl.col("indicator_id").replace_strict(order, default=99).alias("_o"),
-                pl.col("unit_id")
-                .replace_strict(labels, default=None)
-                .fill_null(pl.col("unit_name"))
-                .alias("unit_name"),
-            )
-            .sort("_o", "value")
-        )
         units = {ind.id: ind.unit for ind in self.catalogue}
-        return Html(
-            f"<h2>{escape(text('outliers', self.lang))}</h2>"
-            + outlier_table_html(rows, units=units, titles=self._titles, lang=self.lang)
-        )
+        body = [f'<h2 id="outliers">{escape(text("outliers", lang))}</h2>']
+        for ind in self.catalogue:
+            rows = judged_rows(self._rows(ind), ind.id)
+            body.append(
+                f'<h3 id="outliers-{escape(ind.id)}">{escape(ind.id)} '
+                f"{escape(ind.title(lang))}</h3>"
+            )
+            if rows["funnel_flag_998_od"].drop_nulls().is_empty():
+                body.append(f'<p class="ind-note">{escape(text("no_funnel_limits", lang))}</p>')
+                continue
+            flagged = (
+                rows.filter(pl.col("funnel_flag_998_od").is_in(OUTLIER_FLAGS))
+                .with_columns(
+                    pl.col("unit_id")
+                    .replace_strict(labels, default=None)
+                    .fill_null(pl.col("unit_name"))
+                    .alias("unit_name"),
+                    national_value=pl.lit(
+                        self._national_value(ind, JUDGED_STATISTIC.get(ind.id, "value")),
+                        pl.Float64,
+                    ),
+                )
+                .sort("value")
+            )
+            body.append(
+                outlier_table_html(flagged, units=units, titles=self._titles, lang=lang, note=False)
+            )
+        body.append(f'<p class="ind-note">{escape(text("outliers_note", lang))}</p>')
+        return self._html("".join(body))
 
     def data_quality(self) -> Html:
         """The validation summary of the extract."""
@@ -200,11 +359,11 @@ class NationalOverview:
             if self.validation_path
             else None
         )
-        return Html(quality_html(summary, lang=self.lang, searched=self.validation_searched))
+        return self._html(quality_html(summary, lang=self.lang, searched=self.validation_searched))
 
     def methods(self) -> Html:
         """The methods appendix, generated from the catalogue, and what disclosure withheld."""
-        return Html(
+        return self._html(
             methods_html(self.catalogue, lang=self.lang)
             + disclosure_html(self.data.manifest, lang=self.lang)
         )

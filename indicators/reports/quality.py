@@ -125,7 +125,7 @@ def quality_html(
     section is a warning naming the places ``searched``; a record that cannot be read
     is a warning saying why.
     """
-    heading = f"<h2>{escape(text('data_quality', lang))}</h2>"
+    heading = f'<h2 id="data-quality">{escape(text("data_quality", lang))}</h2>'
     if summary is None:
         looked = f"{text('searched', lang)}: " + (
             ", ".join(str(p) for p in searched) if searched else "–"
@@ -140,10 +140,13 @@ def quality_html(
         ("ind-ok", "validation_passed") if record.passed else ("ind-failed", "validation_failed")
     )
     outcome = f'<p class="{verdict[0]}">{escape(text(verdict[1], lang))}</p>'
-    source = (
-        f'<p class="ind-note">{escape(text("validation_source", lang))}: '
-        f"{escape(summary.source.name)} ({escape(rule_count(len(record.rules), lang))})</p>"
+    # When and against how many rules, not the record's file name (which the reader of a
+    # report does not have).
+    when = str(record.validated_at or "")[:10]
+    checked = text("validation_checked", lang).format(
+        date=when or "–", rules=rule_count(len(record.rules), lang)
     )
+    source = f'<p class="ind-note">{escape(checked)}</p>'
     if not record.readable:
         reason = record.error.message if record.error else ""
         unreadable = warning_html(text("validation_unreadable_extract", lang), [reason])

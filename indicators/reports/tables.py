@@ -320,12 +320,17 @@ def variation_table_html(
 
 
 def outlier_table_html(
-    rows: pl.DataFrame, *, units: Mapping[str, str], titles: Mapping[str, str], lang: str = "nb"
+    rows: pl.DataFrame,
+    *,
+    units: Mapping[str, str],
+    titles: Mapping[str, str],
+    lang: str = "nb",
+    note: bool = True,
 ) -> str:
     """Units outside the 99.8 % adjusted limits: indicator, unit, value, both positions.
 
     ``rows`` are results rows already filtered to outliers; ``units`` maps indicator id
-    to unit (fraction/days/ratio).
+    to unit (fraction/days/ratio); ``note`` adds the note that explains the columns.
     """
     if rows.is_empty():
         return f"<p>{escape(text('no_outliers', lang))}</p>"
@@ -359,5 +364,5 @@ def outlier_table_html(
                 text(funnel_position(plain), lang),
             ]
         )
-    note = f'<p class="ind-note">{escape(text("outliers_note", lang))}</p>'
-    return table(header, out, data_table="outliers") + note
+    explained = f'<p class="ind-note">{escape(text("outliers_note", lang))}</p>' if note else ""
+    return table(header, out, data_table="outliers") + explained

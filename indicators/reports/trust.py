@@ -194,11 +194,15 @@ class TrustReport:
         }
 
     # ------------------------------------------------------------------ sections
+    def _html(self, body: str, *, with_css: bool = False) -> Html:
+        """A piece of the report, marked with the report's language."""
+        return Html(body, with_css=with_css, lang=self.lang)
+
     def header(self) -> Html:
         """Trust name, RHF, period, extract date and fingerprint, versions, synthetic banner."""
         title = f"{text('trust_report', self.lang)}: {self.trust['name']}"
         subtitle = f"{self.trust.get('rhf_name', '')} · {text('subtitle', self.lang)}"
-        return Html(
+        return self._html(
             header_html(
                 self.data, title=title, subtitle=subtitle, period=self.period, lang=self.lang
             ),
@@ -218,7 +222,7 @@ class TrustReport:
                 if (key := self._missing_key(ind)) is not None
             },
         )
-        return Html(body)
+        return self._html(body)
 
     def _missing_key(self, ind: Indicator) -> str | None:
         """Why the indicator has no row for the trust in the period (a text key), or None.
@@ -249,7 +253,7 @@ class TrustReport:
 
     def indicator_sections(self) -> Parts:
         """Per indicator: heading and value, funnel plot, trend, waiting curve, variation."""
-        parts: list[Any] = [Html(f"<h2>{escape(text('indicators', self.lang))}</h2>")]
+        parts: list[Any] = [self._html(f"<h2>{escape(text('indicators', self.lang))}</h2>")]
         for indicator in self.catalogue:
             parts.extend(self.indicator_section(indicator.id))
         return Parts(parts)
@@ -260,23 +264,23 @@ class TrustReport:
 
         ind = BY_ID[indicator_id]
         row = self._rows_by_indicator.get(ind.id)
-        parts: list[Any] = [Html(self._indicator_intro(ind, row))]
+        parts: list[Any] = [self._html(self._indicator_intro(ind, row))]
         if row is None:
             return Parts(parts)
         funnel = self.funnel(ind)
         if funnel is not None:
-            parts += [funnel, Html(self.funnel_note(ind))]
+            parts += [funnel, self._html(self.funnel_note(ind))]
         else:
             note = caterpillar_note(funnel=False, lang=self.lang)
             if ind.id in JUDGED_STATISTIC:
                 note += f'<p class="ind-note">{escape(text("judged_chart_note", self.lang))}</p>'
-            parts += [self.caterpillar(ind), Html(note)]
+            parts += [self.caterpillar(ind), self._html(note)]
         trend = self.trend(ind)
         if trend is not None:
             parts.append(trend)
             hidden = self.trend_note(ind)
             if hidden:
-                parts.append(Html(hidden))
+                parts.append(self._html(hidden))
         if ind.id == WAITING_INDICATOR:
             parts.append(self.waiting_curve(ind))
         if ind.variation:
@@ -359,6 +363,13 @@ class TrustReport:
         """
         lang = self.lang
         parts = [text("funnel_lines", lang)]
+        target = self._level_rows(ind, self.period)["funnel_target"].drop_nulls()
+        if ind.unit == "ratio" and target.len() and abs(target[0] - 1.0) > 1e-9:
+            parts.append(
+                text("funnel_pooled", lang).format(
+                    target=format_value(target[0], unit="ratio", lang=lang)
+                )
+            )
         stats = self.data.variation.filter(
             (pl.col("indicator_id") == ind.id)
             & (pl.col("level") == report_level(ind.id))
@@ -495,7 +506,7 @@ class TrustReport:
             )
         ).with_columns((pl.col("level") == "national").alias("is_national"))
         if curves.filter(~pl.col("is_national")).is_empty():
-            return Html(f'<p class="ind-note">{escape(text("no_curve", self.lang))}</p>')
+            return self._html(f'<p class="ind-note">{escape(text("no_curve", self.lang))}</p>')
         return waiting_curve_chart(
             curves,
             unit_label=self.trust["short_name"],
@@ -514,7 +525,7 @@ class TrustReport:
         body = f"<h4>{escape(text('variation', self.lang))}</h4>" + variation_table_html(
             rows, titles={ind.id: ""}, lang=self.lang
         )
-        return Html(body)
+        return self._html(body)
 
     def data_quality(self) -> Html:
         """What validation found (for the trust's rows where the record says)."""
@@ -524,7 +535,7 @@ class TrustReport:
             if self.validation_path
             else None
         )
-        return Html(
+        return self._html(
             quality_html(
                 summary,
                 lang=self.lang,
@@ -535,4 +546,4 @@ class TrustReport:
 
     def methods(self) -> Html:
         """The methods appendix, generated from the catalogue."""
-        return Html(methods_html(self.catalogue, lang=self.lang))
+        return self._html(methods_html(self.catalogue, lang=self.lang))
