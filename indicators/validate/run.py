@@ -46,7 +46,7 @@ from indicators.extract.load import (
 from indicators.extract.model import EXTRACT
 from indicators.validate.crosstable import check_cross_table
 from indicators.validate.results import RuleResult, TableResult, ValidationReport
-from indicators.validate.rules import RULES
+from indicators.validate.rules import RULES, Rule
 
 if TYPE_CHECKING:
     from indicators.validate.gxrun import GXRunner
@@ -289,81 +289,17 @@ def validate_extract(
     files = {n: f for n in EXTRACT if (f := find_table_file(directory, n)) is not None}
     runner = GXRunner(load_suites(suites_dir))
     cross = load_cross_table(suites_dir)
-    tables: dict[str, TableResult] = {}
-    frames: dict[str, pl.DataFrame] = {}
-    extras: dict[str, pl.DataFrame] = {}
-    unavailable: dict[str, str] = {}
-    for name in EXTRACT:
-        present = RULES.get(f"{name}.table.present")
-        file = files.get(name)
-        if file is None:
-            if present is None:
-                continue  # an optional table that is absent
-            reason = f"the extract has no {name} table"
-            tables[name] = TableResult(
-                name,
-                "",
-                0,
-                [
-                    RuleResult(
-                        present.id,
-                        name,
-                        False,
-                        1,
-                        1,
-                        detail=f"looked in {directory}",
-                        engine="files",
-                    ),
-                    *(RuleResult.skipped(r, reason) for r in runner.rules(name)),
-                ],
-            )
-            unavailable[name] = reason
-            continue
-        schema, height = file_schema(file, name)
-        results = [RuleResult(present.id, name, True, 1, 0, engine="files")] if present else []
-        result = TableResult(name, file.name, height, results)
-        result.results.extend(runner.check_schema(name, schema, height))
-        tables[name] = result
-        if result.stopped:
-            failed = ", ".join(r.rule_id for r in result.errors)
-            reason = f"{name} was not read row by row: a table-level rule failed ({failed})"
-            result.results.extend(
-                RuleResult.skipped(r, reason, rows=height)
-                for r in runner.rules(name)
-                if r.level != "table"
-            )
-            unavailable[name] = reason
-            continue
-        frame = read_rows(file, name)
-        extras[name] = read_extra_text(file, name, schema, frame.height)
-        result.rows = frame.height
-        frames[name] = frame
-
-    notices: list[str] = []
-    when, source = extract_date, "--extract-date"
-    if when is None and manifest.extract_date is not None:
-        when, source = manifest.extract_date, "manifest.json"
-    if (
-        when is None
-        and (latest := fallback_extract_date(frames, extract_date_columns(runner))) is not None
-    ):
-        when, source = latest[0], "latest date in the extract"
-        notices.append(
-            f"No extract date in manifest.json and none given with --extract-date: the "
-            f"latest date in the extract, {when.isoformat()} ({latest[1]}), is used. No date "
-            "can lie after it, so the not_after_extract_date rules cannot fail; give "
-            "--extract-date YYYY-MM-DD to check them."
-        )
-    if when is None:
-        source = "unknown"
+    read = _read_tables(directory, files, runner)
+    tables, frames = read.tables, read.frames
+    when, source, notices = _settle_extract_date(extract_date, manifest, frames, runner)
     parameters = suite_parameters(when)
 
     failing: dict[str, dict[str, pl.Series]] = {name: {} for name in tables}
     for name, frame in frames.items():
-        outcome = runner.check_rows(name, frame, parameters, extras.get(name))
+        outcome = runner.check_rows(name, frame, parameters, read.extras.get(name))
         tables[name].results.extend(outcome.results)
         failing[name] = outcome.failing_rows
-    cross_results, cross_failing = check_cross_table(frames, unavailable, cross)
+    cross_results, cross_failing = check_cross_table(frames, read.unavailable, cross)
     for result in cross_results:
         tables[result.table].results.append(result)
         if result.rule_id in cross_failing:
@@ -383,3 +319,85 @@ def validate_extract(
         notices=notices,
     )
     return Validation(report=report, frames=frames, failing_rows=failing, manifest=manifest)
+
+
+@dataclass
+class _ReadTables:
+    """The tables as read, and those that were not.
+
+    Results so far by table, the frames, their text columns outside the model, and the
+    tables not read row by row with the reason.
+    """
+
+    tables: dict[str, TableResult] = field(default_factory=dict)
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    extras: dict[str, pl.DataFrame] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+
+def _read_tables(directory: Path, files: dict[str, Path], runner: GXRunner) -> _ReadTables:
+    """Check each table's file and table-level rules, and read the tables that pass."""
+    read = _ReadTables()
+    for name in EXTRACT:
+        present = RULES.get(f"{name}.table.present")
+        file = files.get(name)
+        if file is None:
+            if present is not None:  # else an optional table that is absent
+                read.tables[name] = _missing_table(name, present, directory, runner)
+                read.unavailable[name] = f"the extract has no {name} table"
+            continue
+        schema, height = file_schema(file, name)
+        results = [RuleResult(present.id, name, True, 1, 0, engine="files")] if present else []
+        result = TableResult(name, file.name, height, results)
+        result.results.extend(runner.check_schema(name, schema, height))
+        read.tables[name] = result
+        if result.stopped:
+            failed = ", ".join(r.rule_id for r in result.errors)
+            reason = f"{name} was not read row by row: a table-level rule failed ({failed})"
+            result.results.extend(
+                RuleResult.skipped(r, reason, rows=height)
+                for r in runner.rules(name)
+                if r.level != "table"
+            )
+            read.unavailable[name] = reason
+            continue
+        frame = read_rows(file, name)
+        read.extras[name] = read_extra_text(file, name, schema, frame.height)
+        result.rows = frame.height
+        read.frames[name] = frame
+    return read
+
+
+def _missing_table(name: str, present: Rule, directory: Path, runner: GXRunner) -> TableResult:
+    """A required table without a file: its presence rule fails, the others are not checked."""
+    reason = f"the extract has no {name} table"
+    failed = RuleResult(
+        present.id, name, False, 1, 1, detail=f"looked in {directory}", engine="files"
+    )
+    skipped = [RuleResult.skipped(r, reason) for r in runner.rules(name)]
+    return TableResult(name, "", 0, [failed, *skipped])
+
+
+def _settle_extract_date(
+    given: date | None, manifest: Manifest, frames: dict[str, pl.DataFrame], runner: GXRunner
+) -> tuple[date | None, str, list[str]]:
+    """The extract date, where it came from, and a notice if it is the latest date found.
+
+    ``--extract-date`` first, then the manifest's, then the latest date in the columns
+    that must not lie after it (:func:`fallback_extract_date`).
+    """
+    if given is not None:
+        return given, "--extract-date", []
+    if manifest.extract_date is not None:
+        return manifest.extract_date, "manifest.json", []
+    latest = fallback_extract_date(frames, extract_date_columns(runner))
+    if latest is None:
+        return None, "unknown", []
+    when, where = latest
+    notice = (
+        f"No extract date in manifest.json and none given with --extract-date: the "
+        f"latest date in the extract, {when.isoformat()} ({where}), is used. No date "
+        "can lie after it, so the not_after_extract_date rules cannot fail; give "
+        "--extract-date YYYY-MM-DD to check them."
+    )
+    return when, "latest date in the extract", [notice]
