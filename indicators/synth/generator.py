@@ -145,6 +145,8 @@ PHV_DIAGNOSES = {
     "F60.3": 0.07,
     "F45.0": 0.04,
 }
+#: Main diagnoses of TSB and PHV referrals, as indexed by ``_main_diagnoses``.
+MAIN_DIAGNOSES = (*TSB_DIAGNOSES, *PHV_DIAGNOSES)
 COMORBID = ("F32.1", "F41.1", "F43.1", "F60.3", "F90.0", "F10.2", "F12.2")
 SOMATIC_MAIN = ("J45.9", "M54.5", "K21.0", "S06.0", "R07.4", "Z03.9", "L03.1", "K70.3")
 DIABETES_CODES = ("E11.9", "E11.6", "E10.9")
@@ -667,6 +669,225 @@ def _referrals_table(refs: _Referrals, patient_id: pl.Series, order: list[str]) 
     )
 
 
+@dataclass(frozen=True)
+class _ContactSpells:
+    """Psychiatric contacts drawn for started referrals: one array entry per contact."""
+
+    referral: np.ndarray  # the contact's referral, as an index into the referrals
+    patient: np.ndarray  # the contact's patient, as an index into the patients
+    start: np.ndarray  # days since 1970-01-01
+    end: np.ndarray
+    activity: np.ndarray  # 0 inpatient, 1 day, 2 outpatient
+
+
+def _main_diagnoses(rng: np.random.Generator, is_tsb: np.ndarray) -> np.ndarray:
+    """Each referral's main diagnosis, as an index into ``MAIN_DIAGNOSES`` (F10–F19 for TSB)."""
+    m = is_tsb.size
+    return np.where(
+        is_tsb,
+        _choice(rng, TSB_DIAGNOSES, m),
+        len(TSB_DIAGNOSES) + _choice(rng, PHV_DIAGNOSES, m),
+    )
+
+
+def _psychiatric_spells(rng: np.random.Generator, refs: _Referrals) -> _ContactSpells:
+    """Contacts of each started referral: how many, when, how long, and of which activity.
+
+    The first contact is at care start, and is an inpatient stay (7 days and more) when
+    inpatient care was assigned; later contacts fall within a year of care start, 4 % of
+    them as day care.  Contacts end at the patient's death, and none starts after it.
+    """
+    m = refs.count
+    n_contacts = np.where(refs.started, rng.negative_binomial(2, 2 / (2 + 17.0), m), 0)
+    c_ref = np.repeat(np.arange(m), n_contacts)
+    first = np.concatenate([[0], np.cumsum(n_contacts)[:-1]])
+    rank = np.arange(c_ref.size) - np.repeat(first, n_contacts)
+    c_start_care = refs.care_start[c_ref]
+    span = np.maximum(np.minimum(365, _EXTRACT_DAY - c_start_care), 0)
+    c_start = np.where(
+        rank == 0,
+        c_start_care,
+        c_start_care + (rng.random(c_ref.size) * (span + 1)).astype(np.int64),
+    )
+    c_inpatient_stay = (rank == 0) & (refs.assigned[c_ref] == 0)
+    c_day = ~c_inpatient_stay & (rng.random(c_ref.size) < 0.04)
+    los = np.where(c_inpatient_stay, 7 + rng.gamma(2.0, 14.0, c_ref.size).astype(np.int64), 0)
+    c_alive_until = refs.alive_until[c_ref]
+    c_end = np.minimum(c_start + los, c_alive_until)
+    c_patient = refs.owner[c_ref]
+    keep = c_start <= c_alive_until
+    return _ContactSpells(
+        referral=c_ref[keep],
+        patient=c_patient[keep],
+        start=c_start[keep],
+        end=c_end[keep],
+        activity=np.where(c_inpatient_stay[keep], 0, np.where(c_day[keep], 1, 2)),
+    )
+
+
+def _recorded_somatic_status(
+    rng: np.random.Generator, patients: _Patients, eff: _TrustEffects
+) -> dict[str, np.ndarray]:
+    """Whether specialist care records each patient's true diabetes and hypertension.
+
+    A true condition is recorded at the home trust's recording rate, so SOM-01 and
+    SOM-02 stay below the population prevalence.
+    """
+    n = patients.count
+    return {
+        c: patients.true_status[c] & (rng.random(n) < eff.somatic_recording[patients.home])
+        for c in ("diabetes", "hypertension")
+    }
+
+
+def _psychiatric_contacts(
+    rng: np.random.Generator,
+    spells: _ContactSpells,
+    refs: _Referrals,
+    main_index: np.ndarray,
+    recorded: dict[str, np.ndarray],
+    patient_id: pl.Series,
+    order: list[str],
+) -> pl.DataFrame:
+    """TSB and PHV contacts with their diagnoses, in the working columns of ``_numbered_contacts``.
+
+    Secondary diagnoses: a comorbid mental disorder on 18 % of contacts; diabetes and
+    hypertension only when the patient has it, the trust records it, and then on 35 % of
+    contacts.  The main diagnosis is missing on 1.5 % of contacts.
+    """
+    c_ref, c_patient = spells.referral, spells.patient
+    k = c_ref.size
+    comorbid = np.where(rng.random(k) < 0.18, rng.integers(0, len(COMORBID), k), -1)
+    diab = np.where(
+        recorded["diabetes"][c_patient] & (rng.random(k) < 0.35),
+        rng.integers(0, len(DIABETES_CODES), k),
+        -1,
+    )
+    hyp = np.where(
+        recorded["hypertension"][c_patient] & (rng.random(k) < 0.35),
+        rng.integers(0, len(HYPERTENSION_CODES), k),
+        -1,
+    )
+    main_missing = rng.random(k) < 0.015
+    return pl.DataFrame(
+        {
+            "patient_id": patient_id.gather(pl.Series(c_patient)),
+            "referral_id": refs.referral_id.gather(pl.Series(c_ref)),
+            "trust_id": _pick(order, refs.trust[c_ref]),
+            "service": np.where(refs.is_tsb[c_ref], "TSB", "PHV"),
+            "activity": _pick(("inpatient", "day", "outpatient"), spells.activity),
+            "start_date": _to_date(spells.start),
+            "end_date": _to_date(spells.end),
+            "main_diagnosis": _pick(MAIN_DIAGNOSES, main_index[c_ref]),
+            "_comorbid": _pick(COMORBID, np.maximum(comorbid, 0)),
+            "_diab": _pick(DIABETES_CODES, np.maximum(diab, 0)),
+            "_hyp": _pick(HYPERTENSION_CODES, np.maximum(hyp, 0)),
+            "_has": np.stack([comorbid >= 0, diab >= 0, hyp >= 0], axis=1),
+            "_missing": main_missing,
+        }
+    )
+
+
+def _somatic_contacts(
+    rng: np.random.Generator,
+    patients: _Patients,
+    recorded: dict[str, np.ndarray],
+    order: list[str],
+) -> pl.DataFrame:
+    """Somatic contacts at the home trust, in the working columns of ``_numbered_contacts``.
+
+    About a third of patients have some (4 on average), none after death; 8 % are short
+    inpatient stays.  A recorded diabetes or hypertension is the main diagnosis of a
+    quarter of the patient's somatic contacts.
+    """
+    n, death_day = patients.count, patients.death_day
+    s_count = np.where(rng.random(n) < 0.35, rng.poisson(4.0, n), 0)
+    s_patient = np.repeat(np.arange(n), s_count)
+    ks = s_patient.size
+    s_start = rng.integers(_FIRST_DAY, _EXTRACT_DAY + 1, ks)
+    s_alive_until = np.where(death_day[s_patient] >= 0, death_day[s_patient], _EXTRACT_DAY)
+    s_alive = s_start <= s_alive_until
+    s_patient, s_start, s_alive_until = s_patient[s_alive], s_start[s_alive], s_alive_until[s_alive]
+    ks = s_patient.size
+    s_inpatient = rng.random(ks) < 0.08
+    s_end = np.minimum(s_start + np.where(s_inpatient, rng.integers(1, 8, ks), 0), s_alive_until)
+    s_main_diab = recorded["diabetes"][s_patient] & (rng.random(ks) < 0.25)
+    s_main_hyp = ~s_main_diab & recorded["hypertension"][s_patient] & (rng.random(ks) < 0.25)
+    s_main = np.where(
+        s_main_diab,
+        len(SOMATIC_MAIN),
+        np.where(s_main_hyp, len(SOMATIC_MAIN) + 1, rng.integers(0, len(SOMATIC_MAIN), ks)),
+    )
+    return pl.DataFrame(
+        {
+            "patient_id": patients.patient_id.gather(pl.Series(s_patient)),
+            "referral_id": pl.Series([None] * ks, dtype=pl.String),
+            "trust_id": _pick(order, patients.home[s_patient]),
+            "service": pl.Series(["SOM"] * ks, dtype=pl.String)
+            if ks
+            else pl.Series([], dtype=pl.String),
+            "activity": _pick(("inpatient", "outpatient"), np.where(s_inpatient, 0, 1)),
+            "start_date": _to_date(s_start),
+            "end_date": _to_date(s_end),
+            "main_diagnosis": _pick((*SOMATIC_MAIN, "E11.9", "I10"), s_main),
+            "_comorbid": pl.Series([None] * ks, dtype=pl.String),
+            "_diab": pl.Series([None] * ks, dtype=pl.String),
+            "_hyp": pl.Series([None] * ks, dtype=pl.String),
+            "_has": np.zeros((ks, 3), dtype=bool),
+            "_missing": np.zeros(ks, dtype=bool),
+        }
+    )
+
+
+def _numbered_contacts(psychiatric: pl.DataFrame, somatic: pl.DataFrame) -> pl.DataFrame:
+    """The ``contacts`` table: all contacts by start date, numbered, diagnoses assembled.
+
+    The working columns become the table's: ``_missing`` empties the main diagnosis, and
+    ``_has`` says which of ``_comorbid``, ``_diab`` and ``_hyp`` are secondary diagnoses.
+    """
+    return (
+        pl.concat([psychiatric, somatic])
+        .sort("start_date", "patient_id", maintain_order=True)
+        .with_row_index("_i", offset=1)
+        .select(
+            pl.format("K{}", pl.col("_i").cast(pl.String).str.zfill(10)).alias("contact_id"),
+            "patient_id",
+            "referral_id",
+            "trust_id",
+            "service",
+            "activity",
+            "start_date",
+            "end_date",
+            pl.when(~pl.col("_missing")).then("main_diagnosis").alias("main_diagnosis"),
+            pl.concat_list(
+                pl.when(pl.col("_has").arr.get(0)).then("_comorbid"),
+                pl.when(pl.col("_has").arr.get(1)).then("_diab"),
+                pl.when(pl.col("_has").arr.get(2)).then("_hyp"),
+            )
+            .list.drop_nulls()
+            .alias("secondary_diagnoses"),
+        )
+    )
+
+
+def _generate_contacts(
+    rng: np.random.Generator,
+    patients: _Patients,
+    refs: _Referrals,
+    eff: _TrustEffects,
+    order: list[str],
+) -> pl.DataFrame:
+    """Contacts: TSB and PHV contacts of started referrals, and somatic contacts at home trusts."""
+    main_index = _main_diagnoses(rng, refs.is_tsb)
+    spells = _psychiatric_spells(rng, refs)
+    recorded = _recorded_somatic_status(rng, patients, eff)
+    psychiatric = _psychiatric_contacts(
+        rng, spells, refs, main_index, recorded, patients.patient_id, order
+    )
+    somatic = _somatic_contacts(rng, patients, recorded, order)
+    return _numbered_contacts(psychiatric, somatic)
+
+
 def _generate_tables(
     rng: np.random.Generator, scale: float, step: Callable[[str], None]
 ) -> dict[str, pl.DataFrame]:
@@ -690,141 +911,12 @@ def _generate_tables(
     refs = _generate_referrals(rng, pats, rhf_of_trust, eff)
     referrals = _referrals_table(refs, pats.patient_id, order)
     owner, m, r_tsb, trust = refs.owner, refs.count, refs.is_tsb, refs.trust
-    alive_until, received, right, assigned = (
-        refs.alive_until,
-        refs.received,
-        refs.right,
-        refs.assigned,
-    )
+    received, right, assigned = refs.received, refs.right, refs.assigned
     care_start, started, referral_id = refs.care_start, refs.started, refs.referral_id
 
     # ---------------------------------------------------------------- contacts
     step("contacts")
-    main_index = np.where(
-        r_tsb,
-        _choice(rng, TSB_DIAGNOSES, m),
-        len(TSB_DIAGNOSES) + _choice(rng, PHV_DIAGNOSES, m),
-    )
-    all_main = list(TSB_DIAGNOSES) + list(PHV_DIAGNOSES)
-    n_contacts = np.where(started, rng.negative_binomial(2, 2 / (2 + 17.0), m), 0)
-    c_ref = np.repeat(np.arange(m), n_contacts)
-    first = np.concatenate([[0], np.cumsum(n_contacts)[:-1]])
-    rank = np.arange(c_ref.size) - np.repeat(first, n_contacts)
-    c_start_care = care_start[c_ref]
-    span = np.maximum(np.minimum(365, extract_day - c_start_care), 0)
-    c_start = np.where(
-        rank == 0,
-        c_start_care,
-        c_start_care + (rng.random(c_ref.size) * (span + 1)).astype(np.int64),
-    )
-    c_inpatient_stay = (rank == 0) & (assigned[c_ref] == 0)
-    c_day = ~c_inpatient_stay & (rng.random(c_ref.size) < 0.04)
-    los = np.where(c_inpatient_stay, 7 + rng.gamma(2.0, 14.0, c_ref.size).astype(np.int64), 0)
-    c_alive_until = alive_until[c_ref]
-    c_end = np.minimum(c_start + los, c_alive_until)
-    c_patient = owner[c_ref]
-    keep = c_start <= c_alive_until
-    c_ref, c_start, c_end, c_patient = c_ref[keep], c_start[keep], c_end[keep], c_patient[keep]
-    c_activity = np.where(c_inpatient_stay[keep], 0, np.where(c_day[keep], 1, 2))
-    k = c_ref.size
-
-    # Secondary diagnoses: a comorbid mental disorder on some contacts; diabetes and
-    # hypertension only when the patient has it, the trust records it, and on a share
-    # of contacts.
-    recorded = {
-        c: true_status[c] & (rng.random(n) < eff.somatic_recording[home])
-        for c in ("diabetes", "hypertension")
-    }
-    comorbid = np.where(rng.random(k) < 0.18, rng.integers(0, len(COMORBID), k), -1)
-    diab = np.where(
-        recorded["diabetes"][c_patient] & (rng.random(k) < 0.35),
-        rng.integers(0, len(DIABETES_CODES), k),
-        -1,
-    )
-    hyp = np.where(
-        recorded["hypertension"][c_patient] & (rng.random(k) < 0.35),
-        rng.integers(0, len(HYPERTENSION_CODES), k),
-        -1,
-    )
-    main_missing = rng.random(k) < 0.015
-    psych_contacts = pl.DataFrame(
-        {
-            "patient_id": patient_id.gather(pl.Series(c_patient)),
-            "referral_id": referral_id.gather(pl.Series(c_ref)),
-            "trust_id": _pick(order, trust[c_ref]),
-            "service": np.where(r_tsb[c_ref], "TSB", "PHV"),
-            "activity": _pick(("inpatient", "day", "outpatient"), c_activity),
-            "start_date": _to_date(c_start),
-            "end_date": _to_date(c_end),
-            "main_diagnosis": _pick(all_main, main_index[c_ref]),
-            "_comorbid": _pick(COMORBID, np.maximum(comorbid, 0)),
-            "_diab": _pick(DIABETES_CODES, np.maximum(diab, 0)),
-            "_hyp": _pick(HYPERTENSION_CODES, np.maximum(hyp, 0)),
-            "_has": np.stack([comorbid >= 0, diab >= 0, hyp >= 0], axis=1),
-            "_missing": main_missing,
-        }
-    )
-
-    # Somatic contacts at the home trust for about a third of patients.
-    s_count = np.where(rng.random(n) < 0.35, rng.poisson(4.0, n), 0)
-    s_patient = np.repeat(np.arange(n), s_count)
-    ks = s_patient.size
-    s_start = rng.integers(start_day, extract_day + 1, ks)
-    s_alive_until = np.where(death_day[s_patient] >= 0, death_day[s_patient], extract_day)
-    s_alive = s_start <= s_alive_until
-    s_patient, s_start, s_alive_until = s_patient[s_alive], s_start[s_alive], s_alive_until[s_alive]
-    ks = s_patient.size
-    s_inpatient = rng.random(ks) < 0.08
-    s_end = np.minimum(s_start + np.where(s_inpatient, rng.integers(1, 8, ks), 0), s_alive_until)
-    s_main_diab = recorded["diabetes"][s_patient] & (rng.random(ks) < 0.25)
-    s_main_hyp = ~s_main_diab & recorded["hypertension"][s_patient] & (rng.random(ks) < 0.25)
-    s_main = np.where(
-        s_main_diab,
-        len(SOMATIC_MAIN),
-        np.where(s_main_hyp, len(SOMATIC_MAIN) + 1, rng.integers(0, len(SOMATIC_MAIN), ks)),
-    )
-    somatic_contacts = pl.DataFrame(
-        {
-            "patient_id": patient_id.gather(pl.Series(s_patient)),
-            "referral_id": pl.Series([None] * ks, dtype=pl.String),
-            "trust_id": _pick(order, home[s_patient]),
-            "service": pl.Series(["SOM"] * ks, dtype=pl.String)
-            if ks
-            else pl.Series([], dtype=pl.String),
-            "activity": _pick(("inpatient", "outpatient"), np.where(s_inpatient, 0, 1)),
-            "start_date": _to_date(s_start),
-            "end_date": _to_date(s_end),
-            "main_diagnosis": _pick((*SOMATIC_MAIN, "E11.9", "I10"), s_main),
-            "_comorbid": pl.Series([None] * ks, dtype=pl.String),
-            "_diab": pl.Series([None] * ks, dtype=pl.String),
-            "_hyp": pl.Series([None] * ks, dtype=pl.String),
-            "_has": np.zeros((ks, 3), dtype=bool),
-            "_missing": np.zeros(ks, dtype=bool),
-        }
-    )
-    contacts = (
-        pl.concat([psych_contacts, somatic_contacts])
-        .sort("start_date", "patient_id", maintain_order=True)
-        .with_row_index("_i", offset=1)
-        .select(
-            pl.format("K{}", pl.col("_i").cast(pl.String).str.zfill(10)).alias("contact_id"),
-            "patient_id",
-            "referral_id",
-            "trust_id",
-            "service",
-            "activity",
-            "start_date",
-            "end_date",
-            pl.when(~pl.col("_missing")).then("main_diagnosis").alias("main_diagnosis"),
-            pl.concat_list(
-                pl.when(pl.col("_has").arr.get(0)).then("_comorbid"),
-                pl.when(pl.col("_has").arr.get(1)).then("_diab"),
-                pl.when(pl.col("_has").arr.get(2)).then("_hyp"),
-            )
-            .list.drop_nulls()
-            .alias("secondary_diagnoses"),
-        )
-    )
+    contacts = _generate_contacts(rng, pats, refs, eff, order)
 
     # ---------------------------------------------------------------- pathway events
     step("pathway events")
