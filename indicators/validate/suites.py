@@ -150,10 +150,22 @@ def expectation_for(rule: Rule, *, column: str | None = None) -> Expectation:
     common: dict[str, Any] = {"meta": meta, "severity": severity}
     extra = rule.kind == "extra_no_fodselsnummer"
     column = column if extra else rule.column
+    expectation = _table_expectation(rule, common)
+    if expectation is None and column is not None:
+        expectation = _column_expectation(
+            rule,
+            column,
+            common,
+            is_list=not extra and (EXTRACT[rule.table].column(column).dtype == "list[str]"),
+        )
+    if expectation is not None:
+        return expectation
+    raise ValueError(f"rule {rule.id} ({rule.kind}) is not checked by a GX suite")
+
+
+def _table_expectation(rule: Rule, common: dict[str, Any]) -> Expectation | None:
+    """The expectation of a rule about the table's columns, rows or keys (else None)."""
     ex = gx.expectations
-    is_list = (
-        column is not None and not extra and EXTRACT[rule.table].column(column).dtype == "list[str]"
-    )
     match rule.kind:
         case "columns_present":
             return ex.ExpectTableColumnsToMatchSet(
@@ -163,12 +175,34 @@ def expectation_for(rule: Rule, *, column: str | None = None) -> Expectation:
             return ex.ExpectTableColumnsToMatchSet(
                 column_set=list(rule.param("columns")), exact_match=True, **common
             )
+        case "not_empty":
+            return ex.ExpectTableRowCountToBeBetween(min_value=1, **common)
+        case "unique" if len(rule.columns) == 1:
+            return ex.ExpectColumnValuesToBeUnique(column=rule.columns[0], **common)
+        case "unique":
+            return ex.ExpectCompoundColumnsToBeUnique(column_list=list(rule.columns), **common)
+        case "date_order":
+            later, earlier = rule.columns
+            return ex.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=later,
+                column_B=earlier,
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                **common,
+            )
+    return None
+
+
+def _column_expectation(
+    rule: Rule, column: str, common: dict[str, Any], *, is_list: bool
+) -> Expectation | None:
+    """The expectation of a rule about one column's values (else None)."""
+    ex = gx.expectations
+    match rule.kind:
         case "type":
             return ex.ExpectColumnValuesToBeInSet(
                 column=column, value_set=list(rule.param("types")), **common
             )
-        case "not_empty":
-            return ex.ExpectTableRowCountToBeBetween(min_value=1, **common)
         case "not_null":
             return ex.ExpectColumnValuesToNotBeNull(column=column, **common)
         case "code":
@@ -186,47 +220,39 @@ def expectation_for(rule: Rule, *, column: str | None = None) -> Expectation:
             return ex.ExpectColumnValuesToBeInSet(
                 column=column, value_set=_reference_values(rule.param("reference")), **common
             )
+        case "no_fodselsnummer" | "extra_no_fodselsnummer":
+            return ExpectColumnValuesToHaveNoFodselsnummer(column=column, **common)
+    return _bounds_expectation(rule, column, common)
+
+
+def _bounds_expectation(rule: Rule, column: str, common: dict[str, Any]) -> Expectation | None:
+    """The expectation of a rule that bounds a column's values (else None)."""
+    between = gx.expectations.ExpectColumnValuesToBeBetween
+    match rule.kind:
         case "range":
-            return ex.ExpectColumnValuesToBeBetween(
+            return between(
                 column=column,
                 min_value=rule.param("minimum"),
                 max_value=rule.param("maximum"),
                 **common,
             )
         case "age":
-            return ex.ExpectColumnValuesToBeBetween(
+            return between(
                 column=column,
                 min_value=_param("earliest_birth_year"),
                 max_value=_param("extract_year"),
                 **common,
             )
-        case "unique" if len(rule.columns) == 1:
-            return ex.ExpectColumnValuesToBeUnique(column=column, **common)
-        case "unique":
-            return ex.ExpectCompoundColumnsToBeUnique(column_list=list(rule.columns), **common)
-        case "date_order":
-            later, earlier = rule.columns
-            return ex.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=later,
-                column_B=earlier,
-                or_equal=True,
-                ignore_row_if="either_value_is_missing",
-                **common,
-            )
         case "not_after_extract_date":
-            return ex.ExpectColumnValuesToBeBetween(
-                column=column, max_value=_param("extract_date"), **common
-            )
+            return between(column=column, max_value=_param("extract_date"), **common)
         case "not_before_earliest_date":
             earliest = date.fromisoformat(str(rule.param("earliest")))
-            return ex.ExpectColumnValuesToBeBetween(
+            return between(
                 column=column,
                 min_value=datetime(earliest.year, earliest.month, earliest.day),
                 **common,
             )
-        case "no_fodselsnummer" | "extra_no_fodselsnummer" if column is not None:
-            return ExpectColumnValuesToHaveNoFodselsnummer(column=column, **common)
-    raise ValueError(f"rule {rule.id} ({rule.kind}) is not checked by a GX suite")
+    return None
 
 
 def build_suite(table: str) -> gx.ExpectationSuite:
