@@ -120,9 +120,23 @@ def report_level(indicator_id: str) -> str:
     return REPORT_LEVEL_OVERRIDES.get(indicator_id, "trust")
 
 
-#: Indicators whose goal (and funnel) judge another statistic than the value they show:
-#: WAIT-01 shows the Kaplan–Meier median, but its national goal is on the mean wait.
-JUDGED_STATISTIC = {"WAIT-01": "mean_days"}
+def judged_statistic(indicator_id: str) -> str | None:
+    """The column a goal judges when it is not the value shown, from the catalogue.
+
+    WAIT-01 shows the Kaplan–Meier median, but its national goal is on the mean wait
+    (its targets' ``statistic`` is ``mean_days``); None for every other indicator.
+
+    >>> judged_statistic("WAIT-01"), judged_statistic("WAIT-02")
+    ('mean_days', None)
+    """
+    from indicators.catalogue import BY_ID
+
+    indicator = BY_ID.get(indicator_id)
+    targets = indicator.targets if indicator is not None else None
+    statistic = targets.statistic if targets is not None else "value"
+    return None if statistic == "value" else statistic
+
+
 #: The interval of a judged statistic, where the results publish one.
 JUDGED_INTERVAL = {"mean_days": ("mean_ci_low", "mean_ci_high")}
 
@@ -130,7 +144,8 @@ JUDGED_INTERVAL = {"mean_days": ("mean_ci_low", "mean_ci_high")}
 def judged_rows(table: pl.DataFrame, indicator_id: str) -> pl.DataFrame:
     """Rows of one indicator with ``value`` (and interval) set to the statistic judged.
 
-    For an indicator of :data:`JUDGED_STATISTIC` the value becomes the judged statistic
+    For an indicator whose goal judges another statistic (:func:`judged_statistic`) the
+    value becomes the judged statistic
     (WAIT-01: ``mean_days``) and the interval its interval (``mean_ci_low``,
     ``mean_ci_high``; null when the results do not publish them), so a chart coloured
     by goal achievement or placed in a funnel shows what is judged.  Other indicators'
@@ -141,7 +156,7 @@ def judged_rows(table: pl.DataFrame, indicator_id: str) -> pl.DataFrame:
     >>> judged_rows(rows, "WAIT-01").select("value", "ci_low").row(0)
     (33.5, None)
     """
-    column = JUDGED_STATISTIC.get(indicator_id)
+    column = judged_statistic(indicator_id)
     if column is None or column not in table.columns:
         return table
     low, high = JUDGED_INTERVAL.get(column, ("", ""))

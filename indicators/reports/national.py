@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from indicators.reports.data import JUDGED_STATISTIC, ResultsData, judged_rows, report_level
+from indicators.reports.data import ResultsData, judged_rows, judged_statistic, report_level
 from indicators.reports.format import MISSING_TEXT, check_lang, format_number, format_value
 from indicators.reports.header import header_html
 from indicators.reports.html import Cell, Html, Parts, attrs, escape, table
@@ -278,7 +278,7 @@ class NationalOverview:
                     f"({escape(text('level', self.lang))}: {escape(level)})</p>"
                 )
             )
-            judged = JUDGED_STATISTIC.get(ind.id)
+            judged = judged_statistic(ind.id)
             parts.append(
                 caterpillar_chart(
                     rows,
@@ -339,7 +339,7 @@ class NationalOverview:
                     .fill_null(pl.col("unit_name"))
                     .alias("unit_name"),
                     national_value=pl.lit(
-                        self._national_value(ind, JUDGED_STATISTIC.get(ind.id, "value")),
+                        self._national_value(ind, judged_statistic(ind.id) or "value"),
                         pl.Float64,
                     ),
                 )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from indicators.charts.theme import GOAL_COLOURS
-from indicators.reports.data import JUDGED_STATISTIC
+from indicators.reports.data import judged_statistic
 from indicators.reports.format import (
     MISSING_TEXT,
     format_count,
@@ -226,7 +226,7 @@ def summary_table_html(
             national_value = row.get("national_value")
         elif national is not None:
             national_value = national.get("value")
-        judged = JUDGED_STATISTIC.get(ind.id)
+        judged = judged_statistic(ind.id)
         name = Cell(
             html=f'<a href="#ind-{escape(ind.id)}">{escape(ind.id)}</a> {escape(ind.title(lang))}'
         )
@@ -266,7 +266,7 @@ def summary_table_html(
         f"{escape(text('funnel_note', lang))}</p>"
         f'<p class="ind-note">{escape(text("suppression_note", lang))}</p>'
     )
-    if any(JUDGED_STATISTIC.get(ind.id) for ind in indicators):
+    if any(judged_statistic(ind.id) for ind in indicators):
         notes += f'<p class="ind-note">{escape(text("judged_note", lang))}</p>'
     if any(ind.unit == "ratio" for ind in indicators):
         notes += f'<p class="ind-note">{escape(text("ratio_count_note", lang))}</p>'

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from indicators.reports.data import (
-    JUDGED_STATISTIC,
     NoTrustDataError,
     ResultsData,
     judged_rows,
+    judged_statistic,
     report_level,
     report_rows,
 )
@@ -272,7 +272,7 @@ class TrustReport:
             parts += [funnel, self._html(self.funnel_note(ind))]
         else:
             note = caterpillar_note(funnel=False, lang=self.lang)
-            if ind.id in JUDGED_STATISTIC:
+            if judged_statistic(ind.id):
                 note += f'<p class="ind-note">{escape(text("judged_chart_note", self.lang))}</p>'
             parts += [self.caterpillar(ind), self._html(note)]
         trend = self.trend(ind)
@@ -352,7 +352,7 @@ class TrustReport:
 
     def _value_title(self, ind: Indicator) -> str | None:
         """The value axis title of a chart that shows the judged statistic, else None."""
-        judged = JUDGED_STATISTIC.get(ind.id)
+        judged = judged_statistic(ind.id)
         return text(f"axis_{judged}", self.lang) if judged else None
 
     def funnel_note(self, ind: Indicator) -> str:
@@ -458,7 +458,7 @@ class TrustReport:
 
         rows = judged_rows(self._level_rows(ind, self.period), ind.id)
         national_row = self._national_by_indicator.get(ind.id, {})
-        national = national_row.get(JUDGED_STATISTIC.get(ind.id, "value"))
+        national = national_row.get(judged_statistic(ind.id) or "value")
         title = f"{ind.id} {ind.title(self.lang)}: {text('caterpillar_title', self.lang)}"
         return caterpillar_chart(
             rows,
