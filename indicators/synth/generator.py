@@ -888,45 +888,44 @@ def _generate_contacts(
     return _numbered_contacts(psychiatric, somatic)
 
 
-def _generate_tables(
-    rng: np.random.Generator, scale: float, step: Callable[[str], None]
-) -> dict[str, pl.DataFrame]:
-    start_day = _days(date(FIRST_YEAR, 1, 1))
-    end_day = _days(date(LAST_YEAR, 12, 31))
-    extract_day = end_day
-    trust_table = trusts()
-    order = trust_table["trust_id"].to_list()
-    rhf_of_trust = trust_table["rhf_code"].cast(pl.Int32).to_numpy()
-    eff = _trust_effects(rng, order)
+@dataclass(frozen=True)
+class _Pathways:
+    """The pathways opened: one array entry per pathway, in pathway-id order.
 
-    # ---------------------------------------------------------------- patients
-    step("patients")
-    pats = _generate_patients(rng, order, scale)
-    patients = pats.table
-    n, home = pats.count, pats.home
-    death_day, patient_id, true_status = pats.death_day, pats.patient_id, pats.true_status
+    Days are days since 1970-01-01; ``first`` is -1 when care never started.
+    """
 
-    # ---------------------------------------------------------------- referrals
-    step("referrals")
-    refs = _generate_referrals(rng, pats, rhf_of_trust, eff)
-    referrals = _referrals_table(refs, pats.patient_id, order)
-    owner, m, r_tsb, trust = refs.owner, refs.count, refs.is_tsb, refs.trust
-    received, right, assigned = refs.received, refs.right, refs.assigned
-    care_start, started, referral_id = refs.care_start, refs.started, refs.referral_id
+    referral: np.ndarray  # the pathway's referral, as an index into the referrals
+    trust: np.ndarray  # as an index into the trust order
+    first: np.ndarray  # first attendance (the care start)
+    inpatient: np.ndarray  # inpatient care assigned
+    decision: np.ndarray  # clinical decision
+    evaluation: np.ndarray
+    end: np.ndarray
+    ended: np.ndarray  # ended by the extract date (or at the patient's death)
 
-    # ---------------------------------------------------------------- contacts
-    step("contacts")
-    contacts = _generate_contacts(rng, pats, refs, eff, order)
+    @property
+    def count(self) -> int:
+        return self.referral.size
 
-    # ---------------------------------------------------------------- pathway events
-    step("pathway events")
-    opens = right & (rng.random(m) < 0.88)
+
+def _open_pathways(
+    rng: np.random.Generator, refs: _Referrals, death_day: np.ndarray, eff: _TrustEffects
+) -> _Pathways:
+    """Pathways for 88 % of referrals with a right to care: decision, evaluation and end days.
+
+    The clinical decision is on time (within 7 days of first attendance for inpatient
+    care, 21 for outpatient care) at the trust's rate (PATH-01); the evaluation within a
+    week of it at the trust's rate (PATH-02).  A pathway ends after both, unless the
+    patient dies first: every pathway of a patient who dies ends at the latest at death,
+    started or not (referrals are received before death, so the pathway's start is too).
+    """
+    opens = refs.right & (rng.random(refs.count) < 0.88)
     p_ref = np.flatnonzero(opens)
     q = p_ref.size
-    p_trust = trust[p_ref]
-    p_type = np.where(r_tsb[p_ref], "D01", "D11")
-    p_first = np.where(started[p_ref], care_start[p_ref], -1)
-    p_inpatient = assigned[p_ref] == 0
+    p_trust = refs.trust[p_ref]
+    p_first = np.where(refs.started[p_ref], refs.care_start[p_ref], -1)
+    p_inpatient = refs.assigned[p_ref] == 0
     limit = np.where(p_inpatient, 7, 21)
     decided_on_time = rng.random(q) < eff.decision_on_time[p_trust]
     decision = p_first + np.where(
@@ -940,91 +939,157 @@ def _generate_tables(
     )
     ends = (p_first >= 0) & (rng.random(q) < 0.85)
     end = p_first + 45 + rng.gamma(2.0, 60.0, q).astype(np.int64)
-    # A pathway ends after its decision and evaluation, unless the patient dies first.
     end = np.maximum(end, np.maximum(decision, evaluation) + 1)
-    # Every pathway of a patient who dies ends at the latest at death, started or not
-    # (referrals are received before death, so the pathway's start is too).
-    pdeath = death_day[owner[p_ref]]
+    pdeath = death_day[refs.owner[p_ref]]
     died = pdeath >= 0
     end = np.where(died & (~ends | (p_first < 0) | (pdeath < end)), pdeath, end)
-    ended = (ends & (end <= extract_day)) | died
+    return _Pathways(
+        referral=p_ref,
+        trust=p_trust,
+        first=p_first,
+        inpatient=p_inpatient,
+        decision=decision,
+        evaluation=evaluation,
+        end=end,
+        ended=(ends & (end <= _EXTRACT_DAY)) | died,
+    )
 
-    def during(lo: np.ndarray) -> np.ndarray:
-        upper = np.where(ended, end, extract_day)
-        return lo + (rng.random(q) * np.maximum(upper - lo, 0)).astype(np.int64)
 
-    has_first = p_first >= 0
-    events = {
-        "start": (np.ones(q, bool), received[p_ref], None),
-        "first_attendance": (has_first, p_first, None),
-        "clinical_decision": (has_first, decision, "decision"),
-        "evaluation": (has_first & (rng.random(q) < 0.92), evaluation, None),
+def _day_between(rng: np.random.Generator, lo: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """A uniform day from ``lo`` up to ``upper`` (``lo`` itself when ``upper`` is earlier)."""
+    return lo + (rng.random(lo.size) * np.maximum(upper - lo, 0)).astype(np.int64)
+
+
+#: A pathway event as drawn: whether it happened, its day, and whether it carries the
+#: pathway's outcome and care level (only the clinical decision does).
+_EventDraw = tuple[np.ndarray, np.ndarray, bool]
+
+
+def _pathway_event_days(
+    rng: np.random.Generator, pathways: _Pathways, refs: _Referrals, eff: _TrustEffects
+) -> dict[str, _EventDraw]:
+    """Which events happen on each pathway, and when.
+
+    Every pathway starts at receipt of its referral; a started one has its first
+    attendance, clinical decision and (92 %) evaluation.  The plan with the patient
+    (USER-01), the individual plan assessment (USER-03), the feedback tool (USER-02,
+    USER-04) and the somatic assessment (SOM-03) happen at the trust's rates, on a day
+    between the decision (or first attendance) and the pathway's end.
+    """
+    q, trust, first = pathways.count, pathways.trust, pathways.first
+    upper = np.where(pathways.ended, pathways.end, _EXTRACT_DAY)
+    has_first = first >= 0
+    return {
+        "start": (np.ones(q, bool), refs.received[pathways.referral], False),
+        "first_attendance": (has_first, first, False),
+        "clinical_decision": (has_first, pathways.decision, True),
+        "evaluation": (has_first & (rng.random(q) < 0.92), pathways.evaluation, False),
         "treatment_plan_with_patient": (
-            has_first & (rng.random(q) < eff.plan_with_patient[p_trust]),
-            during(decision),
-            None,
+            has_first & (rng.random(q) < eff.plan_with_patient[trust]),
+            _day_between(rng, pathways.decision, upper),
+            False,
         ),
         "individual_plan_assessed": (
-            has_first & (rng.random(q) < eff.individual_plan[p_trust]),
-            during(decision),
-            None,
+            has_first & (rng.random(q) < eff.individual_plan[trust]),
+            _day_between(rng, pathways.decision, upper),
+            False,
         ),
         "feedback_tool": (
-            has_first & (rng.random(q) < eff.feedback_tool[p_trust]),
-            during(p_first),
-            None,
+            has_first & (rng.random(q) < eff.feedback_tool[trust]),
+            _day_between(rng, first, upper),
+            False,
         ),
         "somatic_assessment": (
-            has_first & (rng.random(q) < eff.somatic_assessment[p_trust]),
-            during(p_first),
-            None,
+            has_first & (rng.random(q) < eff.somatic_assessment[trust]),
+            _day_between(rng, first, upper),
+            False,
         ),
-        "end": (ended, end, None),
+        "end": (pathways.ended, pathways.end, False),
     }
-    base = pl.DataFrame(
+
+
+def _pathway_columns(
+    pathways: _Pathways, refs: _Referrals, patient_id: pl.Series, order: list[str]
+) -> pl.DataFrame:
+    """One row per pathway with the columns every one of its events repeats."""
+    return pl.DataFrame(
         {
-            "pathway_id": _ids("F", np.arange(q) + 1, 8),
-            "patient_id": patient_id.gather(pl.Series(owner[p_ref])),
-            "referral_id": referral_id.gather(pl.Series(p_ref)),
-            "trust_id": _pick(order, p_trust),
-            "pathway_type": p_type,
+            "pathway_id": _ids("F", np.arange(pathways.count) + 1, 8),
+            "patient_id": patient_id.gather(pl.Series(refs.owner[pathways.referral])),
+            "referral_id": refs.referral_id.gather(pl.Series(pathways.referral)),
+            "trust_id": _pick(order, pathways.trust),
+            "pathway_type": np.where(refs.is_tsb[pathways.referral], "D01", "D11"),
         }
     )
+
+
+def _registered_events(
+    rng: np.random.Generator,
+    pathways: _Pathways,
+    events: dict[str, _EventDraw],
+    columns: pl.DataFrame,
+    eff: _TrustEffects,
+) -> pl.DataFrame:
+    """The ``pathway_events`` table: the events registered by the extract date.
+
+    Registration gaps: an event that happened (all but ``start``) is missed at the
+    trust's rate.  Nothing is registered after a pathway has ended (at death, say).  The
+    clinical decision carries the outcome (82 % ``P``) and the care level.
+    """
+    q = pathways.count
     outcome = _pick(("P", "U", "T", "S", "K"), rng.choice(5, q, p=[0.82, 0.06, 0.05, 0.05, 0.02]))
-    level = _pick(("inpatient", "outpatient"), np.where(p_inpatient, 0, 1))
+    level = _pick(("inpatient", "outpatient"), np.where(pathways.inpatient, 0, 1))
+    none = pl.Series([None] * q, dtype=pl.String)
     parts = []
-    for event, (present, day, kind) in events.items():
-        # Registration gaps: some events that happened are never registered (trust rate).
-        missed = rng.random(q) < eff.registration_gap[p_trust]
-        registered = present & (day <= extract_day) & ((event == "start") | ~missed)
-        # Nothing happens after a pathway has ended (at death, say).
-        registered &= ~ended | (day <= end)
+    for event, (present, day, decided) in events.items():
+        missed = rng.random(q) < eff.registration_gap[pathways.trust]
+        registered = present & (day <= _EXTRACT_DAY) & ((event == "start") | ~missed)
+        registered &= ~pathways.ended | (day <= pathways.end)
         rows = np.flatnonzero(registered)
         parts.append(
-            base[rows].with_columns(
+            columns[rows].with_columns(
                 pl.lit(event).alias("event"),
-                (
-                    outcome.gather(rows) if kind else pl.Series([None] * rows.size, dtype=pl.String)
-                ).alias("outcome"),
-                (
-                    level.gather(rows) if kind else pl.Series([None] * rows.size, dtype=pl.String)
-                ).alias("care_level"),
+                (outcome if decided else none).gather(rows).alias("outcome"),
+                (level if decided else none).gather(rows).alias("care_level"),
                 _to_date(day[rows]).alias("event_date"),
             )
         )
-    pathway_events = pl.concat(parts).sort("pathway_id", "event_date", maintain_order=True)
+    return pl.concat(parts).sort("pathway_id", "event_date", maintain_order=True)
 
-    # ---------------------------------------------------------------- primary care
-    step("primary care")
+
+def _generate_pathway_events(
+    rng: np.random.Generator,
+    patients: _Patients,
+    refs: _Referrals,
+    eff: _TrustEffects,
+    order: list[str],
+) -> pl.DataFrame:
+    """Pathway events: the course of each pathway, as far as it was registered."""
+    pathways = _open_pathways(rng, refs, patients.death_day, eff)
+    events = _pathway_event_days(rng, pathways, refs, eff)
+    columns = _pathway_columns(pathways, refs, patients.patient_id, order)
+    return _registered_events(rng, pathways, events, columns, eff)
+
+
+def _generate_primary_care(
+    rng: np.random.Generator, patients: _Patients, eff: _TrustEffects
+) -> pl.DataFrame:
+    """Primary care: GP contacts with ICPC-2 codes, none after the patient's death.
+
+    A patient's true diabetes (T90, 10 % T89) and hypertension (K86, 10 % K87) is
+    recorded by the GP at the home trust area's rate, on one visit or more; 60 % of
+    patients have other contacts too.
+    """
+    n, home, death_day = patients.count, patients.home, patients.death_day
     gp_parts = []
     for condition, codes in (("diabetes", ("T90", "T89")), ("hypertension", ("K86", "K87"))):
-        has = true_status[condition] & (rng.random(n) < eff.gp_recording[home])
+        has = patients.true_status[condition] & (rng.random(n) < eff.gp_recording[home])
         visits = np.where(has, 1 + rng.poisson(2.0, n), 0)
         who = np.repeat(np.arange(n), visits)
         gp_parts.append(
             (
                 who,
-                rng.integers(start_day, extract_day + 1, who.size),
+                rng.integers(_FIRST_DAY, _EXTRACT_DAY + 1, who.size),
                 _pick(codes, (rng.random(who.size) < 0.1).astype(np.int64)),
             )
         )
@@ -1033,15 +1098,15 @@ def _generate_tables(
     gp_parts.append(
         (
             who,
-            rng.integers(start_day, extract_day + 1, who.size),
+            rng.integers(_FIRST_DAY, _EXTRACT_DAY + 1, who.size),
             _pick(OTHER_ICPC, rng.integers(0, len(OTHER_ICPC), who.size)),
         )
     )
-    primary_care = (
+    return (
         pl.concat(
             pl.DataFrame(
                 {
-                    "patient_id": patient_id.gather(pl.Series(who)),
+                    "patient_id": patients.patient_id.gather(pl.Series(who)),
                     "contact_date": _to_date(day),
                     "icpc2": code,
                     "_death": _to_date(death_day[who]),
@@ -1056,8 +1121,32 @@ def _generate_tables(
         .sort("patient_id", "contact_date", "icpc2")
     )
 
+
+def _generate_tables(
+    rng: np.random.Generator, scale: float, step: Callable[[str], None]
+) -> dict[str, pl.DataFrame]:
+    """All five tables, drawn from ``rng`` part by part, reporting each part to ``step``.
+
+    The parts draw from ``rng`` in a fixed order (trust effects, patients, referrals,
+    contacts, pathway events, primary care), so the same seed gives the same tables.
+    """
+    trust_table = trusts()
+    order = trust_table["trust_id"].to_list()
+    rhf_of_trust = trust_table["rhf_code"].cast(pl.Int32).to_numpy()
+    eff = _trust_effects(rng, order)
+    step("patients")
+    patients = _generate_patients(rng, order, scale)
+    step("referrals")
+    refs = _generate_referrals(rng, patients, rhf_of_trust, eff)
+    referrals = _referrals_table(refs, patients.patient_id, order)
+    step("contacts")
+    contacts = _generate_contacts(rng, patients, refs, eff, order)
+    step("pathway events")
+    pathway_events = _generate_pathway_events(rng, patients, refs, eff, order)
+    step("primary care")
+    primary_care = _generate_primary_care(rng, patients, eff)
     return {
-        "patients": patients.sort("patient_id"),
+        "patients": patients.table.sort("patient_id"),
         "referrals": referrals,
         "contacts": contacts,
         "pathway_events": pathway_events,
