@@ -648,8 +648,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         direction="higher_is_better",
         period_date="referrals.received_date",
         kind="standardised_proportion",
-        method="Indirect age/sex standardisation (O/E x national share); Byar / exact "
-        "Poisson interval on O",
+        method="Indirect age/sex standardisation (O/E x national share); exact Poisson "
+        "interval on O",
         min_denominator=20,
         cases=inpatient_share_cases,
         tables=("referrals", "patients"),
@@ -710,7 +710,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         direction="higher_is_better",
         period_date="first TSB/PHV contact of the patient in the year",
         kind="observed_expected",
-        method="Indirect standardisation O/E; Byar (O >= 10) or exact Poisson interval",
+        method="Indirect standardisation O/E; exact Poisson interval",
         min_denominator=5,
         cases=_recorded_condition_cases("diabetes"),
         tables=("contacts", "patients"),
@@ -740,7 +740,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         direction="higher_is_better",
         period_date="first TSB/PHV contact of the patient in the year",
         kind="observed_expected",
-        method="Indirect standardisation O/E; Byar (O >= 10) or exact Poisson interval",
+        method="Indirect standardisation O/E; exact Poisson interval",
         min_denominator=5,
         cases=_recorded_condition_cases("hypertension"),
         tables=("contacts", "patients"),

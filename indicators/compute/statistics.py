@@ -14,8 +14,13 @@ import polars as pl
 
 from indicators.catalogue.model import Indicator
 from indicators.compute.aggregate import KEYS
-from indicators.stats.funnels import proportion_funnel_limits, ratio_funnel_limits
-from indicators.stats.poisson import poisson_lower, poisson_method, poisson_upper
+from indicators.stats._common import z_value
+from indicators.stats.funnels import (
+    mean_funnel_limits,
+    proportion_funnel_limits,
+    ratio_funnel_limits,
+)
+from indicators.stats.poisson import METHOD_EXACT, exact_poisson_lower, exact_poisson_upper
 from indicators.stats.proportions import wilson_lower, wilson_upper
 from indicators.stats.survival import waiting_time_curve, waiting_time_summary
 from indicators.stats.variation import variation_statistics
@@ -34,13 +39,21 @@ def add_intervals(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFr
     """Add value, interval, method and national value to every row.
 
     - proportion: ``x / n`` with the Wilson score interval;
-    - O/E ratio: ``O / E`` with Byar's (O >= 10) or exact Poisson interval on O, over E;
-    - standardised proportion: ``(O / E) · p_national`` with the Poisson interval on O
-      scaled the same way;
-    - waiting time: already carries the Kaplan–Meier median and its interval.
+    - O/E ratio: ``O / E`` with the exact Poisson interval on O (Garwood), over E;
+    - standardised proportion: ``(O / E) · p_national`` with the exact Poisson interval
+      on O scaled the same way;
+    - waiting time: already carries the Kaplan–Meier median and its interval; adds the
+      mean's interval ``mean_ci_low``, ``mean_ci_high`` = m ± z·σ/√n (m the unit's mean
+      wait of the n who started, σ the national standard deviation of waits, z = 1.96).
+
+    Each interval inverts the same test as the unit's plain funnel (:func:`add_funnels`):
+    the interval lies wholly above (below) the funnel's centre exactly when the unit is
+    flagged high (low) at the same level.  That is why ratios use the exact Poisson
+    interval at every O (the funnel is the exact inversion), not Byar's from O >= 10, and
+    why the mean's interval uses the national σ of the funnel rather than the unit's own.
 
     Also adds ``_scale`` (the national crude share for a standardised proportion, 1
-    otherwise), which :func:`add_funnels` uses and drops.
+    otherwise) and ``_national_sd`` (σ), which :func:`add_funnels` uses and drops.
     """
     kind = _kind_map(by_id)
     x, n = pl.col("numerator"), pl.col("n_cases").cast(pl.Float64)
@@ -51,7 +64,7 @@ def add_intervals(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFr
         # standardised kinds E): null when no indicator of that kind is computed.
         *(
             pl.lit(None, pl.String if c == "method" else pl.Float64).alias(c)
-            for c in ("value", "ci_low", "ci_high", "method", "expected", "mean_days")
+            for c in ("value", "ci_low", "ci_high", "method", "expected", "mean_days", "sd_days")
             if c not in table.columns
         ),
     )
@@ -75,28 +88,38 @@ def add_intervals(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFr
         pl.when(is_prop)
         .then(wilson_lower(x, n, CONFIDENCE))
         .when(is_ratio)
-        .then(pl.when(e > 0).then(poisson_lower(x, CONFIDENCE) / e * scale))
+        .then(pl.when(e > 0).then(exact_poisson_lower(x, CONFIDENCE) / e * scale))
         .otherwise(pl.col("ci_low"))
         .alias("ci_low"),
         pl.when(is_prop)
         .then(wilson_upper(x, n, CONFIDENCE))
         .when(is_ratio)
-        .then(pl.when(e > 0).then(poisson_upper(x, CONFIDENCE) / e * scale))
+        .then(pl.when(e > 0).then(exact_poisson_upper(x, CONFIDENCE) / e * scale))
         .otherwise(pl.col("ci_high"))
         .alias("ci_high"),
         pl.when(is_prop)
         .then(pl.lit("wilson"))
         .when(is_ratio)
-        .then(poisson_method(x))
+        .then(pl.when(x >= 0).then(pl.lit(METHOD_EXACT)))
         .otherwise(pl.col("method"))
         .alias("method"),
         pl.lit(CONFIDENCE).alias("confidence"),
     )
     national = table.filter(pl.col("level") == "national").select(
-        "indicator_id", "period", "period_type", pl.col("value").alias("national_value")
+        "indicator_id",
+        "period",
+        "period_type",
+        pl.col("value").alias("national_value"),
+        pl.col("sd_days").alias("_national_sd"),
     )
-    return table.join(
+    table = table.join(
         national, on=["indicator_id", "period", "period_type"], how="left", maintain_order="left"
+    )
+    half = z_value(CONFIDENCE) * pl.col("_national_sd") / pl.col("numerator").sqrt()
+    is_wait = (pl.col("_kind") == "waiting_time") & (pl.col("numerator") > 0)
+    return table.with_columns(
+        pl.when(is_wait).then(pl.col("mean_days") - half).alias("mean_ci_low"),
+        pl.when(is_wait).then(pl.col("mean_days") + half).alias("mean_ci_high"),
     ).drop("_kind")
 
 
@@ -111,30 +134,42 @@ FUNNEL_COLUMNS = {
 }
 
 
-def _funnel_run(units: pl.DataFrame, proportion: bool, adjustment: str) -> pl.DataFrame:
+#: Funnel family of each indicator kind: which funnel its units are compared in.
+FUNNEL_FAMILY = {
+    "proportion": "proportion",
+    "observed_expected": "ratio",
+    "standardised_proportion": "ratio",
+    "waiting_time": "mean",
+}
+
+
+def _funnel_run(units: pl.DataFrame, family: str, adjustment: str) -> pl.DataFrame:
     keys = [*GROUP, "unit_id"]
     # φ and τ² are float sums over the units of a group: summed in a fixed order (sorted
     # by group and unit), they come out bit for bit the same on every run.
     units = units.sort(keys)
-    if proportion:
+    common = {"group_by": GROUP, "target": "_centre", "adjustment": adjustment}
+    if family == "proportion":
         out = proportion_funnel_limits(
-            units.select(
-                *keys, "numerator", pl.col("n_cases").alias("denominator"), "national_value"
-            ),
+            units.select(*keys, "numerator", pl.col("n_cases").alias("denominator"), "_centre"),
             "numerator",
             "denominator",
-            group_by=GROUP,
-            target="national_value",
-            adjustment=adjustment,  # type: ignore[arg-type]
+            **common,  # type: ignore[arg-type]
         )
-    else:
+    elif family == "ratio":
         out = ratio_funnel_limits(
-            units.select(*keys, pl.col("numerator").alias("observed"), "expected"),
+            units.select(*keys, pl.col("numerator").alias("observed"), "expected", "_centre"),
             "observed",
             "expected",
-            group_by=GROUP,
-            target=1.0,
-            adjustment=adjustment,  # type: ignore[arg-type]
+            **common,  # type: ignore[arg-type]
+        )
+    else:
+        out = mean_funnel_limits(
+            units.select(*keys, "mean_days", "numerator", "_centre", "_national_sd"),
+            "mean_days",
+            "numerator",
+            spread="_national_sd",
+            **common,  # type: ignore[arg-type]
         )
     suffix = "" if adjustment == "none" else "_od"
     return out.select(
@@ -144,41 +179,82 @@ def _funnel_run(units: pl.DataFrame, proportion: bool, adjustment: str) -> pl.Da
     )
 
 
+def funnel_centre(among: pl.Expr) -> pl.Expr:
+    """The centre line of each unit's funnel, by indicator kind.
+
+    - proportion: the national value;
+    - O/E ratio (``observed_expected``): the pooled ratio ΣO/ΣE of the published units
+      (``among``) of the group (indicator, level, period), or of all its units when none
+      is published.  Expected counts from general-population prevalence put the national
+      O/E well below 1 (0.6–0.76 for SOM-01/02); around 1, φ and the flags would measure
+      that shortfall rather than the variation between units;
+    - standardised proportion: 1 (times the national share, applied afterwards): E comes
+      from the national rates, so ΣO = ΣE nationally;
+    - waiting time: the national mean wait of those who started (days).
+    """
+    o, e = pl.col("numerator"), pl.col("expected")
+    shown = (o.filter(among).sum() / e.filter(among).sum()).over(GROUP)
+    pooled = pl.coalesce(shown, (o.sum() / e.sum()).over(GROUP))
+    return (
+        pl.when(pl.col("_kind") == "observed_expected")
+        .then(pooled)
+        .when(pl.col("_kind") == "standardised_proportion")
+        .then(pl.lit(1.0))
+        .when(pl.col("_kind") == "waiting_time")
+        .then(pl.col("_national_mean"))
+        .otherwise(pl.col("national_value"))
+    )
+
+
 def add_funnels(
     table: pl.DataFrame, by_id: dict[str, Indicator], *, among: pl.Expr
 ) -> pl.DataFrame:
     """Plain and overdispersion-adjusted (additive) funnel limits and flags.
 
-    Funnel limits are computed around the national value of the same indicator and
-    period (1 for O/E ratios), at 95 % and 99.8 %, plain and overdispersion-adjusted
-    (additive random effects, Spiegelhalter 2005).  Proportions: Wilson inversion around
-    the national value.  O/E ratios: exact Poisson around 1; for a standardised
-    proportion the ratio limits are multiplied by the national share, so they are on the
-    scale of the value.
+    Funnel limits are computed around the centre of :func:`funnel_centre` (recorded in
+    ``funnel_target``), at 95 % and 99.8 %, plain and overdispersion-adjusted (additive
+    random effects, Spiegelhalter 2005).  Proportions: Wilson inversion.  O/E ratios:
+    exact Poisson inversion; for a standardised proportion the ratio limits are
+    multiplied by the national share, so they are on the scale of the value.  Waiting
+    times (whose ``value`` is the Kaplan–Meier median) are compared on the mean wait
+    ``mean_days`` of the n who started: limits μ ± z·σ/√n, μ and σ the national mean and
+    standard deviation of waits (normal approximation).  Indicators of other kinds, and
+    those declared without a funnel (other than waiting times), get null columns.
 
-    Plain limits depend only on the national value and the unit's own size, and are
-    computed for every unit.  The overdispersion-adjusted limits depend on all units of
-    the funnel through φ and τ²: these are estimated only from the units selected by
-    ``among`` (the published ones), so nothing published reveals a withheld unit, and
-    other rows get null adjusted limits, φ and τ².
+    Plain limits depend only on the centre and the unit's own size, and are computed for
+    every unit.  The overdispersion-adjusted limits depend on all units of the funnel
+    through φ and τ²: these are estimated only from the units selected by ``among`` (the
+    published ones), so nothing published reveals a withheld unit, and other rows get
+    null adjusted limits, φ and τ².
     """
-    with_funnel = [i for i, ind in by_id.items() if ind.funnel]
-    table = table.with_columns(_kind_map(by_id).alias("_kind"))
+    with_funnel = [i for i, ind in by_id.items() if ind.funnel or ind.kind == "waiting_time"]
+    national_mean = table.filter(pl.col("level") == "national").select(
+        "indicator_id", "period", "period_type", pl.col("mean_days").alias("_national_mean")
+    )
+    table = table.with_columns(_kind_map(by_id).alias("_kind")).join(
+        national_mean,
+        on=["indicator_id", "period", "period_type"],
+        how="left",
+        maintain_order="left",
+    )
     eligible = (
         pl.col("indicator_id").is_in(with_funnel)
         & (pl.col("level") != "national")
         & pl.col("value").is_not_null()
     )
-    units = table.filter(eligible)
+    units = table.filter(eligible).with_columns(
+        funnel_centre(among).alias("_centre"),
+        pl.col("_kind").replace_strict(FUNNEL_FAMILY, default=None).alias("_family"),
+    )
     keys = [*GROUP, "unit_id"]
     limits = []
-    for proportion in (True, False):
-        part = units.filter((pl.col("_kind") == "proportion") == proportion)
+    for family in ("proportion", "ratio", "mean"):
+        part = units.filter(pl.col("_family") == family)
         if part.height:
-            plain = _funnel_run(part, proportion, "none")
+            plain = _funnel_run(part, family, "none")
             shown = part.filter(among)
             if shown.height:
-                adjusted = _funnel_run(shown, proportion, "additive")
+                adjusted = _funnel_run(shown, family, "additive")
                 plain = plain.join(adjusted, on=keys, how="left", maintain_order="left")
             limits.append(plain)
     joined = table
@@ -198,7 +274,7 @@ def add_funnels(
     return joined.with_columns(
         pl.when(ratio_kind).then(pl.col(c) * pl.col("_scale")).otherwise(pl.col(c)).alias(c)
         for c in scaled
-    ).drop("_kind", "_scale")
+    ).drop("_kind", "_scale", "_national_sd", "_national_mean", strict=False)
 
 
 def add_goal_achievement(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
@@ -234,7 +310,12 @@ def waiting_time_results(
     ``counts`` has one row per unit, period, waiting time (``days``) and ``event``, with
     the number of referrals in ``n_cases``.  The row's ``value`` is the median waiting
     time in days with its interval; ``numerator`` is the number who started care,
-    ``n_cases`` the referrals, and ``mean_days`` the mean wait of those who started.
+    ``n_cases`` the referrals, ``mean_days`` the mean wait of those who started and
+    ``sd_days`` their standard deviation (days).
+
+    With w_j referrals that started after d_j days (``n_cases`` of the rows with
+    ``event``), n = Σw_j: mean m = Σw_j·d_j / n and s² = Σw_j·(d_j − m)² / (n − 1), the
+    sample variance of the n waits (null when n < 2).
     """
     curves = waiting_time_curve(
         counts, "days", "event", group_by=KEYS, confidence=CONFIDENCE, weight="n_cases"
@@ -244,9 +325,13 @@ def waiting_time_results(
     )
     started = pl.col("event")
     w = pl.col("n_cases")
+    days, n = pl.col("days").cast(pl.Float64), w.filter(started).sum().cast(pl.Float64)
+    mean = (days * w).filter(started).sum() / n
+    squares = ((days - mean) ** 2 * w).filter(started).sum()
     means = counts.group_by(KEYS).agg(
-        ((pl.col("days") * w).filter(started).sum() / w.filter(started).sum()).alias("mean_days"),
-        w.filter(started).sum().cast(pl.Float64).alias("numerator"),
+        mean.alias("mean_days"),
+        pl.when(n >= 2).then((squares / (n - 1.0)).sqrt()).alias("sd_days"),
+        n.alias("numerator"),
         w.sum().cast(pl.Int64).alias("n_cases"),
     )
     rows = (
@@ -286,6 +371,12 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
     and O/E ratios; null with a reason otherwise), and the funnel's φ and τ² from the
     overdispersion step over the same units.  Only published units count, so a withheld
     value cannot be recovered from FT1 x min or the like.
+
+    For O/E ratios (``observed_expected``) the SCV is computed on E rescaled so that
+    ΣE = ΣO over the group's published units, E'_i = E_i·ΣO/ΣE: its expected counts come
+    from general-population prevalence, and the SCV should measure variation between
+    units, not the shortfall of all of them against the population (the funnels are
+    centred on the same pooled ratio ΣO/ΣE).
     """
     standardised = [
         i
@@ -296,9 +387,15 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
     published = table.filter((pl.col("level") != "national") & pl.col("suppressed").is_null()).sort(
         [*GROUP, "unit_id"]
     )
+    pooled = published.select(
+        pl.col("numerator").sum().over(GROUP) / pl.col("expected").sum().over(GROUP)
+    ).to_series()
+    observed_expected = [i for i, ind in by_id.items() if ind.kind == "observed_expected"]
     stats = variation_statistics(
         published.with_columns(
-            pl.when(pl.col("indicator_id").is_in(standardised))
+            pl.when(pl.col("indicator_id").is_in(observed_expected))
+            .then(pl.col("expected") * pooled)
+            .when(pl.col("indicator_id").is_in(standardised))
             .then(pl.col("expected"))
             .alias("expected")
         ),

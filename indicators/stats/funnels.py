@@ -39,6 +39,7 @@ __all__ = [
     "OVERDISPERSION_MIN_UNITS",
     "WINSORISATION_FRACTION",
     "Adjustment",
+    "mean_funnel_limits",
     "poisson_funnel_bound",
     "proportion_funnel_limits",
     "ratio_funnel_limits",
@@ -275,21 +276,29 @@ def _funnel(
     multiplier: float,
     statistic: str,
     base_method: str,
+    spread: pl.Expr | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
-    """Shared pipeline of proportion and ratio funnels.
+    """Shared pipeline of proportion, ratio and mean funnels.
 
-    ``transform`` is ``"identity"`` (proportions, s = √(θ(1 − θ)/n)) or ``"sqrt"`` (ratios,
-    s = 1/(2√E)).
+    ``transform`` is ``"identity"`` (proportions, s = √(θ(1 − θ)/n)), ``"sqrt"`` (ratios,
+    s = 1/(2√E)) or ``"normal"`` (means, s = σ/√n with σ = ``spread``).
     """
     theta = pl.col("target")
     n = pl.col("_size")
     if transform == "identity":
         t_value, t_theta = pl.col("value"), theta
         s = pl.when(n > 0).then((theta * (1.0 - theta) / n).sqrt())
+    elif transform == "normal":
+        t_value, t_theta = pl.col("value"), theta
+        s = pl.when(n > 0).then(pl.col("_spread") / n.sqrt())
     else:
         t_value, t_theta = pl.col("value").sqrt(), theta.sqrt()
         s = pl.when(n > 0).then(0.5 / n.sqrt())
-    out = frame.with_columns(value.alias("value"), size.alias("_size"))
+    out = frame.with_columns(
+        value.alias("value"),
+        size.alias("_size"),
+        (pl.lit(None, pl.Float64) if spread is None else spread).alias("_spread"),
+    )
     out = out.with_columns(_target_expr(target, pooled, keys).alias("target"))
     out = out.with_columns(s.alias("_s"))
     z = pl.when((pl.col("_s") > 0) & pl.col("value").is_not_null()).then(
@@ -313,6 +322,10 @@ def _funnel(
             adj_upper = (theta + half).clip(0.0, 1.0)
             base_lower = wilson_funnel_bound(n, theta, level, "lower")
             base_upper = wilson_funnel_bound(n, theta, level, "upper")
+        elif transform == "normal":
+            adj_lower, adj_upper = theta - half, theta + half
+            base_lower = theta - z_lvl * pl.col("_s")
+            base_upper = theta + z_lvl * pl.col("_s")
         else:
             adj_lower = (t_theta - half).clip(lower_bound=0.0) ** 2
             adj_upper = (t_theta + half) ** 2
@@ -351,7 +364,7 @@ def _funnel(
         .alias("method"),
     )
     return out.with_columns(pl.col("value") * multiplier, pl.col("target") * multiplier).drop(
-        "_size", "_s"
+        "_size", "_s", "_spread"
     )
 
 
@@ -574,4 +587,100 @@ def ratio_funnel_limits(
         multiplier=multiplier,
         statistic=f"ratio (observed/expected) x {multiplier:g}",
         base_method="exact Poisson funnel",
+    )
+
+
+def mean_funnel_limits(
+    frame: pl.DataFrame | pl.LazyFrame,
+    mean: str = "mean",
+    count: str = "count",
+    *,
+    spread: str | float,
+    target: float | str,
+    group_by: str | Sequence[str] | None = None,
+    confidence: Confidence = FUNNEL_CONFIDENCE,
+    adjustment: Adjustment = "none",
+) -> pl.DataFrame | pl.LazyFrame:
+    """Funnel limits and outlier flags for means (e.g. mean waiting time), for all units at once.
+
+    Parameters
+    ----------
+    frame
+        One row per unit and group with the unit's mean and the number of values behind it.
+    mean
+        Column with the unit's mean m (e.g. days).
+    count
+        Column with the number of values n behind the mean (e.g. referrals that started).
+    spread
+        Standard deviation σ of a single value under the target (e.g. the national standard
+        deviation of waits, in days): a number or a column name.
+    target
+        The centre line μ (e.g. the national mean, in days): a number or a column name.
+    group_by
+        Column(s) that define separate funnels; None: one funnel.
+    confidence
+        Levels of the control limits (default 95 % and 99.8 %).
+    adjustment
+        ``"none"``, ``"multiplicative"`` or ``"additive"``; applied only where φ > 1.
+
+    Returns
+    -------
+    pl.DataFrame or pl.LazyFrame
+        As :func:`proportion_funnel_limits`, with ``value`` = m.  Units with n <= 0 or no
+        mean have null value, z-score, limits and flags.
+
+    Notes
+    -----
+    Standard error of a mean of n values under the target: s = σ/√n; z = (m − μ)/s.
+    Unadjusted limits μ ± z_α·σ/√n (normal approximation, central limit theorem).
+    A unit is flagged exactly when the interval m ± z_α·σ/√n excludes μ.  φ and τ² as in
+    :func:`proportion_funnel_limits` (winsorised z, w = 1/s² = n/σ²); additive limits
+    μ ± z_α·√(s² + τ²), multiplicative μ ± z_α·√φ·s.
+
+    References
+    ----------
+    Spiegelhalter DJ. Funnel plots for comparing institutional performance. Stat Med
+    2005a;24:1185-1202 (normal-theory funnels, §2).
+    Spiegelhalter DJ. Handling over-dispersion of performance indicators. Qual Saf Health
+    Care 2005b;14:347-351.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> units = pl.DataFrame({"trust": ["A", "B"], "mean": [35.0, 31.0], "count": [100, 25]})
+    >>> out = mean_funnel_limits(units, spread=20.0, target=30.0, confidence=0.95)
+    >>> out.select("trust", "value", pl.col("lower_95", "upper_95").round(2), "flag_95")
+    shape: (2, 5)
+    ┌───────┬───────┬──────────┬──────────┬─────────┐
+    │ trust ┆ value ┆ lower_95 ┆ upper_95 ┆ flag_95 │
+    │ ---   ┆ ---   ┆ ---      ┆ ---      ┆ ---     │
+    │ str   ┆ f64   ┆ f64      ┆ f64      ┆ str     │
+    ╞═══════╪═══════╪══════════╪══════════╪═════════╡
+    │ A     ┆ 35.0  ┆ 26.08    ┆ 33.92    ┆ high    │
+    │ B     ┆ 31.0  ┆ 22.16    ┆ 37.84    ┆ within  │
+    └───────┴───────┴──────────┴──────────┴─────────┘
+
+    With σ = 20 days, A's 100 waits put its limits at 30 ± 1.96·20/√100 = 30 ± 3.92 days: a
+    mean of 35 days is above them.  B's 25 waits give 30 ± 7.84 days.
+    """
+    _check_adjustment(adjustment)
+    levels = confidence_levels(confidence)
+    keys = _keys(group_by)
+    m = pl.col(mean).cast(pl.Float64)
+    n = pl.col(count).cast(pl.Float64)
+    valid = (n > 0) & m.is_not_null()
+    return _funnel(
+        frame,
+        keys=keys,
+        value=pl.when(valid).then(m),
+        pooled=pl.lit(None, pl.Float64),
+        target=target,
+        size=pl.when(valid).then(n),
+        transform="normal",
+        levels=levels,
+        adjustment=adjustment,
+        multiplier=1.0,
+        statistic="mean",
+        base_method="normal funnel on the mean",
+        spread=to_expr(spread).cast(pl.Float64),
     )
