@@ -459,6 +459,13 @@ CATALOGUE_NB: dict[str, str] = {
         "Indirekte standardisering for alder og kjønn (O/E × nasjonal andel); Byar- eller "
         "eksakt Poisson-intervall for O"
     ),
+    "Indirect age/sex standardisation (O/E x national share); exact Poisson interval on O": (
+        "Indirekte standardisering for alder og kjønn (O/E × nasjonal andel); eksakt "
+        "Poisson-intervall for O"
+    ),
+    "Indirect standardisation O/E; exact Poisson interval": (
+        "Indirekte standardisering O/E; eksakt Poisson-intervall"
+    ),
     "Indirect standardisation O/E; Byar (O >= 10) or exact Poisson interval": (
         "Indirekte standardisering O/E; Byar-intervall (O ≥ 10) eller eksakt Poisson-intervall"
     ),
