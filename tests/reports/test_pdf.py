@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html as html_module
 import re
-import shutil
 import stat
 import struct
 import time
@@ -164,6 +163,11 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+def _text_of(fragment: str) -> str:
+    """The words of an HTML fragment, as a PDF's text shows them."""
+    return _words(html_module.unescape(re.sub(r"<[^>]+>", "", fragment)))
+
+
 #: The page number the print style sheet puts at the foot of each page ("3 / 12").
 PAGE_NUMBER = re.compile(r"^\s*\d+ / \d+\s*$", re.MULTILINE)
 
@@ -191,8 +195,7 @@ def test_a_trust_report_prints_to_a4_pages_that_show_the_report(results_dir, tmp
 
     page_html = html_path.read_text("utf-8")
     headings = [
-        _words(html_module.unescape(re.sub(r"<[^>]+>", "", h)))
-        for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", page_html, re.DOTALL)
+        _text_of(h) for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", page_html, re.DOTALL)
     ]
     assert "Oppsummering" in headings
 
@@ -226,11 +229,28 @@ def test_a_trust_report_prints_to_a4_pages_that_show_the_report(results_dir, tmp
         body = _words(PAGE_NUMBER.sub("", text))
         stranded = [h for h in headings if body.endswith(h)]
         assert not stranded, f"page {number} ends with the heading {stranded[0]!r}"
+    # An indicator's heading and introduction are printed on the page of its first
+    # chart, whose title begins with the heading and a colon: they are not left at the
+    # foot of the page before it.
+    introductions = [
+        (_text_of(heading), " ".join(_text_of(paragraph).split()[:5]))
+        for heading, paragraph in re.findall(
+            r'<h3 id="ind-[^"]+">(.*?)</h3><p>(.*?)</p>', page_html, re.DOTALL
+        )
+    ]
+    assert len(introductions) >= 5
+    pages = [_words(text) for text in texts]
+    for heading, opening in introductions:
+        (page,) = [p for p in pages if f"{heading} {opening}" in p]
+        assert f"{heading}:" in page, f"{heading!r} is not on the page of its chart"
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="headless Chromium not installed")
 def test_chromium_prints_a_page_without_network(tmp_path):
+    try:
+        find_chromium()
+    except PdfError as missing:
+        pytest.skip(f"headless Chromium is not installed: {missing}")
     page = tmp_path / "page.html"
     page.write_text(
         "<!DOCTYPE html><html><head><style>@page { size: A4; }</style></head><body>"
