@@ -1200,6 +1200,51 @@ def synthetic_manifest(seed: int, scale: float) -> Manifest:
     )
 
 
+def _remove_stale_tables(target: Path) -> None:
+    """Delete the table files of an earlier extract in ``target``; other files stay."""
+    for stale in [*target.glob("*.parquet"), *target.glob("*.csv")]:
+        if stale.stem in EXTRACT:
+            stale.unlink()
+
+
+def _with_defects(
+    tables: dict[str, pl.DataFrame], seed: int, manifest: Manifest
+) -> tuple[dict[str, pl.DataFrame], Manifest, dict[str, tuple[str, str]]]:
+    """The tables with the documented defects, the manifest listing them, and file encodings.
+
+    See :func:`indicators.synth.defects.inject_defects`; the encodings map a table to the
+    ``(format, encoding)`` it must be written in.
+    """
+    from indicators.synth.defects import inject_defects
+
+    tables, defect_list, encodings = inject_defects(tables, seed=seed, manifest=manifest)
+    manifest = Manifest(
+        extract_date=manifest.extract_date,
+        source=manifest.source,
+        period_start=manifest.period_start,
+        period_end=manifest.period_end,
+        synthetic=True,
+        extra={**manifest.extra, "defects": defect_list},
+    )
+    return tables, manifest, encodings
+
+
+def _write_tables(
+    tables: dict[str, pl.DataFrame],
+    target: Path,
+    format: Literal["parquet", "csv"],
+    encodings: dict[str, tuple[str, str]],
+    step: Callable[[str], None],
+) -> dict[str, Path]:
+    """Write each table to ``target``, in its format and encoding from ``encodings`` if listed."""
+    files = {}
+    for name, frame in tables.items():
+        step(f"writing {name}")
+        fmt, encoding = encodings.get(name, (format, "utf-8"))
+        files[name] = write_table(frame, target, name, format=fmt, encoding=encoding)  # type: ignore[arg-type]
+    return files
+
+
 def generate_extract(
     out: str | Path,
     *,
@@ -1237,9 +1282,7 @@ def generate_extract(
     started = time.perf_counter()
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
-    for stale in [*target.glob("*.parquet"), *target.glob("*.csv")]:
-        if stale.stem in EXTRACT:
-            stale.unlink()
+    _remove_stale_tables(target)
     # The generation steps, the defects if asked for, then writing each table.
     steps = _Steps(progress, total=len(GENERATION_STEPS) + int(defects) + len(EXTRACT))
     finished = False
@@ -1248,23 +1291,9 @@ def generate_extract(
         manifest = synthetic_manifest(seed, scale)
         encodings: dict[str, tuple[str, str]] = {}
         if defects:
-            from indicators.synth.defects import inject_defects
-
             steps.step("defects")
-            tables, defect_list, encodings = inject_defects(tables, seed=seed, manifest=manifest)
-            manifest = Manifest(
-                extract_date=manifest.extract_date,
-                source=manifest.source,
-                period_start=manifest.period_start,
-                period_end=manifest.period_end,
-                synthetic=True,
-                extra={**manifest.extra, "defects": defect_list},
-            )
-        files = {}
-        for name, frame in tables.items():
-            steps.step(f"writing {name}")
-            fmt, encoding = encodings.get(name, (format, "utf-8"))
-            files[name] = write_table(frame, target, name, format=fmt, encoding=encoding)  # type: ignore[arg-type]
+            tables, manifest, encodings = _with_defects(tables, seed, manifest)
+        files = _write_tables(tables, target, format, encodings, steps.step)
         files["manifest"] = write_manifest(target, manifest)
         finished = True
     finally:
