@@ -304,11 +304,16 @@ def print_pdf(job: ReportJob, outcome: ReportOutcome, *, chromium: str | None = 
     """Print ``job.html`` to ``job.pdf`` and record it in ``outcome``.
 
     A PDF that cannot be made fails the report (``outcome.ok`` False, the error starting
-    with ``PDF:``); its HTML stays.  ``chromium``: the command, default found on PATH.
+    with ``PDF:``); its HTML stays.  A page the leak check found something in is not
+    printed (a PDF of an earlier run is removed).  ``chromium``: the command, default
+    found on PATH.
     """
     from indicators.reports.pdf import html_to_pdf
 
     if job.pdf is None:
+        return
+    if outcome.leaks:
+        job.pdf.unlink(missing_ok=True)
         return
     try:
         html_to_pdf(job.html, job.pdf, chromium=chromium)

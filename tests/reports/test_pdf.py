@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from indicators.cli import app
+from indicators.reports.leaks import Leak
 from indicators.reports.pdf import CHROMIUM_SWITCHES, PdfError, find_chromium, html_to_pdf
 from indicators.reports.run import ReportJob, ReportOutcome, print_pdf
 
@@ -138,6 +139,30 @@ def test_a_pdf_that_fails_fails_its_report_and_keeps_the_html(report_html, tmp_p
     assert outcome.html == "report.html"
     assert outcome.pdf is None
     assert report_html.exists()
+
+
+def test_a_page_the_leak_check_flagged_is_not_printed(report_html, tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4 from an earlier run")
+    job = ReportJob(
+        key=OUTLIER_TRUST,
+        name="Sykehuset Innlandet HF",
+        group="Helse Sør-Øst",
+        notebook=tmp_path / "trust_report.ipynb",
+        parameters={},
+        ipynb=tmp_path / "report.ipynb",
+        html=report_html,
+        pdf=pdf,
+    )
+    leak = Leak(report_html, "patient_id", "P20****** (in the extract)")
+    outcome = ReportOutcome(
+        job.key, job.name, job.group, ok=True, seconds=1.0, html=job.html.name, leaks=[leak]
+    )
+    fake = _fake_chromium(tmp_path / "bin", WRITES_PDF)
+    print_pdf(job, outcome, chromium=str(fake))
+    assert not pdf.exists()
+    assert not (fake.parent / "args.txt").exists()  # Chromium was not started
+    assert outcome.pdf is None
 
 
 def _png(rgb) -> bytes:
