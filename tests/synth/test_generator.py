@@ -203,6 +203,11 @@ def test_defects_are_listed_in_the_manifest_with_their_rows(defect_extract: Path
     assert events["outcome"].str.contains("ønske fra").sum() == len(defects["D09"]["rows"])
 
 
+def test_defects_are_listed_in_the_order_of_their_ids(defect_extract: Path):
+    defects = load_extract(defect_extract).manifest.extra["defects"]
+    assert [d["id"] for d in defects] == [f"D{i:02d}" for i in range(1, 13)]
+
+
 def test_defect_rows_do_not_overlap_within_a_table(defect_extract: Path):
     defects = load_extract(defect_extract).manifest.extra["defects"]
     seen: dict[str, set[int]] = {}
