@@ -273,6 +273,11 @@ class _TrustEffects:
 
 
 def _trust_effects(rng: np.random.Generator, order: list[str]) -> _TrustEffects:
+    """Each trust's process rates, with the planted outliers' rates set.
+
+    Every rate is drawn logit-normal around its national typical value; the planted
+    outliers are listed in the module docstring.
+    """
     k = len(order)
 
     def vary(p: float, sd: float = 0.25) -> np.ndarray:
@@ -1155,6 +1160,7 @@ def _generate_tables(
 
 
 def _canonical(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The tables with the model's columns, in its order and dtypes."""
     return {
         name: frame.select(pl.col(c.name).cast(c.polars_dtype) for c in EXTRACT[name].columns)
         for name, frame in tables.items()
