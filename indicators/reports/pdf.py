@@ -44,6 +44,7 @@ CHROMIUM_SWITCHES = (
     "--no-sandbox",  # as root in containers and CI; the page is the report's own
     "--disable-gpu",
     "--no-pdf-header-footer",  # page numbers come from the report's @page rules
+    "--print-to-pdf-no-header",  # the same, as older Chromium calls it (newer ignores it)
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-default-apps",
