@@ -30,6 +30,7 @@ def trend_chart(
     unit_label: str,
     national_label: str,
     title: str = "",
+    value_title: str | None = None,
     lang: str = "nb",
 ) -> ChartView:
     """Line chart of values by period for one unit and the nation.
@@ -47,10 +48,12 @@ def trend_chart(
         Legend text for the unit and for the nation.
     title
         Chart title (also the chart's description).
+    value_title
+        Title of the value axis (default: what the unit is, ``Andel (%)``, ...).
     lang
         ``nb`` or ``en``.
     """
-    value_title = axis_title(unit, lang)
+    value_title = value_title or axis_title(unit, lang)
     data = rows.sort("period").with_columns(
         pl.when(pl.col("is_national"))
         .then(pl.lit(national_label))

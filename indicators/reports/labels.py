@@ -83,6 +83,20 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Mean waiting time (days)",
     },
     "point": {"nb": "punkt", "en": "point"},
+    "axis_median_days": {"nb": "Median ventetid (dager)", "en": "Median waiting time (days)"},
+    "judged_mean_days": {
+        "nb": "Gjennomsnittlig ventetid, som målet og fargen for måloppnåelse gjelder: {value}.",
+        "en": "Mean waiting time, which the goal and the goal colour are on: {value}.",
+    },
+    "judged_chart_note_national": {
+        "nb": "Grafen viser gjennomsnittlig ventetid for dem som har startet behandling, som "
+        "det nasjonale målet og fargen for måloppnåelse gjelder; indikatorens verdi, medianen, "
+        "står i tabellen over nasjonale verdier og i helseforetakenes rapporter.",
+        "en": "The chart shows the mean wait of those who started care, which the national "
+        "goal and the goal colour are on; the indicator's value, the median, is in the table "
+        "of national values and in the trusts' reports.",
+    },
+    "no_direction": {"nb": "ingen målretning", "en": "no goal direction"},
     "axis_fraction": {"nb": "Andel (%)", "en": "Share (%)"},
     "axis_days": {"nb": "Dager", "en": "Days"},
     "axis_ratio": {"nb": "Observert/forventet", "en": "Observed/expected"},
@@ -270,6 +284,11 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The national value per year. The change is from the year before to the last "
         "year, for shares in percentage points; 'better' and 'worse' say which way the value "
         "went, not whether the change is statistically significant.",
+    },
+    "national_values_judged": {
+        "nb": "Ventetiden (WAIT-01) er medianen; endringen gjelder medianen, målet gjennomsnittet.",
+        "en": "The waiting time (WAIT-01) is the median; the change is of the median, the goal "
+        "is on the mean.",
     },
     "change_from": {"nb": "Endring fra {year}", "en": "Change from {year}"},
     "percentage_points": {"nb": "prosentpoeng", "en": "percentage points"},

@@ -21,7 +21,12 @@ from indicators.reports.html import Cell, Html, Parts, attrs, escape, table
 from indicators.reports.labels import text
 from indicators.reports.methods import disclosure_html, methods_html
 from indicators.reports.quality import quality_html, read_validation, validation_candidates
-from indicators.reports.tables import outlier_table_html, variation_table_html
+from indicators.reports.tables import (
+    judged_value_cell,
+    outlier_table_html,
+    value_cell,
+    variation_table_html,
+)
 from indicators.reports.trust import caterpillar_note, unit_labels
 from indicators.results import NATIONAL_UNIT_ID
 
@@ -63,16 +68,26 @@ def change_text(change: float | None, *, unit: str, lang: str = "nb") -> str:
     return ("+" if change > 0 else "−") + shown
 
 
-def direction_text(change: float | None, *, direction: str, lang: str = "nb") -> str:
+def direction_text(
+    change: float | None, *, unit: str, direction: str | None, lang: str = "nb"
+) -> str:
     """Whether a change is towards the better value (by the indicator's direction).
 
-    >>> direction_text(0.02, direction="higher_is_better"), direction_text(
-    ...     0.02, direction="lower_is_better", lang="en")
-    ('bedre', 'worse')
+    A change that rounds to nothing as printed (:func:`change_text`) is unchanged; an
+    indicator without a goal (``direction`` None) has no better or worse.
+
+    >>> direction_text(0.02, unit="fraction", direction="higher_is_better")
+    'bedre'
+    >>> direction_text(0.02, unit="fraction", direction="lower_is_better", lang="en")
+    'worse'
+    >>> direction_text(0.0004, unit="fraction", direction="higher_is_better")
+    'uendret'
     """
     if change is None:
         return MISSING_TEXT
-    if change == 0:
+    if direction is None:
+        return text("no_direction", lang)
+    if change_text(change, unit=unit, lang=lang)[0] not in "+−":
         return text("unchanged", lang)
     better = (change > 0) == (direction == "higher_is_better")
     return text("better" if better else "worse", lang)
@@ -209,10 +224,7 @@ class NationalOverview:
             & (pl.col("level") == "national")
             & (pl.col("period_type") == "year")
         )
-        values = {
-            (r["indicator_id"], r["period"]): r["value"]
-            for r in national.select("indicator_id", "period", "value").iter_rows(named=True)
-        }
+        by_key = {(r["indicator_id"], r["period"]): r for r in national.iter_rows(named=True)}
         header = [text("indicator", lang), *years]
         if len(years) > 1:
             header += [
@@ -221,23 +233,19 @@ class NationalOverview:
             ]
         rows = []
         for ind in self.catalogue:
-            shown = [values.get((ind.id, y)) for y in years]
+            found = [by_key.get((ind.id, y)) for y in years]
+            shown = [r["value"] if r else None for r in found]
+            judged = judged_statistic(ind.id)
             row: list[Cell | str] = [
                 Cell(
                     html=f'<a href="#ind-{escape(ind.id)}">{escape(ind.id)}</a> '
                     f"{escape(ind.title(lang))}"
                 ),
                 *(
-                    Cell(
-                        format_value(v, unit=ind.unit, lang=lang),
-                        attributes=attrs(
-                            class_="num",
-                            data_indicator=ind.id,
-                            data_unit=NATIONAL_UNIT_ID,
-                            data_period=y,
-                        ),
-                    )
-                    for v, y in zip(shown, years, strict=True)
+                    judged_value_cell(r, column=judged, unit=ind.unit, lang=lang)
+                    if judged and r
+                    else value_cell(r, unit=ind.unit, lang=lang)
+                    for r in found
                 ),
             ]
             if len(years) > 1:
@@ -248,10 +256,18 @@ class NationalOverview:
                         change_text(change, unit=ind.unit, lang=lang),
                         attributes=attrs(class_="num"),
                     ),
-                    direction_text(change, direction=ind.direction, lang=lang),
+                    direction_text(
+                        change,
+                        unit=ind.unit,
+                        direction=ind.direction if ind.targets is not None else None,
+                        lang=lang,
+                    ),
                 ]
             rows.append(row)
-        note = f'<p class="ind-note">{escape(text("national_values_note", lang))}</p>'
+        notes = [text("national_values_note", lang)]
+        if any(judged_statistic(ind.id) for ind in self.catalogue):
+            notes.append(text("national_values_judged", lang))
+        note = f'<p class="ind-note">{escape(" ".join(notes))}</p>'
         return self._html(
             f'<h2 id="national-values">{escape(text("national_values", lang))}</h2>'
             + table(header, rows, data_table="national")
@@ -292,7 +308,8 @@ class NationalOverview:
             has_funnel = rows["funnel_flag_998_od"].is_not_null().any()
             note = caterpillar_note(funnel=has_funnel, lang=self.lang)
             if judged:
-                note += f'<p class="ind-note">{escape(text("judged_chart_note", self.lang))}</p>'
+                judged_note = text("judged_chart_note_national", self.lang)
+                note += f'<p class="ind-note">{escape(judged_note)}</p>'
             parts.append(self._html(note))
         return Parts(parts)
 

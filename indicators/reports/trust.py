@@ -306,16 +306,18 @@ class TrustReport:
             f' data-period="{escape(self.period)}"'
             + (f' data-suppressed="{escape(suppressed)}"' if suppressed else "")
         )
+        judged = judged_statistic(ind.id)
+        statistic = f"{text('median_short', lang)} " if judged else ""
         line = (
-            f"<p><strong>{escape(self.trust['short_name'])}</strong>: "
+            f"<p><strong>{escape(self.trust['short_name'])}</strong>: {escape(statistic)}"
             f"<span{marker}>{escape(value)}</span>"
         )
         if not suppressed:
             line += f" ({escape(interval)})"
         line += f"; {escape(text('national', lang).lower())}: {escape(national)}."
-        if ind.id == WAITING_INDICATOR and not suppressed and row.get("mean_days") is not None:
-            mean = format_value(row["mean_days"], unit="days", lang=lang)
-            line += f" {escape(text('mean_days', lang))}: {escape(mean)}."
+        if judged and not suppressed and row.get(judged) is not None:
+            mean = format_value(row[judged], unit=ind.unit, lang=lang)
+            line += " " + escape(text(f"judged_{judged}", lang).format(value=mean))
         return head + line + "</p>"
 
     def _level_rows(self, ind: Indicator, period: str) -> pl.DataFrame:
@@ -490,6 +492,7 @@ class TrustReport:
             unit_label=self.trust["short_name"],
             national_label=text("nation", self.lang),
             title=f"{ind.id} {ind.title(self.lang)}: {text(key, self.lang)}",
+            value_title=text("axis_median_days", self.lang) if judged_statistic(ind.id) else None,
             lang=self.lang,
         )
 

@@ -107,6 +107,9 @@ ROWS = [
     # LEVEL-01: at the catchment level; Diakonhjemmet has none.
     _row("LEVEL-01", FINNMARK, "2025", level="catchment", denominator=60.0, value=0.2),
     _row("LEVEL-01", "NO", "2025", denominator=3000.0, value=0.22),
+    _row("LEVEL-01", "NO", "2024", denominator=3000.0, value=0.25),
+    _row("WAIT-01", "NO", "2024", denominator=900.0, value=28.0, mean_days=30.0),
+    _row("WAIT-01", FINNMARK, "2025-T1", denominator=20.0, value=29.0, mean_days=31.0),
 ]
 
 
@@ -174,6 +177,21 @@ def test_the_waiting_time_chart_draws_the_mean_it_colours(data):
     assert drawn == {"Bergen": 25.0, "Innlandet": 38.0, "Finnmark": 33.0}
     assert chart.spec["datasets"]["national"] == [{"national": 31.0}]
     assert "Gjennomsnittlig ventetid (dager)" in chart.svg
+
+
+def test_the_waiting_time_trend_is_titled_as_the_median_it_draws(data):
+    from indicators.charts import ChartView
+
+    report = TrustReport(data, trust_id=FINNMARK, period="2025")
+    section = _section(report, "WAIT-01")
+    assert "Finnmark : median 30,0 dager" in section
+    assert "Gjennomsnittlig ventetid, som målet og fargen for måloppnåelse gjelder: 33,0" in section
+    trend = next(
+        p
+        for p in report.indicator_section("WAIT-01")
+        if isinstance(p, ChartView) and "tertial" in p.description
+    )
+    assert "Median ventetid (dager)" in trend.svg
 
 
 def test_a_catchment_indicator_says_the_trust_has_no_catchment_area(data):
@@ -268,6 +286,13 @@ def test_national_overview_has_contents_national_trends_and_outliers_per_indicat
     # WAIT-02 went from 10,0 % to 8,0 %: 2 percentage points down, lower is better.
     assert "WAIT-02 Vurdering ikke ferdig innen 10 virkedager (TSB) 10,0 % 8,0 %" in values
     assert "−2,0 prosentpoeng bedre" in values
+    # LEVEL-01 has no goal: its change has no better or worse.
+    assert "25,0 % 22,0 % −3,0 prosentpoeng ingen målretning" in values
+    # WAIT-01: the median beside the mean its goal is on; the median did not change.
+    assert (
+        "median 28,0 dager gjennomsnitt 30,0 dager median 28,0 dager gjennomsnitt 31,0 dager "
+        "0,0 dager uendret"
+    ) in values
     outliers = overview.outliers()._repr_html_()
     for indicator in ("WAIT-01", "WAIT-02", "LEVEL-01", "LEVEL-02", "SOM-01"):
         assert f'id="outliers-{indicator}"' in outliers
