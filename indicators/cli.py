@@ -6,9 +6,10 @@ commands that do not validate never import Great Expectations or Jupyter.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,6 +82,31 @@ def _root(
     DEBUG["on"] = debug
     # Commands print what the library logs as warnings themselves, through the gate.
     logging.getLogger("indicators").addHandler(logging.NullHandler())
+
+
+class _GatedHandler(logging.Handler):
+    """Log records printed through the redacting console, the stage name styled."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stage, sep, rest = record.getMessage().partition(": ")
+        colour = "green" if record.levelno < logging.WARNING else "yellow"
+        if sep:
+            console.print(styled((stage, colour), f" {rest}"))
+        else:
+            console.print(stage)
+
+
+@contextlib.contextmanager
+def _log_to_terminal(logger_name: str) -> Iterator[None]:
+    """While the block runs, print what ``logger_name`` logs at INFO and above."""
+    logger = logging.getLogger(logger_name)
+    handler = _GatedHandler(logging.INFO)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 class OutputFormat(StrEnum):
@@ -241,7 +267,8 @@ def demo(
     """
     from indicators.demo import run_demo
 
-    index = run_demo(out, scale=scale, seed=seed, jobs=jobs, console=console)
+    with _log_to_terminal("indicators.demo"):
+        index = run_demo(out, scale=scale, seed=seed, jobs=jobs)
     typer.echo(outward.redact(str(index.resolve())))
 
 

@@ -10,13 +10,13 @@ synth -> validate -> compute -> report, into one directory::
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
-from rich.console import Console
-
 from indicators.errors import IndicatorsError
-from indicators.outward import styled
+
+log = logging.getLogger(__name__)
 
 
 class DemoError(IndicatorsError):
@@ -29,9 +29,11 @@ def run_demo(
     scale: float = 1.0,
     seed: int = 2025,
     jobs: int | None = None,
-    console: Console,
 ) -> Path:
     """Run every stage on a synthetic extract in ``out``; return the path of ``index.html``.
+
+    Each stage is logged (``indicators.demo``, level INFO) when it starts and when it is
+    done, with what it made and how long it took.
 
     Raises
     ------
@@ -50,51 +52,49 @@ def run_demo(
     extract_dir = target / "extract"
     result = generate_extract(extract_dir, scale=scale, seed=seed, progress=True)
     counts = ", ".join(f"{n:,} {t}" for t, n in result.row_counts.items())
-    console.print(
-        styled(("synth", "green"), f" {extract_dir} ({counts}) in {result.seconds:.1f} s")
-    )
+    log.info("synth: %s (%s) in %.1f s", extract_dir, counts, result.seconds)
 
-    with console.status("validating the extract"):
-        report = validate_extract(extract_dir).report
+    log.info("validate: validating the extract")
+    report = validate_extract(extract_dir).report
     write_record(extract_dir, report)
     page = write_html(report, target / "validation")
     failed = [r.rule_id for r in report.results() if r.is_error and r.failed]
     if not report.passed:
         raise DemoError(f"validate: {extract_dir} failed {', '.join(failed)}; see {page}")
-    console.print(
-        styled(
-            ("validate", "green"),
-            f" {sum(t.rows for t in report.tables.values()):,} rows, "
-            f"{len(report.results())} rules, none failed, in {report.seconds:.1f} s ({page})",
-        )
+    rows = sum(t.rows for t in report.tables.values())
+    log.info(
+        "validate: %s rows, %d rules, none failed, in %.1f s (%s)",
+        f"{rows:,}",
+        len(report.results()),
+        report.seconds,
+        page,
     )
 
     results_dir = target / "results"
-    with console.status("computing indicators"):
-        computed = compute_extract(extract_dir, results_dir)
+    log.info("compute: computing indicators")
+    computed = compute_extract(extract_dir, results_dir)
     m = computed.manifest
-    console.print(
-        styled(
-            ("compute", "green"),
-            f" {results_dir} "
-            f"({m['rows_written']['indicators']:,} indicator rows, "
-            f"{sum(m['suppressed'].values()):,} suppressed) in {m['seconds']:.1f} s",
-        )
+    log.info(
+        "compute: %s (%s indicator rows, %s suppressed) in %.1f s",
+        results_dir,
+        f"{m['rows_written']['indicators']:,}",
+        f"{sum(m['suppressed'].values()):,}",
+        m["seconds"],
     )
 
-    with console.status("rendering reports"):
-        rendered = render_reports(results_dir, target / "reports", jobs=jobs)
+    log.info("report: rendering reports")
+    rendered = render_reports(results_dir, target / "reports", jobs=jobs)
     made = len(rendered.outcomes) - len(rendered.failed)
-    console.print(
-        styled(
-            ("report", "green"),
-            f" {made} of {len(rendered.outcomes)} reports for "
-            f"{rendered.period} in {rendered.seconds:.1f} s",
-        )
+    log.info(
+        "report: %d of %d reports for %s in %.1f s",
+        made,
+        len(rendered.outcomes),
+        rendered.period,
+        rendered.seconds,
     )
     if not rendered.ok:
         problems = [f"{o.name}: {o.error}" for o in rendered.failed]
         problems += [str(leak) for leak in rendered.leaks]
         raise DemoError("report: " + "; ".join(problems))
-    console.print(f"demo finished in {time.perf_counter() - start:.1f} s")
+    log.info("demo finished in %.1f s", time.perf_counter() - start)
     return rendered.index
