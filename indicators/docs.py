@@ -45,21 +45,11 @@ def _indicator(ind: Indicator) -> str:
         note = " (illustrative)" if t.illustrative else ""
         rows.append(("Goal: high; moderate", f"{t.high:g}; {t.moderate:g}{note}"))
     if ind.run_in_days:
-        rows.append(
-            (
-                "Incomplete periods",
-                f"those starting within {ind.run_in_days} days of "
-                "the extract's first day (cases are dated by their end)",
-            )
-        )
+        when = f"starting within {ind.run_in_days} days of the extract's first day"
+        rows.append(("Incomplete periods", f"those {when} (cases are dated by their end)"))
     if ind.follow_up_days:
-        rows.append(
-            (
-                "Incomplete periods",
-                f"those ending within {ind.follow_up_days} days "
-                "of the extract date (cases are decided later)",
-            )
-        )
+        when = f"ending within {ind.follow_up_days} days of the extract date"
+        rows.append(("Incomplete periods", f"those {when} (cases are decided later)"))
     if ind.sources:
         rows.append(("Sources", "; ".join(ind.sources)))
     lines = [f"## {ind.id}: {ind.title_en}", "", _cell(ind.description_en), ""]
