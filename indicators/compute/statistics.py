@@ -228,6 +228,12 @@ def add_funnels(
     null adjusted limits, φ and τ².
     """
     with_funnel = [i for i, ind in by_id.items() if ind.funnel or ind.kind == "waiting_time"]
+    # Columns only some kinds bring (as in add_intervals): null when absent.
+    table = table.with_columns(
+        pl.lit(None, pl.Float64).alias(c)
+        for c in ("expected", "mean_days", "_national_sd")
+        if c not in table.columns
+    )
     national_mean = table.filter(pl.col("level") == "national").select(
         "indicator_id", "period", "period_type", pl.col("mean_days").alias("_national_mean")
     )
