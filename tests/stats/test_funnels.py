@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 
 from indicators.stats import (
     ArgumentError,
+    mean_funnel_limits,
     poisson_funnel_bound,
     proportion_funnel_limits,
     ratio_funnel_limits,
@@ -288,3 +289,40 @@ def test_tau2_follows_the_published_rule_below_phi_of_one_and_limits_stay_plain(
     assert_frame_equal(
         adjusted.select("^(lower|upper|flag)_.*$"), plain.select("^(lower|upper|flag)_.*$")
     )
+
+
+def test_mean_funnel_limits_are_the_target_plus_minus_z_sigma_over_root_n():
+    """σ = 20 days around μ = 30: n = 100 gives 30 ± z·2, n = 25 gives 30 ± z·4."""
+    units = pl.DataFrame({"unit": ["A", "B"], "mean": [35.0, 31.0], "count": [100, 25]})
+    out = mean_funnel_limits(units, spread=20.0, target=30.0).select(
+        "unit", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "flag_95", "flag_99_8"
+    )
+    expected = pl.DataFrame(
+        {
+            "unit": ["A", "B"],
+            "lower_95": [30 - 3.919928, 30 - 7.839856],
+            "upper_95": [30 + 3.919928, 30 + 7.839856],
+            "lower_99_8": [30 - 6.180465, 30 - 12.360929],
+            "upper_99_8": [30 + 6.180465, 30 + 12.360929],
+            "flag_95": ["high", "within"],
+            "flag_99_8": ["within", "within"],
+        }
+    )
+    assert_frame_equal(out, expected, abs_tol=1e-5)
+
+
+def test_mean_funnel_overdispersion_is_worked_by_hand():
+    """σ = 10, n = 100 (s = 1), μ = 0, means (−4, 0, 0, 4): z = (−4, 0, 0, 4).
+
+    Winsorised z (−2.8, 0, 0, 2.8), φ = 2·2.8²/4 = 3.92; w = 1/s² = 1: Σw − Σw²/Σw = 3,
+    τ² = (4·3.92 − 3)/3 = 4.226667; additive 95 % limits ±1.959964·√5.226667 = ±4.480851,
+    so the unit at 4, high in the plain funnel, is within the adjusted one.
+    """
+    units = pl.DataFrame({"mean": [-4.0, 0.0, 0.0, 4.0], "count": [100] * 4})
+    plain = mean_funnel_limits(units, spread=10.0, target=0.0, confidence=0.95)
+    out = mean_funnel_limits(units, spread=10.0, target=0.0, confidence=0.95, adjustment="additive")
+    assert plain["flag_95"].to_list() == ["low", "within", "within", "high"]
+    assert out["phi"].to_list() == pytest.approx([3.92] * 4)
+    assert out["tau2"].to_list() == pytest.approx([12.68 / 3] * 4)
+    assert out["upper_95"].to_list() == pytest.approx([4.480851] * 4, abs=1e-5)
+    assert out["flag_95"].to_list() == ["within"] * 4
