@@ -179,7 +179,7 @@ def _funnel_run(units: pl.DataFrame, family: str, adjustment: str) -> pl.DataFra
     )
 
 
-def funnel_centre(among: pl.Expr) -> pl.Expr:
+def _funnel_centre(among: pl.Expr) -> pl.Expr:
     """The centre line of each unit's funnel, by indicator kind.
 
     - proportion: the national value;
@@ -211,7 +211,7 @@ def add_funnels(
 ) -> pl.DataFrame:
     """Plain and overdispersion-adjusted (additive) funnel limits and flags.
 
-    Funnel limits are computed around the centre of :func:`funnel_centre` (recorded in
+    Funnel limits are computed around the centre of :func:`_funnel_centre` (recorded in
     ``funnel_target``), at 95 % and 99.8 %, plain and overdispersion-adjusted (additive
     random effects, Spiegelhalter 2005).  Proportions: Wilson inversion.  O/E ratios:
     exact Poisson inversion; for a standardised proportion the ratio limits are
@@ -249,7 +249,7 @@ def add_funnels(
         & pl.col("value").is_not_null()
     )
     units = table.filter(eligible).with_columns(
-        funnel_centre(among).alias("_centre"),
+        _funnel_centre(among).alias("_centre"),
         pl.col("_kind").replace_strict(FUNNEL_FAMILY, default=None).alias("_family"),
     )
     keys = [*GROUP, "unit_id"]
