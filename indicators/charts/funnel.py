@@ -98,7 +98,8 @@ def funnel_chart(
     title
         Chart title.
     x_title
-        Title of the denominator axis (default: "Number (n)").
+        Title of the denominator axis (default: "Number (n)", or "Expected number (E)"
+        for a ratio).
     y_title
         Title of the value axis (default: what the unit is, :func:`axis_title`).
 
@@ -119,7 +120,7 @@ def funnel_chart(
     size, size_text = ("denominator", "n_text")
     if unit == "ratio":
         size, size_text = ("expected", "expected_text")
-    x_title = x_title or text("denominator", lang)
+    x_title = x_title or text("expected" if unit == "ratio" else "denominator", lang)
     y_title = y_title or axis_title(unit, lang)
     flags = {"high": text("above_998", lang), "low": text("below_998", lang)}
     flag = (

@@ -93,3 +93,22 @@ def test_an_unknown_language_is_refused():
 def test_every_report_text_exists_in_both_languages():
     missing = [key for key, texts in TEXT.items() if set(texts) != {"nb", "en"}]
     assert missing == []
+
+
+@pytest.mark.parametrize("reason", SUPPRESSION_REASONS)
+def test_a_count_column_never_prints_a_withheld_row_as_fewer_than_five(reason):
+    """A row withheld because 1 of its 7 persons lacks the event has n = 7, not "<5"."""
+    from indicators.reports.format import suppression_count_text
+
+    for lang in LANGS:
+        shown = suppression_count_text(reason, lang=lang)
+        assert "<5" not in shown
+        assert shown in SUPPRESSED_TEXTS  # what the leak check accepts in a withheld cell
+
+
+@pytest.mark.parametrize("reason", SUPPRESSION_REASONS)
+def test_every_reason_reads_as_a_sentence_in_every_language(reason):
+    from indicators.reports.format import suppression_reason
+
+    for lang in LANGS:
+        assert suppression_reason(reason, lang=lang) not in SUPPRESSED_TEXTS
