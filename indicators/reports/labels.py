@@ -57,6 +57,10 @@ TEXT: dict[str, dict[str, str]] = {
     "below_95": {"nb": "Under 95 %-grensen", "en": "Below the 95% limit"},
     "within": {"nb": "Innenfor grensene", "en": "Within the limits"},
     "no_funnel": {"nb": "Ikke vurdert", "en": "Not assessed"},
+    "position_withheld": {
+        "nb": "Ikke vist (verdien er skjult)",
+        "en": "Not shown (the value is withheld)",
+    },
     "funnel_note": {
         "nb": "Plassering mot kontrollgrensene justert for overspredning (Spiegelhalter 2005).",
         "en": "Position against control limits adjusted for overdispersion (Spiegelhalter 2005).",

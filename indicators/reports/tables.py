@@ -258,7 +258,11 @@ def summary_table_html(
                     lang=lang,
                     judged_on=judged,
                 ),
-                Cell(text(funnel_position(row), lang)),
+                Cell(
+                    text("position_withheld", lang)
+                    if row is not None and row.get("suppressed")
+                    else text(funnel_position(row), lang)
+                ),
             ]
         )
     notes = (

@@ -148,6 +148,7 @@ def test_a_row_withheld_for_its_complement_says_why_and_shows_no_false_n(data):
     row = _summary_row(html, "LEVEL-02")
     assert "skjult: lite antall" in row
     assert row.count("<5") == 2  # the value and its interval, never the count
+    assert "Ikke vist (verdien er skjult)" in row  # not "not assessed"
     assert "(antallet i alt kan godt være større enn fem)" in _text(html)
 
 
