@@ -12,6 +12,8 @@ target, s = √(θ(1 − θ)/n).  Ratios (O/E) are compared on the square-root s
 Poisson count has nearly constant variance: y = √(O/E), target √θ, s = 1/(2√E), so that
 z = 2(√O − √(θE)) (Spiegelhalter 2005a, §3; Spiegelhalter et al 2012).  The square-root scale
 keeps z finite at O = 0, where the log scale (FunnelPlotR's default) is undefined.
+Means (e.g. of waiting times) are compared on the natural scale with s = σ/√n, σ the
+standard deviation of one value under the target (:func:`mean_funnel_limits`).
 """
 
 from __future__ import annotations
