@@ -40,8 +40,9 @@ def trend_chart(
     rows
         Indicator-table rows of one indicator, one unit and the national unit, over
         periods of one type: ``period``, ``value``, ``ci_low``, ``ci_high``,
-        ``suppressed`` and ``is_national`` (bool).  A suppressed period leaves a gap
-        in its line; the report names such periods beside the chart.
+        ``suppressed`` and ``is_national`` (bool), and ``period_incomplete`` where the
+        results have it.  A suppressed period leaves a gap in its line; an incomplete
+        one is a hollow point; the report names both beside the chart.
     unit
         ``fraction``, ``days`` or ``ratio``.
     unit_label, national_label
@@ -81,8 +82,16 @@ def trend_chart(
     # its own line through ``detail``), and the withheld rows are not drawn.  A segment
     # of one period has no band to draw; its interval is drawn as a bar instead.
     shown = pl.col("value").is_not_null()
+    incomplete = (
+        pl.col("period_incomplete").is_not_null()
+        if "period_incomplete" in data.columns
+        else pl.lit(False)
+    )
     data = (
-        data.with_columns((~shown).cum_sum().over("series").alias("segment"))
+        data.with_columns(
+            (~shown).cum_sum().over("series").alias("segment"),
+            incomplete.fill_null(False).alias("incomplete"),
+        )
         .filter(shown)
         .with_columns((pl.len().over("series", "segment") == 1).alias("alone"))
         .select(
@@ -95,14 +104,20 @@ def trend_chart(
             "ci_high",
             "value_text",
             "interval_text",
+            "incomplete",
         )
         .with_columns(
-            aria_description(
-                "series",
-                (text("period", lang), "period"),
-                (value_title, "value_text"),
-                (text("interval", lang), "interval_text"),
-            )
+            pl.concat_str(
+                aria_description(
+                    "series",
+                    (text("period", lang), "period"),
+                    (value_title, "value_text"),
+                    (text("interval", lang), "interval_text"),
+                ),
+                pl.when(pl.col("incomplete"))
+                .then(pl.lit(f"; {text('incomplete_short', lang)}"))
+                .otherwise(pl.lit("")),
+            ).alias("aria")
         )
     )
     periods = rows["period"].unique().sort().to_list()
@@ -152,18 +167,29 @@ def trend_chart(
         tooltip=tooltip,
     )
     # The points on the lines are what a screen reader reads: one per unit and period.
-    points = base.mark_point(filled=True, size=30, ariaRoleDescription=POINT_ROLE).encode(
-        x=x,
-        y=alt.Y("value:Q"),
-        color=alt.Color("series:N", scale=colour_scale, legend=None),
-        tooltip=tooltip,
-        description=alt.Description("aria:N"),
+    # A period that does not hold all its cases (``period_incomplete``) is a hollow point.
+    point = {
+        "x": x,
+        "y": alt.Y("value:Q"),
+        "color": alt.Color("series:N", scale=colour_scale, legend=None),
+        "tooltip": tooltip,
+        "description": alt.Description("aria:N"),
+    }
+    points = (
+        base.transform_filter("!datum.incomplete")
+        .mark_point(filled=True, size=30, ariaRoleDescription=POINT_ROLE)
+        .encode(**point)
+    )
+    hollow = (
+        base.transform_filter("datum.incomplete")
+        .mark_point(filled=False, size=60, strokeWidth=2, ariaRoleDescription=POINT_ROLE)
+        .encode(**point)
     )
     heading = chart_title(
         title, subtitle=text("ci_band", lang).format(unit=unit_label), subtitleColor="#5b6b7c"
     )
     chart = (
-        alt.layer(band, bar, line, points)
+        alt.layer(band, bar, line, points, hollow)
         .properties(width=WIDTH, height=220, title=heading)
         .configure(**chart_config(lang, number_format=value_format(unit)))
     )

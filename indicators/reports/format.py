@@ -228,6 +228,20 @@ def suppression_reason(reason: str, *, lang: str = "nb") -> str:
     return SUPPRESSION_REASON.get(reason, {}).get(lang) or WITHHELD_TEXT[lang]
 
 
+def incomplete_reason(reason: str, *, lang: str = "nb") -> str:
+    """Why a period is incomplete (``period_incomplete``), in words.
+
+    >>> incomplete_reason("follow_up")
+    'ikke alle tilfeller var avgjort ved uttrekksdatoen'
+    >>> incomplete_reason("something_new", lang="en")
+    'the period does not hold every case'
+    """
+    from indicators.reports.labels import TEXT
+
+    key = f"incomplete_{reason}"
+    return TEXT.get(key, TEXT["incomplete_other"])[check_lang(lang)]
+
+
 def format_values(
     values: pl.Series,
     *,

@@ -57,6 +57,37 @@ TEXT: dict[str, dict[str, str]] = {
     "below_95": {"nb": "Under 95 %-grensen", "en": "Below the 95% limit"},
     "within": {"nb": "Innenfor grensene", "en": "Within the limits"},
     "no_funnel": {"nb": "Ikke vurdert", "en": "Not assessed"},
+    "incomplete_short": {"nb": "ufullstendig periode", "en": "incomplete period"},
+    "incomplete_coverage": {
+        "nb": "uttrekket dekker ikke hele perioden",
+        "en": "the extract does not cover the whole period",
+    },
+    "incomplete_run_in": {
+        "nb": "tilfeller som begynte før uttrekkets første dag, mangler",
+        "en": "cases that began before the extract's first day are missing",
+    },
+    "incomplete_follow_up": {
+        "nb": "ikke alle tilfeller var avgjort ved uttrekksdatoen",
+        "en": "not every case was decided by the extract date",
+    },
+    "incomplete_other": {
+        "nb": "perioden holder ikke alle tilfellene",
+        "en": "the period does not hold every case",
+    },
+    "incomplete_note": {
+        "nb": "Ufullstendig periode, ikke direkte sammenlignbar med hele perioder: {items}.",
+        "en": "Incomplete period, not directly comparable with whole periods: {items}.",
+    },
+    "incomplete_intro": {
+        "nb": "Ufullstendig periode: {reason}; verdien kan ikke sammenlignes direkte med hele "
+        "perioder.",
+        "en": "Incomplete period: {reason}; the value cannot be compared directly with whole "
+        "periods.",
+    },
+    "incomplete_trend": {
+        "nb": "Hule punkter: ufullstendig periode ({items}).",
+        "en": "Hollow points: incomplete period ({items}).",
+    },
     "position_withheld": {
         "nb": "Ikke vist (verdien er skjult)",
         "en": "Not shown (the value is withheld)",
@@ -288,6 +319,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The national value per year. The change is from the year before to the last "
         "year, for shares in percentage points; 'better' and 'worse' say which way the value "
         "went, not whether the change is statistically significant.",
+    },
+    "national_values_incomplete": {
+        "nb": "«ufullstendig periode»: året holder ikke alle tilfellene (for eksempel er ikke "
+        "alle avgjort ved uttrekksdatoen), så endringen sier ikke om det er blitt bedre.",
+        "en": "'incomplete period': the year does not hold every case (for example, not all "
+        "are decided by the extract date), so the change does not say whether things improved.",
     },
     "national_values_judged": {
         "nb": "Ventetiden (WAIT-01) er medianen; endringen gjelder medianen, målet gjennomsnittet.",

@@ -23,6 +23,7 @@ from indicators.reports.methods import disclosure_html, methods_html
 from indicators.reports.quality import quality_html, read_validation, validation_candidates
 from indicators.reports.tables import (
     judged_value_cell,
+    marked_incomplete,
     outlier_table_html,
     value_cell,
     variation_table_html,
@@ -242,21 +243,28 @@ class NationalOverview:
                     f"{escape(ind.title(lang))}"
                 ),
                 *(
-                    judged_value_cell(r, column=judged, unit=ind.unit, lang=lang)
-                    if judged and r
-                    else value_cell(r, unit=ind.unit, lang=lang)
+                    marked_incomplete(
+                        judged_value_cell(r, column=judged, unit=ind.unit, lang=lang)
+                        if judged and r
+                        else value_cell(r, unit=ind.unit, lang=lang),
+                        r,
+                        lang=lang,
+                    )
                     for r in found
                 ),
             ]
             if len(years) > 1:
                 before, now = shown[-2], shown[-1]
                 change = None if before is None or now is None else now - before
+                partial = any((r or {}).get("period_incomplete") for r in found[-2:])
                 row += [
                     Cell(
                         change_text(change, unit=ind.unit, lang=lang),
                         attributes=attrs(class_="num"),
                     ),
-                    direction_text(
+                    text("incomplete_short", lang)
+                    if partial and change is not None
+                    else direction_text(
                         change,
                         unit=ind.unit,
                         direction=ind.direction if ind.targets is not None else None,
@@ -264,7 +272,7 @@ class NationalOverview:
                     ),
                 ]
             rows.append(row)
-        notes = [text("national_values_note", lang)]
+        notes = [text("national_values_note", lang), text("national_values_incomplete", lang)]
         if any(judged_statistic(ind.id) for ind in self.catalogue):
             notes.append(text("national_values_judged", lang))
         note = f'<p class="ind-note">{escape(" ".join(notes))}</p>'

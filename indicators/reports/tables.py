@@ -21,6 +21,7 @@ from indicators.reports.format import (
     format_interval,
     format_number,
     format_value,
+    incomplete_reason,
     suppression_count_text,
 )
 from indicators.reports.html import Cell, attrs, escape, table
@@ -94,6 +95,48 @@ def denominator_cell(row: Row | None, *, unit: str, lang: str) -> Cell:
         shown = f"{text('observed_short', lang)} {format_count(observed, lang=lang)}, {expected}"
         return Cell(shown, attributes=attrs(class_="num", data_count=int(observed)))
     return Cell(format_count(n, lang=lang), attributes=attrs(class_="num", data_count=int(n)))
+
+
+def marked_incomplete(cell: Cell, row: Row | None, *, lang: str) -> Cell:
+    """``cell`` with "ufullstendig periode" under its value when the row's period is.
+
+    A withheld value is left as it is (it shows no number to qualify).
+
+    >>> marked_incomplete(Cell("5,1 %"), {"period_incomplete": "follow_up"}, lang="nb").html
+    '5,1 %<br><span class="ind-note">ufullstendig periode</span>'
+    """
+    if row is None or not row.get("period_incomplete") or row.get("suppressed"):
+        return cell
+    body = cell.html if cell.html is not None else escape(cell.text)
+    mark = f'<br><span class="ind-note">{escape(text("incomplete_short", lang))}</span>'
+    return Cell(html=body + mark, attributes=cell.attributes)
+
+
+def incomplete_note(reasons: Mapping[str, str], *, lang: str) -> str:
+    """A note naming the indicators whose period is incomplete, and why; "" if none.
+
+    ``reasons`` maps indicator id to its ``period_incomplete`` reason.
+
+    >>> incomplete_note({"WAIT-02": "follow_up", "PATH-01": "follow_up"}, lang="nb")
+    '<p class="ind-note">Ufullstendig periode, ... PATH-01 og WAIT-02: ikke alle ...</p>'
+    """
+    if not reasons:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for indicator_id, reason in reasons.items():
+        by_reason.setdefault(reason, []).append(indicator_id)
+    items = "; ".join(
+        f"{_joined(sorted(ids), lang)}: {incomplete_reason(reason, lang=lang)}"
+        for reason, ids in by_reason.items()
+    )
+    note = text("incomplete_note", lang).format(items=items)
+    return f'<p class="ind-note">{escape(note)}</p>'
+
+
+def _joined(items: Sequence[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {text('and', lang)} {items[-1]}"
 
 
 def judged_value_cell(row: Row | None, *, column: str, unit: str, lang: str) -> Cell:
@@ -244,6 +287,7 @@ def summary_table_html(
                 {**national, "value": national_value}, column=judged, unit=ind.unit, lang=lang
             )
             national_cell = Cell(html=national_cell.html, attributes=attrs(class_="num"))
+        value = marked_incomplete(value, row, lang=lang)
         rows.append(
             [
                 name,
@@ -269,6 +313,14 @@ def summary_table_html(
         f'<p class="ind-note">{escape(text("illustrative_note", lang))} '
         f"{escape(text('funnel_note', lang))}</p>"
         f'<p class="ind-note">{escape(text("suppression_note", lang))}</p>'
+    )
+    notes += incomplete_note(
+        {
+            ind.id: trust_rows[ind.id]["period_incomplete"]
+            for ind in indicators
+            if (trust_rows.get(ind.id) or {}).get("period_incomplete")
+        },
+        lang=lang,
     )
     if any(judged_statistic(ind.id) for ind in indicators):
         notes += f'<p class="ind-note">{escape(text("judged_note", lang))}</p>'

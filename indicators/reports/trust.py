@@ -36,6 +36,7 @@ from indicators.reports.format import (
     format_interval,
     format_significant,
     format_value,
+    incomplete_reason,
     suppression_reason,
 )
 from indicators.reports.header import header_html
@@ -318,7 +319,12 @@ class TrustReport:
         if judged and not suppressed and row.get(judged) is not None:
             mean = format_value(row[judged], unit=ind.unit, lang=lang)
             line += " " + escape(text(f"judged_{judged}", lang).format(value=mean))
-        return head + line + "</p>"
+        line += "</p>"
+        if row.get("period_incomplete") and not suppressed:
+            reason = incomplete_reason(row["period_incomplete"], lang=lang)
+            incomplete = text("incomplete_intro", lang).format(reason=reason)
+            line += f'<p class="ind-note"><strong>{escape(incomplete)}</strong></p>'
+        return head + line
 
     def _level_rows(self, ind: Indicator, period: str) -> pl.DataFrame:
         labels = unit_labels()
@@ -424,35 +430,41 @@ class TrustReport:
         )
 
     def trend_note(self, ind: Indicator) -> str:
-        """A note naming the periods whose value the trend cannot show, and why, or ""."""
+        """A note naming the periods the trend cannot show or shows as incomplete, or ""."""
         ptype = "tertial" if "tertial" in ind.periods else "year"
-        hidden = (
+        rows = (
             self._unit_rows()
-            .filter(
-                (pl.col("indicator_id") == ind.id)
-                & (pl.col("period_type") == ptype)
-                & pl.col("suppressed").is_not_null()
-            )
+            .filter((pl.col("indicator_id") == ind.id) & (pl.col("period_type") == ptype))
             .sort("period")
         )
-        if hidden.is_empty():
-            return ""
         lang = self.lang
-        by_reason: dict[str, list[str]] = {}
-        for period, reason in hidden.select("period", "suppressed").iter_rows():
-            by_reason.setdefault(reason, []).append(period)
-        groups = [
-            (spoken_list(periods, lang), suppression_reason(reason, lang=lang))
-            for reason, periods in by_reason.items()
-        ]
-        if len(groups) == 1:
-            periods = f"{groups[0][0]} ({groups[0][1]})"
-        else:
-            periods = spoken_list([f"{p} ({r})" for p, r in groups], lang)
-        message = text("hidden_in_trend", lang).format(
-            unit=self.trust["short_name"], periods=periods
+        notes = []
+        hidden = rows.filter(pl.col("suppressed").is_not_null())
+        if hidden.height:
+            by_reason: dict[str, list[str]] = {}
+            for period, reason in hidden.select("period", "suppressed").iter_rows():
+                by_reason.setdefault(reason, []).append(period)
+            groups = [
+                (spoken_list(periods, lang), suppression_reason(reason, lang=lang))
+                for reason, periods in by_reason.items()
+            ]
+            if len(groups) == 1:
+                periods = f"{groups[0][0]} ({groups[0][1]})"
+            else:
+                periods = spoken_list([f"{p} ({r})" for p, r in groups], lang)
+            notes.append(
+                text("hidden_in_trend", lang).format(unit=self.trust["short_name"], periods=periods)
+            )
+        incomplete = rows.filter(
+            pl.col("period_incomplete").is_not_null() & pl.col("suppressed").is_null()
         )
-        return f'<p class="ind-note">{escape(message)}</p>'
+        if incomplete.height:
+            items = "; ".join(
+                f"{period}: {incomplete_reason(reason, lang=lang)}"
+                for period, reason in incomplete.select("period", "period_incomplete").iter_rows()
+            )
+            notes.append(text("incomplete_trend", lang).format(items=items))
+        return "".join(f'<p class="ind-note">{escape(n)}</p>' for n in notes)
 
     def caterpillar(self, ind: Indicator):
         """All trusts' values with intervals, this one marked (for indicators without funnel)."""

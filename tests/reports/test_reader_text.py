@@ -12,6 +12,8 @@ worked from the row it comes from:
   Fonna below the 95 % one.
 - Finnmark, WAIT-02, 2023-T1 and 2023-T3: withheld as secondary suppression.
 - Diakonhjemmet has no LEVEL-01 row at the catchment level in any period.
+- PATH-01, 2025 and 2025-T3: incomplete (``follow_up``: not every pathway was decided by
+  the extract date); nationally 75,0 % in 2024 and 70,0 % in 2025.
 """
 
 from __future__ import annotations
@@ -110,6 +112,14 @@ ROWS = [
     _row("LEVEL-01", "NO", "2024", denominator=3000.0, value=0.25),
     _row("WAIT-01", "NO", "2024", denominator=900.0, value=28.0, mean_days=30.0),
     _row("WAIT-01", FINNMARK, "2025-T1", denominator=20.0, value=29.0, mean_days=31.0),
+    # PATH-01: the last year and tertial do not hold every pathway.
+    _row("PATH-01", FINNMARK, "2025", denominator=60.0, value=0.7, period_incomplete="follow_up"),
+    _row("PATH-01", FINNMARK, "2025-T2", denominator=20.0, value=0.72),
+    _row(
+        "PATH-01", FINNMARK, "2025-T3", denominator=20.0, value=0.6, period_incomplete="follow_up"
+    ),
+    _row("PATH-01", "NO", "2024", denominator=900.0, value=0.75),
+    _row("PATH-01", "NO", "2025", denominator=900.0, value=0.7, period_incomplete="follow_up"),
 ]
 
 
@@ -306,3 +316,34 @@ def test_national_overview_has_contents_national_trends_and_outliers_per_indicat
     assert "Fonna" not in _text(wait02)  # below 95 %, not beyond 99.8 %
     wait01 = outliers.split('id="outliers-WAIT-01"')[1].split("<h3")[0]
     assert "ingen kontrollgrenser" in _text(wait01)
+
+
+def test_an_incomplete_period_is_named_in_table_section_trend_and_national_values(data):
+    from indicators.charts import ChartView
+
+    report = TrustReport(data, trust_id=FINNMARK, period="2025")
+    summary = report.summary()._repr_html_()
+    assert "70,0 % ufullstendig periode" in _summary_row(summary, "PATH-01")
+    assert (
+        "Ufullstendig periode, ikke direkte sammenlignbar med hele perioder: PATH-01: ikke "
+        "alle tilfeller var avgjort ved uttrekksdatoen."
+    ) in _text(summary)
+    section = _section(report, "PATH-01")
+    assert "Ufullstendig periode: ikke alle tilfeller var avgjort ved uttrekksdatoen" in section
+    assert (
+        "Hule punkter: ufullstendig periode (2025-T3: ikke alle tilfeller var avgjort ved "
+        "uttrekksdatoen)."
+    ) in section
+    trend = next(
+        p
+        for p in report.indicator_section("PATH-01")
+        if isinstance(p, ChartView) and "tertial" in p.description
+    )
+    hollow = {r["period"] for r in trend.spec["datasets"]["trend"] if r["incomplete"]}
+    assert hollow == {"2025-T3"}
+    assert "Periode: 2025-T3; Andel (%): 60,0 %; 95 % konfidensintervall: –; ufullstendig" in (
+        trend.svg
+    )
+    values = _text(NationalOverview(data, period="2025").national_values()._repr_html_())
+    # 75,0 % to 70,0 % would read "worse"; the year is incomplete, so it says that instead.
+    assert "75,0 % 70,0 % ufullstendig periode −5,0 prosentpoeng ufullstendig periode" in values
