@@ -371,7 +371,14 @@ class NationalOverview:
                 .sort("value")
             )
             body.append(
-                outlier_table_html(flagged, units=units, titles=self._titles, lang=lang, note=False)
+                outlier_table_html(
+                    flagged,
+                    units=units,
+                    titles=self._titles,
+                    lang=lang,
+                    note=False,
+                    indicator_column=False,
+                )
             )
         body.append(f'<p class="ind-note">{escape(text("outliers_note", lang))}</p>')
         return self._html("".join(body))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from indicators.charts.theme import GOAL_COLOURS
-from indicators.reports.data import judged_statistic
+from indicators.reports.data import JUDGED_INTERVAL, judged_statistic
 from indicators.reports.format import (
     MISSING_TEXT,
     format_count,
@@ -163,6 +163,29 @@ def judged_value_cell(row: Row | None, *, column: str, unit: str, lang: str) -> 
     )
 
 
+def judged_interval_cell(row: Row | None, *, column: str, unit: str, lang: str) -> Cell:
+    """The interval of the value shown and, where published, of the judged statistic.
+
+    Beside :func:`judged_value_cell`: the median's interval, and under it the mean's
+    (``mean_ci_low``, ``mean_ci_high``) when the results carry them.
+
+    >>> row = {"ci_low": 24.0, "ci_high": 30.0, "mean_ci_low": 31.0, "mean_ci_high": 36.0}
+    >>> judged_interval_cell(row, column="mean_days", unit="days", lang="nb").html
+    '24,0–30,0 dager<br>31,0–36,0 dager'
+    >>> judged_interval_cell({"ci_low": 24.0, "ci_high": 30.0}, column="mean_days",
+    ...                      unit="days", lang="nb").text
+    '24,0–30,0 dager'
+    """
+    cell = interval_cell(row, unit=unit, lang=lang)
+    if row is None or row.get("suppressed"):
+        return cell
+    low, high = JUDGED_INTERVAL.get(column, ("", ""))
+    if row.get(low) is None or row.get(high) is None:
+        return cell
+    judged = format_interval(row[low], row[high], unit=unit, lang=lang)
+    return Cell(html=f"{escape(cell.text)}<br>{escape(judged)}", attributes=cell.attributes)
+
+
 def goal_cell(
     level: str | None,
     *,
@@ -292,7 +315,9 @@ def summary_table_html(
             [
                 name,
                 value,
-                interval_cell(row, unit=ind.unit, lang=lang),
+                judged_interval_cell(row, column=judged, unit=ind.unit, lang=lang)
+                if judged
+                else interval_cell(row, unit=ind.unit, lang=lang),
                 denominator_cell(row, unit=ind.unit, lang=lang),
                 national_cell,
                 goal_cell(
@@ -382,16 +407,18 @@ def outlier_table_html(
     titles: Mapping[str, str],
     lang: str = "nb",
     note: bool = True,
+    indicator_column: bool = True,
 ) -> str:
     """Units outside the 99.8 % adjusted limits: indicator, unit, value, both positions.
 
     ``rows`` are results rows already filtered to outliers; ``units`` maps indicator id
-    to unit (fraction/days/ratio); ``note`` adds the note that explains the columns.
+    to unit (fraction/days/ratio); ``note`` adds the note that explains the columns;
+    ``indicator_column`` False leaves out the indicator (a table under its heading).
     """
     if rows.is_empty():
         return f"<p>{escape(text('no_outliers', lang))}</p>"
     header = [
-        text("indicator", lang),
+        *([text("indicator", lang)] if indicator_column else []),
         text("trust", lang),
         text("value", lang),
         text("interval", lang),
@@ -406,9 +433,10 @@ def outlier_table_html(
             "funnel_flag_998_od": r.get("funnel_flag_998"),
             "funnel_flag_95_od": r.get("funnel_flag_95"),
         }
+        name = f"{r['indicator_id']} {titles.get(r['indicator_id'], '')}".strip()
         out.append(
             [
-                f"{r['indicator_id']} {titles.get(r['indicator_id'], '')}".strip(),
+                *([name] if indicator_column else []),
                 r.get("unit_name") or r["unit_id"],
                 value_cell(r, unit=unit, lang=lang),
                 interval_cell(r, unit=unit, lang=lang),

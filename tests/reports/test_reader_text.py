@@ -347,3 +347,35 @@ def test_an_incomplete_period_is_named_in_table_section_trend_and_national_value
     values = _text(NationalOverview(data, period="2025").national_values()._repr_html_())
     # 75,0 % to 70,0 % would read "worse"; the year is incomplete, so it says that instead.
     assert "75,0 % 70,0 % ufullstendig periode −5,0 prosentpoeng ufullstendig periode" in values
+
+
+def test_the_mean_interval_is_shown_beside_the_median_interval_when_published(data):
+    """Results that carry mean_ci_low/mean_ci_high (WAIT-01) show the mean's interval."""
+    with_mean_ci = ResultsData(
+        indicators=data.indicators.with_columns(
+            pl.when(pl.col("indicator_id") == "WAIT-01")
+            .then(pl.col("mean_days") - 2.0)
+            .alias("mean_ci_low"),
+            pl.when(pl.col("indicator_id") == "WAIT-01")
+            .then(pl.col("mean_days") + 2.0)
+            .alias("mean_ci_high"),
+        ),
+        variation=data.variation,
+        curves=data.curves,
+        manifest=data.manifest,
+    )
+    report = TrustReport(with_mean_ci, trust_id=BERGEN, period="2025")
+    row = _summary_row(report.summary()._repr_html_(), "WAIT-01")
+    assert "median 27,0 dager gjennomsnitt 25,0 dager – 23,0–27,0 dager" in row
+    chart = next(
+        p for p in report.indicator_section("WAIT-01") if hasattr(p, "spec")
+    )  # the caterpillar of the means, with their intervals
+    bergen = next(r for r in chart.spec["datasets"]["units"] if r["axis_label"] == "Bergen")
+    assert (bergen["value"], bergen["ci_low"], bergen["ci_high"]) == (25.0, 23.0, 27.0)
+
+
+def test_national_outlier_tables_sit_under_their_indicator_without_repeating_it(data):
+    outliers = NationalOverview(data, period="2025").outliers()._repr_html_()
+    wait02 = outliers.split('id="outliers-WAIT-02"')[1].split("<h3")[0]
+    assert "<th>Indikator</th>" not in wait02
+    assert "<th>Helseforetak</th>" in wait02
