@@ -10,6 +10,8 @@ Adding an indicator means adding one definition here (and its test).
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from indicators.catalogue.model import CaseContext, Indicator, Targets
@@ -154,7 +156,8 @@ def _first_event(events: pl.LazyFrame, event: str, name: str) -> pl.LazyFrame:
     )
 
 
-def _pathways(t: Tables, types: tuple[str, ...]) -> pl.LazyFrame:
+def _pathways(t: Tables, types: tuple[str, ...]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The pathways of the given types (one row each: trust, patient) and their events."""
     events = t["pathway_events"].filter(pl.col("pathway_type").is_in(types))
     heads = events.group_by("pathway_id").agg(
         pl.col("trust_id").first(), pl.col("patient_id").first()
@@ -243,7 +246,7 @@ AGE_BANDS = ((18, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 79), (80, 12
 
 def age_band(age: pl.Expr) -> pl.Expr:
     """Ten-year age band label (``18-29``, ``30-39`` ... ``80+``) for an age in years."""
-    expr = pl.when(age < 18).then(pl.lit("0-17"))
+    expr: Any = pl.when(age < 18).then(pl.lit("0-17"))
     for lo, hi in AGE_BANDS:
         label = f"{lo}+" if hi >= 120 else f"{lo}-{hi}"
         expr = expr.when(age.is_between(lo, hi)).then(pl.lit(label))

@@ -82,7 +82,7 @@ def finest_cases(
         cases = cases.join(home, on="patient_id", how="left")
     else:
         cases = cases.with_columns(pl.lit(None, pl.String).alias("_catchment"))
-    grain = [
+    grain: list[str | pl.Expr] = [
         "trust_id",
         "_rhf",
         "_catchment",

@@ -239,7 +239,7 @@ def _audit_block(block, cells, terms, relations, small_rows, rule, result, cache
         if truth is not None:
             seen.add(truth[mask])
         _certify(problem, seen, rule, result)
-        fixes: dict[tuple[int, str], list[int]] = {}
+        fixes = {}
         verdicts = _verdicts(targets, seen, problem, rule, result, fixes)
         cache[key] = (verdicts, fixes)
         result.fixes.update(fixes)
@@ -258,7 +258,7 @@ def _verdicts(targets, seen, problem, rule, result, fixes) -> list[tuple]:
             out += [(*t, None, None, True, "witness") for t, _ in row_targets]
             continue
         certified = any(seen.certified(t, rule) for t, _ in row_targets)
-        checked = []
+        checked: list[tuple] = []
         for target, objective in row_targets:
             if seen.certified(target, rule) or (
                 certified and seen.greatest[target] >= MIN_COUNT - EPS
@@ -436,7 +436,7 @@ class _Problem:
         if self.a_eq is not None:
             a_eq = sparse.hstack([self.a_eq, sparse.csr_array((self.a_eq.shape[0], k))])
         c = np.concatenate([np.zeros(n), np.full(k, -1.0 if up else 1.0)])
-        bounds = [(lo, None) for lo in self.lower]
+        bounds: list[tuple[float | None, float | None]] = [(lo, None) for lo in self.lower]
         bounds += [(None, float(level))] * k if up else [(0.0, None)] * k
         result.linear_programs += 1
         res = linprog(c, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=None if a_eq is None else a_eq.tocsr(),

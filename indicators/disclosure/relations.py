@@ -94,8 +94,8 @@ class Relations:
     relaxed: Relaxations = field(default_factory=dict)
 
 
-_TERMS_SCHEMA = {"key": pl.String, "kind": pl.String, "sense": pl.String, "cell": pl.UInt32,
-                 "coef": pl.Float64}  # fmt: skip
+_TERMS_SCHEMA = pl.Schema({"key": pl.String, "kind": pl.String, "sense": pl.String,
+                           "cell": pl.UInt32, "coef": pl.Float64})  # fmt: skip
 
 
 def indicator_groups(ids: Iterable[str], catalogue: Mapping[str, Indicator]) -> dict[str, str]:
@@ -309,9 +309,9 @@ def _indicator_relations(
         definition = catalogue.get(a)
         if definition is None:
             continue
-        pairs = []
-        if definition.population_same_as in present:
-            pairs.append(("same_population", definition.population_same_as, "n", "eq"))
+        pairs: list[tuple[str, str, str, str]] = []
+        if (same := definition.population_same_as) is not None and same in present:
+            pairs.append(("same_population", same, "n", "eq"))
         pairs += [("within_population", b, "n", "le") for b in definition.population_within
                   if b in present]  # fmt: skip
         parts = [b for b in definition.numerator_all_of if b in present]

@@ -33,6 +33,8 @@ The decision (rank 2) lies before the first attendance (rank 1): both rows are f
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from indicators.extract.model import EXTRACT, PATHWAY_EVENT_ORDER
@@ -63,7 +65,7 @@ def pathway_order_broken(events: pl.DataFrame) -> pl.Series:
         *(date.filter(pl.col("rank") == r).max().alias(f"hi{r}") for r in ranks),
     )
     end = PATHWAY_EVENT_ORDER["end"]
-    verdict = pl.when(pl.col("rank").is_null()).then(date > pl.col(f"lo{end}"))
+    verdict: Any = pl.when(pl.col("rank").is_null()).then(date > pl.col(f"lo{end}"))
     for r in ranks:
         verdict = verdict.when(pl.col("rank") == r).then(_out_of_order(r, ranks))
     return (

@@ -154,7 +154,8 @@ class GXRunner:
 
     def __init__(self, table_suites: dict[str, gx.ExpectationSuite] | None = None) -> None:
         self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = {"globally": False}
+        # GX reads this setting as a mapping; its config class is not in the public API.
+        self.context.variables.progress_bars = {"globally": False}  # type: ignore[assignment]
         asset = self.context.data_sources.add_pandas("extract").add_dataframe_asset("table")
         self._batch_definition = asset.add_batch_definition_whole_dataframe("whole")
         self.suites = table_suites if table_suites is not None else suites.load_suites()
@@ -376,7 +377,7 @@ class GXRunner:
         """
         suite = self.suites.get(table)
         template = suites.extra_columns_expectation(suite, "_") if suite is not None else None
-        if template is None:
+        if suite is None or template is None:
             return
         rule = template[0]
         if extra is None or extra.width == 0:
@@ -386,7 +387,10 @@ class GXRunner:
             return
         checks = []
         for column in extra.columns:
-            _, expectation = suites.extra_columns_expectation(suite, column)  # type: ignore[misc]
+            found = suites.extra_columns_expectation(suite, column)
+            if found is None:  # the suite has the template, so every column gets one
+                continue
+            expectation = found[1]
             expectation.meta = {**(expectation.meta or {}), "rule_id": rule.id}
             checks.append(((rule, expectation), column))
         columns = {c: extra.get_column(c) for c in extra.columns}
@@ -551,8 +555,10 @@ def _table_result(rule: Rule, expectation: Expectation, res: Any, height: int) -
 # ---------------------------------------------------------------------------
 # polars -> pandas, without pyarrow
 # ---------------------------------------------------------------------------
-def stored_type(dtype: pl.DataType) -> str:
+def stored_type(dtype: Any) -> str:
     """The family of a stored polars type, as the ``<table>.<column>.type`` rules name it.
+
+    ``dtype`` is a polars ``DataType`` or its class (``pl.Int64``).
 
     >>> stored_type(pl.Int64), stored_type(pl.Float64), stored_type(pl.List(pl.String))
     ('integer', 'decimal', 'list of text')

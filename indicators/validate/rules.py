@@ -66,7 +66,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from indicators.extract.model import (
     EARLIEST_DATE,
@@ -170,8 +170,8 @@ class Rule:
         """The single column of a one-column rule, else None."""
         return self.columns[0] if len(self.columns) == 1 else None
 
-    def param(self, name: str) -> object:
-        """A kind-specific setting."""
+    def param(self, name: str) -> Any:
+        """A kind-specific setting (a code list, a pattern, a bound, a table name)."""
         return dict(self.params)[name]
 
     @property
