@@ -106,7 +106,9 @@ WITHHELD = (
 RULES = {
     "small_count": f"a count of persons from 1 to {MIN_COUNT - 1} in the numerator, the "
     "population or their difference withholds the row; waiting times (median_days) publish "
-    "no numerator and are tested on the population only",
+    "no numerator and are tested on the population only, and publish their funnel flags "
+    "but not the limits (mean +- z sigma / sqrt(n) would give n, the number who started, "
+    "once sigma is solved from a unit's tertials and year)",
     "too_few": "a denominator below the indicator's min_denominator withholds the row",
     "secondary": "when exactly one cell of a published total is exposed (a small count or "
     "a secondary cell), the published cell with the smallest population is withheld too; "
@@ -127,6 +129,19 @@ def _small(expr: pl.Expr) -> pl.Expr:
 
 #: Statistics whose numerator is internal: a measure of the whole population.
 POPULATION_MEASURES = ("median_days",)
+#: Their columns that would give the numerator away: funnel limits around a mean,
+#: mean +- z sigma / sqrt(n), with n the number who started (sigma is the same for every
+#: unit of a period, so a unit's tertials and year solve it).  Their flags are published.
+LIMITS_OF_NUMBER_STARTED = (
+    "funnel_low_95",
+    "funnel_high_95",
+    "funnel_low_998",
+    "funnel_high_998",
+    "funnel_low_95_od",
+    "funnel_high_95_od",
+    "funnel_low_998_od",
+    "funnel_high_998_od",
+)
 
 
 def _primary() -> pl.Expr:
@@ -226,11 +241,12 @@ def withhold(frame: pl.DataFrame) -> pl.DataFrame:
         for c in WITHHELD
         if c in frame.columns
     )
-    if "numerator" in out.columns:
-        internal = pl.col("statistic").is_in(POPULATION_MEASURES)
-        out = out.with_columns(
-            pl.when(internal).then(None).otherwise(pl.col("numerator")).alias("numerator")
-        )
+    internal = pl.col("statistic").is_in(POPULATION_MEASURES)
+    out = out.with_columns(
+        pl.when(internal).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("numerator", *LIMITS_OF_NUMBER_STARTED)
+        if c in out.columns
+    )
     return out.drop("n_cases", "min_denominator", strict=False)
 
 

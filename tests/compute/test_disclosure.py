@@ -207,3 +207,33 @@ def test_secondary_cells_are_covered_in_the_other_dimension_too():
     }  # fmt: skip
     assert all(out[(u, "2025")] is None for u in units)
     assert all(out[("B", p)] is None for p in periods)
+
+
+def test_waiting_times_publish_their_funnel_flags_but_not_limits_that_give_n_away():
+    from indicators.disclosure.rules import withhold
+
+    rows = pl.DataFrame(
+        {
+            "statistic": ["median_days", "proportion"],
+            "numerator": [40.0, 12.0],
+            "denominator": [44.0, 50.0],
+            "value": [27.0, 0.24],
+            "funnel_low_95": [25.1, 0.12],
+            "funnel_high_95": [34.9, 0.40],
+            "funnel_flag_95": ["high", "within"],
+            "suppressed": [None, None],
+        },
+        schema_overrides={"suppressed": pl.String},
+    )
+    shown = withhold(rows)
+    assert shown.row(0, named=True) == {
+        "statistic": "median_days",
+        "numerator": None,  # the number who started stays internal
+        "denominator": 44.0,
+        "value": 27.0,
+        "funnel_low_95": None,
+        "funnel_high_95": None,
+        "funnel_flag_95": "high",
+        "suppressed": None,
+    }
+    assert shown.row(1) == rows.row(1)
