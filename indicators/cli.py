@@ -336,8 +336,8 @@ def report(
     if pdf:
         find_chromium()
     outward.output_directory(out)
-    ids = [t for item in trusts or [] for t in item.split(",") if t.strip()]
-    ids = None if not ids or ids == ["all"] else [t.strip() for t in ids]
+    named = [t.strip() for item in trusts or [] for t in item.split(",") if t.strip()]
+    ids = None if not named or named == ["all"] else named
     with Progress(
         TextColumn("{task.description}", markup=False),
         BarColumn(),

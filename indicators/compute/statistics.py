@@ -10,6 +10,8 @@ periods); per-group quantities (national value, φ, τ²) come from group-bys ov
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from indicators.catalogue.model import Indicator
@@ -299,6 +301,7 @@ def add_goal_achievement(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl
             parts.append(rows.with_columns(pl.lit(None, pl.String).alias("target_level")))
             continue
         v = pl.col(t.statistic)
+        level: Any
         if ind.direction == "higher_is_better":
             level = pl.when(v >= t.high).then(pl.lit("high")).when(v >= t.moderate)
         else:

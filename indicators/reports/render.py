@@ -168,7 +168,7 @@ def notebook_to_html(notebook: str | Path | Any, html_path: str | Path, *, title
     """
     import nbformat
 
-    nb = notebook
+    nb: Any = notebook
     if isinstance(notebook, str | Path):
         nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title

@@ -628,9 +628,8 @@ def _leak_check_ids(
     """The extract, its patient ids and any warning, for the leak check."""
     if extract is not None:
         named: str | None = str(extract)
-        path: Path | None = Path(extract).expanduser().resolve()
-        if not path.exists():
-            path = None
+        given = Path(extract).expanduser().resolve()
+        path: Path | None = given if given.exists() else None
     else:
         named, path = data.extract_recorded, data.extract_path
     if path is None:

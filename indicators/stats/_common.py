@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from statistics import NormalDist
+from typing import TypeVar
 
 import polars as pl
 
@@ -14,6 +15,9 @@ IntoExpr = str | pl.Expr
 
 Confidence = float | Sequence[float]
 """One confidence level, or several to compute side by side."""
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+"""A ``DataFrame`` or a ``LazyFrame``: frame functions return the kind they are given."""
 
 
 def to_expr(value: IntoExpr | float) -> pl.Expr:

@@ -26,6 +26,7 @@ from scipy import special
 
 from indicators.stats._common import (
     Confidence,
+    FrameT,
     IntoExpr,
     check_confidence,
     confidence_levels,
@@ -265,7 +266,7 @@ def _overdispersion(z: pl.Expr, s: pl.Expr, keys: list[str]) -> tuple[pl.Expr, p
 
 
 def _funnel(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     *,
     keys: list[str],
     value: pl.Expr,
@@ -279,7 +280,7 @@ def _funnel(
     statistic: str,
     base_method: str,
     spread: pl.Expr | None = None,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Shared pipeline of proportion, ratio and mean funnels.
 
     ``transform`` is ``"identity"`` (proportions, s = √(θ(1 − θ)/n)), ``"sqrt"`` (ratios,
@@ -371,7 +372,7 @@ def _funnel(
 
 
 def proportion_funnel_limits(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     numerator: str = "numerator",
     denominator: str = "denominator",
     *,
@@ -380,7 +381,7 @@ def proportion_funnel_limits(
     confidence: Confidence = FUNNEL_CONFIDENCE,
     adjustment: Adjustment = "none",
     multiplier: float = 1.0,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Funnel limits and outlier flags for proportions, for every unit of every group at once.
 
     Parameters
@@ -488,7 +489,7 @@ def proportion_funnel_limits(
 
 
 def ratio_funnel_limits(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     observed: str = "observed",
     expected: str = "expected",
     *,
@@ -497,7 +498,7 @@ def ratio_funnel_limits(
     confidence: Confidence = FUNNEL_CONFIDENCE,
     adjustment: Adjustment = "none",
     multiplier: float = 1.0,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Funnel limits and outlier flags for observed/expected ratios, for all units at once.
 
     Parameters
@@ -593,7 +594,7 @@ def ratio_funnel_limits(
 
 
 def mean_funnel_limits(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     mean: str = "mean",
     count: str = "count",
     *,
@@ -602,7 +603,7 @@ def mean_funnel_limits(
     group_by: str | Sequence[str] | None = None,
     confidence: Confidence = FUNNEL_CONFIDENCE,
     adjustment: Adjustment = "none",
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Funnel limits and outlier flags for means (e.g. mean waiting time), for all units at once.
 
     Parameters

@@ -13,6 +13,7 @@ from scipy import special
 
 from indicators.stats._common import (
     Confidence,
+    FrameT,
     IntoExpr,
     check_confidence,
     confidence_levels,
@@ -353,11 +354,11 @@ def poisson_upper(observed: IntoExpr, confidence: float = 0.95) -> pl.Expr:
 
 
 def poisson_interval(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     observed: str = "observed",
     *,
     confidence: Confidence = (0.95, 0.998),
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Add confidence intervals of a Poisson count for every row of a frame.
 
     Parameters
@@ -416,14 +417,14 @@ def poisson_interval(
 
 
 def ratio_interval(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     observed: str = "observed",
     expected: str = "expected",
     *,
     confidence: Confidence = (0.95, 0.998),
     multiplier: float = 1.0,
     statistic: str = "ratio (observed/expected)",
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Add observed/expected ratios and their Poisson confidence intervals for every row.
 
     Parameters

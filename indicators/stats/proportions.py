@@ -12,6 +12,7 @@ import polars as pl
 
 from indicators.stats._common import (
     Confidence,
+    FrameT,
     IntoExpr,
     confidence_levels,
     level_suffix,
@@ -184,13 +185,13 @@ def wilson_upper(x: IntoExpr, n: IntoExpr, confidence: float = 0.95) -> pl.Expr:
 
 
 def wilson_interval(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     x: str = "numerator",
     n: str = "denominator",
     *,
     confidence: Confidence = (0.95, 0.998),
     multiplier: float = 1.0,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Add proportions and their Wilson score intervals for every row (unit) of a frame.
 
     Parameters

@@ -12,6 +12,7 @@ import polars as pl
 
 from indicators.stats._common import (
     Confidence,
+    FrameT,
     confidence_levels,
     level_suffix,
     levels_label,
@@ -37,21 +38,19 @@ def _keys(group_by: str | Sequence[str] | None) -> list[str]:
     return [group_by] if isinstance(group_by, str) else list(group_by)
 
 
-def _aggregate(
-    frame: pl.DataFrame | pl.LazyFrame, keys: list[str], aggs: list[pl.Expr]
-) -> pl.DataFrame | pl.LazyFrame:
+def _aggregate(frame: FrameT, keys: list[str], aggs: list[pl.Expr]) -> FrameT:
     if keys:
         return frame.group_by(keys, maintain_order=True).agg(aggs)
     return frame.select(aggs)
 
 
 def expected_count(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     *,
     population: str = "population",
     reference_rate: str = "reference_rate",
     group_by: str | Sequence[str] | None = None,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Expected counts per unit from reference rates by stratum (indirect standardisation).
 
     Parameters
@@ -107,7 +106,7 @@ def expected_count(
 
 
 def indirectly_standardised_ratio(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     *,
     observed: str = "observed",
     population: str = "population",
@@ -115,7 +114,7 @@ def indirectly_standardised_ratio(
     group_by: str | Sequence[str] | None = None,
     confidence: Confidence = (0.95, 0.998),
     multiplier: float = 1.0,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Indirectly standardised ratios O/E with Poisson confidence intervals, per unit.
 
     Parameters
@@ -197,7 +196,7 @@ def indirectly_standardised_ratio(
 
 
 def directly_standardised_rate(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     *,
     count: str = "count",
     population: str = "population",
@@ -205,7 +204,7 @@ def directly_standardised_rate(
     group_by: str | Sequence[str] | None = None,
     confidence: Confidence = (0.95, 0.998),
     multiplier: float = 100_000.0,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Directly standardised rates with Dobson confidence intervals, per unit.
 
     Parameters

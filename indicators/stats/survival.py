@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from indicators.stats._common import check_confidence, level_label, z_value
+from indicators.stats._common import FrameT, check_confidence, level_label, z_value
 
 __all__ = ["MEDIAN_SURVIVAL", "waiting_time_curve", "waiting_time_summary"]
 
@@ -35,14 +35,14 @@ def _over(expr: pl.Expr, keys: list[str], order_by: str) -> pl.Expr:
 
 
 def waiting_time_curve(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     duration: str = "duration",
     event: str = "event",
     *,
     group_by: str | Sequence[str] | None = None,
     confidence: float = 0.95,
     weight: str | None = None,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Kaplan–Meier curve of the share still waiting, per unit, with log-log Greenwood limits.
 
     Parameters
@@ -110,7 +110,7 @@ def waiting_time_curve(
     └──────┴───────────┴────────┴──────────┴──────────┘
     """
     z = z_value(confidence)
-    keys = _keys(group_by)
+    keys: list[str] = _keys(group_by)
     cases = frame.select(
         *keys,
         pl.col(duration).cast(pl.Float64).alias("time"),
@@ -159,7 +159,7 @@ def waiting_time_curve(
 
 
 def waiting_time_summary(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     duration: str = "duration",
     event: str = "event",
     *,
@@ -167,7 +167,7 @@ def waiting_time_summary(
     within_days: float = 30,
     confidence: float = 0.95,
     weight: str | None = None,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Median waiting time with its interval, and the share started within N days, per unit.
 
     Parameters
@@ -225,7 +225,7 @@ def waiting_time_summary(
     └───────┴─────┴────────┴────────┴──────────────┘
     """
     check_confidence(confidence)
-    keys = _keys(group_by)
+    keys: list[str] = _keys(group_by)
     curve = waiting_time_curve(
         frame, duration, event, group_by=keys or None, confidence=confidence, weight=weight
     )

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from indicators.stats._common import FrameT
+
 __all__ = [
     "EXTREMAL_RATIO_MIN_UNITS",
     "VARIATION_MIN_UNITS",
@@ -40,13 +42,13 @@ def _result(value: pl.Expr, reason: pl.Expr) -> pl.Expr:
 
 
 def variation_statistics(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame: FrameT,
     value: str = "value",
     *,
     observed: str | None = None,
     expected: str | None = None,
     group_by: str | Sequence[str] | None = None,
-) -> pl.DataFrame | pl.LazyFrame:
+) -> FrameT:
     """Coefficient of variation, extremal ratios and systematic component of variation.
 
     Parameters
@@ -111,7 +113,7 @@ def variation_statistics(
 
     FT3 needs a third highest and a third lowest unit that differ, so at least 6 units.
     """
-    keys = [group_by] if isinstance(group_by, str) else list(group_by or [])
+    keys: list[str] = [group_by] if isinstance(group_by, str) else list(group_by or [])
     y = pl.col(value).cast(pl.Float64)
     aggs: list[pl.Expr] = [
         y.count().alias("units"),
