@@ -218,6 +218,15 @@ TEXT: dict[str, dict[str, str]] = {
         "nb": "Helseforetak utenfor grensene (justert for overspredning)",
         "en": "Health trusts beyond the limits (adjusted for overdispersion)",
     },
+    "flags_without_limits": {
+        "nb": "Helseforetakene er sammenlignet med landet i en traktmodell (kontrollgrenser på "
+        "95 % og 99,8 % rundt landsverdien, justert for overspredning), men grensene vises "
+        "ikke: av dem kunne antallet pasienter som har startet behandling, regnes ut.",
+        "en": "The trusts are compared with the nation in a funnel model (95% and 99.8% "
+        "control limits around the national value, adjusted for overdispersion), but the "
+        "limits are not shown: the number of patients who started care could be worked out "
+        "from them.",
+    },
     "funnel_none_flagged": {
         "nb": "Ingen helseforetak ligger utenfor 95 %-grensene justert for overspredning.",
         "en": "No health trust lies beyond the 95% limits adjusted for overdispersion.",

@@ -272,9 +272,18 @@ class TrustReport:
         if funnel is not None:
             parts += [funnel, self._html(self.funnel_note(ind))]
         else:
-            note = caterpillar_note(funnel=False, lang=self.lang)
+            flags = self._level_rows(ind, self.period)["funnel_flag_998_od"]
+            flagged = flags.is_not_null().any()
+            note = caterpillar_note(funnel=flagged, lang=self.lang)
             if judged_statistic(ind.id):
                 note += f'<p class="ind-note">{escape(text("judged_chart_note", self.lang))}</p>'
+            if flagged:
+                # Flags without published limits (waiting times): the trusts outside are
+                # named, and why no funnel is drawn is said.
+                limits = (
+                    f'<p class="ind-note">{escape(text("flags_without_limits", self.lang))}</p>'
+                )
+                note = self.funnel_flagged(ind) + note + limits
             parts += [self.caterpillar(ind), self._html(note)]
         trend = self.trend(ind)
         if trend is not None:

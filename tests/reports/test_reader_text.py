@@ -379,3 +379,32 @@ def test_national_outlier_tables_sit_under_their_indicator_without_repeating_it(
     wait02 = outliers.split('id="outliers-WAIT-02"')[1].split("<h3")[0]
     assert "<th>Indikator</th>" not in wait02
     assert "<th>Helseforetak</th>" in wait02
+
+
+def test_waiting_time_flags_without_published_limits_name_the_outliers(data):
+    """WAIT-01 publishes flags on the mean but no limits: Innlandet (38 days) is high."""
+    flagged = pl.when(pl.col("indicator_id") != "WAIT-01").then(pl.col("funnel_flag_998_od"))
+    flags = ResultsData(
+        indicators=data.indicators.with_columns(
+            flagged.when(pl.col("unit_id") == INNLANDET)
+            .then(pl.lit("high"))
+            .when(pl.col("unit_id") != "NO")
+            .then(pl.lit("within"))
+            .alias("funnel_flag_998_od")
+        ),
+        variation=data.variation,
+        curves=data.curves,
+        manifest=data.manifest,
+    )
+    report = TrustReport(flags, trust_id=BERGEN, period="2025")
+    section = _section(report, "WAIT-01")
+    assert "Helseforetak utenfor grensene (justert for overspredning): " in section
+    assert "Over 99,8 %-grensen: Innlandet." in section
+    assert "men grensene vises ikke" in section
+    assert "Rute: helseforetaket ligger utenfor 99,8 %-grensene" in section
+    chart = next(p for p in report.indicator_section("WAIT-01") if hasattr(p, "spec"))
+    diamond = {r["axis_label"]: r["position"] for r in chart.spec["datasets"]["units"]}
+    assert diamond["Innlandet"] == "Utenfor 99,8 %-grensene (justert)"
+    outliers = NationalOverview(flags, period="2025").outliers()._repr_html_()
+    wait01 = _text(outliers.split('id="outliers-WAIT-01"')[1].split("<h3")[0])
+    assert "Innlandet 38,0 dager" in wait01  # the mean it is judged on
