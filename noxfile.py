@@ -40,10 +40,12 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Check style and formatting with ruff."""
-    session.install("-c", LOCK, *nox.project.dependency_groups(PYPROJECT, "lint"))
+    """Check style and formatting with ruff, and the types with mypy."""
+    install(session, "lint", extras="reports")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    # The types, against the locked dependencies (the settings are in pyproject.toml).
+    session.run("mypy")
 
 
 @nox.session(python=PYTHON)

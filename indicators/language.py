@@ -34,7 +34,7 @@ def check_lang(lang: str) -> Lang:
     """
     if lang not in LANGS:
         raise ValueError(f"report language {lang!r} is not supported; use 'nb' or 'en'")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 def lookup(texts: Mapping[str, Mapping[str, str]], key: str, lang: str = "nb") -> str:

@@ -270,7 +270,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
             request_save_on_cell_execute=False,
             **kernel,
         )
-        notebook_to_html(executed, job.html, title=job.name)
+        notebook_to_html(executed, job.html, title=job.name, lang=job.parameters["lang"])
     except Exception as exc:  # noqa: BLE001 - one report's failure is recorded, not raised
         written = [job.ipynb] if job.ipynb.exists() else []
         return ReportOutcome(

@@ -374,7 +374,7 @@ def variation_table_html(
         "φ",
         "τ²",
     ]
-    rows = []
+    rows: list[list[Cell | str]] = []
     for r in variation.iter_rows(named=True):
         title = (titles or {}).get(r["indicator_id"], "")
         rows.append(

@@ -55,7 +55,7 @@ def confidence_levels(confidence: Confidence) -> tuple[float, ...]:
             msg = "at least one confidence level is needed, e.g. (0.95, 0.998)"
             raise ConfidenceLevelError(msg)
         return levels
-    return (check_confidence(confidence),)  # type: ignore[arg-type]
+    return (check_confidence(confidence),)
 
 
 def z_value(confidence: float) -> float:

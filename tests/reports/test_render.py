@@ -66,6 +66,12 @@ def test_reports_are_offline_small_and_without_code(rendered):
         assert html.stat().st_size < 2_000_000
 
 
+def test_a_bokmal_report_says_so_to_browsers_and_screen_readers(rendered):
+    out, _ = rendered
+    for html in out.glob("*_nb.html"):
+        assert re.search(r'<html lang="nb"', html.read_text("utf-8")), html
+
+
 def test_reports_carry_only_the_styles_they_use(rendered):
     out, _ = rendered
     text = (out / f"{OUTLIER_TRUST}_2025_nb.html").read_text("utf-8")
