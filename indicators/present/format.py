@@ -236,7 +236,7 @@ def incomplete_reason(reason: str, *, lang: str = "nb") -> str:
     >>> incomplete_reason("something_new", lang="en")
     'the period does not hold every case'
     """
-    from indicators.reports.labels import TEXT
+    from indicators.present.labels import TEXT
 
     key = f"incomplete_{reason}"
     return TEXT.get(key, TEXT["incomplete_other"])[check_lang(lang)]
