@@ -29,8 +29,8 @@ from indicators.charts.theme import (
     value_axis_format,
     value_format,
 )
-from indicators.reports.format import format_interval, format_values, suppression_text
-from indicators.reports.labels import text
+from indicators.present.format import format_interval, format_values, suppression_text
+from indicators.present.labels import text
 
 OUTLIER_FLAGS = ("high", "low")
 

@@ -27,8 +27,8 @@ from indicators.charts.theme import (
     value_axis_format,
     value_format,
 )
-from indicators.reports.format import format_values
-from indicators.reports.labels import text
+from indicators.present.format import format_values
+from indicators.present.labels import text
 
 #: (column, band, adjusted, side) of every published limit.
 LIMIT_COLUMNS = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indicators.reports.format import DECIMALS
+from indicators.present.format import DECIMALS
 
 #: Goal achievement (måloppnåelse): high, moderate, low.
 GOAL_COLOURS = {"high": "#3BAA34", "moderate": "#FD9C00", "low": "#E30713"}
@@ -80,7 +80,7 @@ def axis_title(unit: str, lang: str = "nb") -> str:
     >>> axis_title("fraction"), axis_title("days"), axis_title("ratio", "en")
     ('Andel (%)', 'Dager', 'Observed/expected')
     """
-    from indicators.reports.labels import text
+    from indicators.present.labels import text
 
     return text(f"axis_{unit}", lang)
 
@@ -125,7 +125,7 @@ def value_axis_format(unit: str) -> str:
 
 
 def value_format(unit: str) -> str:
-    """d3 format of a value as the reports print it (:data:`~indicators.reports.format.DECIMALS`).
+    """d3 format of a value as the reports print it (:data:`~indicators.present.format.DECIMALS`).
 
     >>> value_format("fraction"), value_format("days"), value_format("ratio")
     ('.1%', ',.1f', ',.2f')

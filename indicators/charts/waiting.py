@@ -14,8 +14,8 @@ from indicators.charts.theme import (
     chart_title,
     value_format,
 )
-from indicators.reports.format import format_count, format_percent
-from indicators.reports.labels import text
+from indicators.present.format import format_count, format_percent
+from indicators.present.labels import text
 
 
 @unvalidated

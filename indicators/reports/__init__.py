@@ -6,8 +6,8 @@ notebooks with papermill and converts them to offline HTML; :func:`check_leaks` 
 what was written for anything that identifies a patient, shows a count below five or
 prints a number longer than it is shown.
 
-The heavy parts are imported on first use, so ``import indicators.reports.format``
-stays light.
+The heavy parts are imported on first use, so ``import indicators.reports`` stays
+light.
 """
 
 from __future__ import annotations

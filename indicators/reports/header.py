@@ -8,9 +8,9 @@ the report, and carries a banner when the extract is synthetic.
 from __future__ import annotations
 
 from indicators import __version__
+from indicators.present.labels import text
 from indicators.reports.data import ResultsData
 from indicators.reports.html import escape
-from indicators.reports.labels import text
 
 
 def header_html(

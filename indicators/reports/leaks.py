@@ -25,7 +25,7 @@ the output directory (each report as soon as it is made, then ``index.html`` and
       ``Antall (n): 3; Verdi: 21 %``), read as ``key: value`` pairs;
 ``suppressed_value``
     a cell marked ``data-suppressed`` whose text is not a suppression text
-    (:data:`indicators.reports.format.SUPPRESSED_TEXTS`: ``<5``, ``for få``,
+    (:data:`indicators.present.format.SUPPRESSED_TEXTS`: ``<5``, ``for få``,
     ``skjult``, ...), or a chart-data row marked ``suppressed`` that carries a count
     or value: a withheld value printed as a number;
 ``unrounded_number``
@@ -56,10 +56,10 @@ from pathlib import Path
 from typing import Any
 
 from indicators.disclosure.rules import MIN_COUNT
+from indicators.present.format import SUPPRESSED_TEXTS
+from indicators.present.labels import TEXT
 from indicators.reference import is_valid_fodselsnummer
 from indicators.reports.data import ReportError
-from indicators.reports.format import SUPPRESSED_TEXTS
-from indicators.reports.labels import TEXT
 from indicators.reports.render import external_references
 
 #: Shape of the pseudonymised patient ids of the extract model.

@@ -7,7 +7,7 @@ when the catalogue does.
 The catalogue's titles and descriptions exist in both languages; its other fields
 (population, exclusions, numerator, method, period date, sources, goal source) are
 English.  A field with a bokmål variant (``population_nb``, ...) is shown in bokmål; the
-fixed vocabulary is translated by :data:`~indicators.reports.labels.CATALOGUE_NB`; any
+fixed vocabulary is translated by :data:`~indicators.present.labels.CATALOGUE_NB`; any
 other English text in a bokmål report is marked "(engelsk)" and carries
 ``lang="en"``.  Sources are citations and are shown as they are written.
 """
@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from indicators.reports.format import format_count, format_value
+from indicators.present.format import format_count, format_value
+from indicators.present.labels import catalogue_text, text
 from indicators.reports.html import escape
-from indicators.reports.labels import catalogue_text, text
 
 if TYPE_CHECKING:
     from indicators.catalogue.model import Indicator

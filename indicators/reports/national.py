@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from indicators.present.format import MISSING_TEXT, check_lang, format_number, format_value
+from indicators.present.labels import text
 from indicators.reports.data import ResultsData, judged_rows, judged_statistic, report_level
-from indicators.reports.format import MISSING_TEXT, check_lang, format_number, format_value
 from indicators.reports.header import header_html
 from indicators.reports.html import Cell, Html, Parts, attrs, escape, table
-from indicators.reports.labels import text
 from indicators.reports.methods import disclosure_html, methods_html
 from indicators.reports.quality import quality_html, read_validation, validation_candidates
 from indicators.reports.tables import (

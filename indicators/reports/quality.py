@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from indicators.reports.format import format_count
+from indicators.present.format import format_count
+from indicators.present.labels import text
 from indicators.reports.html import Cell, attrs, escape, table
-from indicators.reports.labels import text
 from indicators.validate.schema import (
     RuleRecord,
     ValidationFileError,

@@ -58,10 +58,10 @@ from typing import Any
 
 from indicators import __version__, outward
 from indicators.disclosure import PublishedTableError, disclosure_problems
+from indicators.present.format import check_lang, format_count, format_number
+from indicators.present.labels import text
 from indicators.reports.data import ReportError, ResultsData
-from indicators.reports.format import check_lang, format_count, format_number
 from indicators.reports.html import CSS, PAGE_CSS, escape
-from indicators.reports.labels import text
 from indicators.reports.leaks import Leak, check_leaks, read_patient_ids
 from indicators.reports.pdf import find_chromium
 from indicators.reports.quality import find_validation, validation_candidates

@@ -2,7 +2,7 @@
 
 Each takes rows of the published results and returns HTML (see
 :mod:`indicators.reports.html` for the markers the leak check reads).  Values are
-formatted by :mod:`indicators.reports.format`; a withheld value is printed as its
+formatted by :mod:`indicators.present.format`; a withheld value is printed as its
 suppression text only.
 """
 
@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from indicators.charts.theme import GOAL_COLOURS
-from indicators.reports.data import JUDGED_INTERVAL, judged_statistic
-from indicators.reports.format import (
+from indicators.present.format import (
     MISSING_TEXT,
     format_count,
     format_interval,
@@ -24,8 +23,9 @@ from indicators.reports.format import (
     incomplete_reason,
     suppression_count_text,
 )
+from indicators.present.labels import TEXT, text
+from indicators.reports.data import JUDGED_INTERVAL, judged_statistic
 from indicators.reports.html import Cell, attrs, escape, table
-from indicators.reports.labels import TEXT, text
 
 if TYPE_CHECKING:
     from indicators.catalogue.model import Indicator

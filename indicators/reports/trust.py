@@ -22,15 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from indicators.reports.data import (
-    NoTrustDataError,
-    ResultsData,
-    judged_rows,
-    judged_statistic,
-    report_level,
-    report_rows,
-)
-from indicators.reports.format import (
+from indicators.present.format import (
     check_lang,
     format_count,
     format_interval,
@@ -39,9 +31,17 @@ from indicators.reports.format import (
     incomplete_reason,
     suppression_reason,
 )
+from indicators.present.labels import text
+from indicators.reports.data import (
+    NoTrustDataError,
+    ResultsData,
+    judged_rows,
+    judged_statistic,
+    report_level,
+    report_rows,
+)
 from indicators.reports.header import header_html
 from indicators.reports.html import Html, Parts, escape
-from indicators.reports.labels import text
 from indicators.reports.methods import methods_html
 from indicators.reports.quality import quality_html, read_validation, validation_candidates
 from indicators.reports.tables import funnel_position, summary_table_html, variation_table_html

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from indicators.reports.format import (
+from indicators.present.format import (
     LANGS,
     SUPPRESSED_TEXT,
     SUPPRESSED_TEXTS,
@@ -17,7 +17,7 @@ from indicators.reports.format import (
     format_values,
     suppression_text,
 )
-from indicators.reports.labels import TEXT
+from indicators.present.labels import TEXT
 from indicators.results import SUPPRESSION_REASONS
 
 
@@ -98,7 +98,7 @@ def test_every_report_text_exists_in_both_languages():
 @pytest.mark.parametrize("reason", SUPPRESSION_REASONS)
 def test_a_count_column_never_prints_a_withheld_row_as_fewer_than_five(reason):
     """A row withheld because 1 of its 7 persons lacks the event has n = 7, not "<5"."""
-    from indicators.reports.format import suppression_count_text
+    from indicators.present.format import suppression_count_text
 
     for lang in LANGS:
         shown = suppression_count_text(reason, lang=lang)
@@ -108,7 +108,7 @@ def test_a_count_column_never_prints_a_withheld_row_as_fewer_than_five(reason):
 
 @pytest.mark.parametrize("reason", SUPPRESSION_REASONS)
 def test_every_reason_reads_as_a_sentence_in_every_language(reason):
-    from indicators.reports.format import suppression_reason
+    from indicators.present.format import suppression_reason
 
     for lang in LANGS:
         assert suppression_reason(reason, lang=lang) not in SUPPRESSED_TEXTS
