@@ -3,7 +3,7 @@
 lifelines is not a dependency of the project: run this in a scratch environment,
 
     python3 -m venv /tmp/ll && /tmp/ll/bin/pip install lifelines
-    /tmp/ll/bin/python tests/data/make_km_medians.py
+    /tmp/ll/bin/python tools/make_km_medians.py
 
 Datasets: integer waits (many ties), censoring from none to heavy, n from 2 to 400, and a
 few shapes the issue names (waits 1..n all events for even n; half events, half censored
@@ -25,7 +25,7 @@ import numpy as np
 from lifelines import KaplanMeierFitter
 
 SEED = 20261130
-OUT = Path(__file__).with_name("km_medians.json")
+OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "km_medians.json"
 
 
 def exact_median(durations: list[int], events: list[bool]) -> int | None:
@@ -80,7 +80,7 @@ def main() -> None:
         )
     header = {
         "source": f"lifelines {lifelines.__version__} KaplanMeierFitter().median_survival_time_",
-        "made_by": f"tests/data/make_km_medians.py (numpy seed {SEED})",
+        "made_by": f"tools/make_km_medians.py (numpy seed {SEED})",
         "undefined": "null where lifelines reports inf (the curve never reaches one half)",
     }
     OUT.write_text(json.dumps({"header": header, "datasets": datasets}, indent=1) + "\n")
