@@ -27,14 +27,18 @@ so the leak check runs in parallel with the other reports; ``index.html`` and
 cannot be found for the patient ids, a missing validation record) is reported as a
 warning: logged, listed at the top of ``index.html`` and in ``reports.json``.
 
-Kernel: each run registers a private kernelspec (:data:`KERNEL_NAME`) that starts
-``python -m indicators.reports.kernel`` (ipykernel, see that module) with the
-interpreter running this code, and passes it to papermill explicitly.
+Kernel: each run writes a private kernelspec (:data:`KERNEL_NAME`) into a temporary
+directory; it starts ``python -m indicators.reports.kernel`` (ipykernel) with the
+interpreter running this code.  Workers start kernels from it with jupyter_client's
+``KernelManager`` (its ``KernelSpecManager`` looks in that directory only) and hand
+them to papermill; no environment variable of the process is changed.
 
 Kernel start-up, imports and the chart renderer's start-up cost more than a report
 itself, so by default each worker process keeps one kernel and runs its notebooks in
 it one after another, clearing the namespace (``%reset -f``) before each; every
-notebook still runs top to bottom from its parameters.  ``reuse_kernels=False`` starts
+notebook still runs top to bottom from its parameters.  What ``%reset`` clears is the
+notebook's namespace; modules a notebook imported stay imported (that is the saving),
+so the notebooks change no module's settings.  ``reuse_kernels=False`` starts
 a fresh kernel per notebook instead.  The notebooks therefore run in the same environment as the
 command (a nox session, a venv), whatever kernels the user has installed.
 """
@@ -178,30 +182,51 @@ def write_kernelspec(directory: Path) -> Path:
     return directory
 
 
-#: The kernel a worker process keeps between notebooks (``reuse_kernels=True``).
-_WORKER_KERNEL: Any = None
-#: The extract's patient ids, given to each worker once for its leak checks.
-_WORKER_PATIENT_IDS: frozenset[str] = frozenset()
-#: The Chromium command a worker prints PDFs with (found once, before the pool starts).
-_WORKER_CHROMIUM: str | None = None
+@dataclass
+class _Worker:
+    """What a worker process keeps between its reports (set by the pool's initializer)."""
+
+    #: Where the private kernelspec is (``<kernel home>/kernels``).
+    kernel_dirs: list[str] = field(default_factory=list)
+    #: The extract's patient ids, for the leak check of each report.
+    patient_ids: frozenset[str] = frozenset()
+    #: The Chromium command PDFs are printed with (found once, before the pool starts).
+    chromium: str | None = None
+    #: The kernel kept between notebooks (``reuse_kernels=True``).
+    kernel: Any = None
+
+
+#: This process's worker state.
+_WORKER = _Worker()
+
+#: The kernel's environment beyond the worker's own: the debugger's frozen-modules
+#: warning is for interactive debugging, which a report's kernel never does.
+KERNEL_ENVIRONMENT = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
 def _init_worker(
-    jupyter_path: str, patient_ids: frozenset[str] = frozenset(), chromium: str | None = None
+    kernel_home: str, patient_ids: frozenset[str] = frozenset(), chromium: str | None = None
 ) -> None:
-    global _WORKER_PATIENT_IDS, _WORKER_CHROMIUM
-    _WORKER_CHROMIUM = chromium
-    previous = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (jupyter_path, previous) if p)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    _WORKER_PATIENT_IDS = patient_ids
+    _WORKER.kernel_dirs = [str(Path(kernel_home) / "kernels")]
+    _WORKER.patient_ids = patient_ids
+    _WORKER.chromium = chromium
+
+
+def _start_kernel(cwd: Path) -> Any:
+    """A started kernel of the private kernelspec, found in the worker's kernel directory."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    specs = KernelSpecManager(kernel_dirs=_WORKER.kernel_dirs)
+    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+    km.start_kernel(cwd=str(cwd), env={**os.environ, **KERNEL_ENVIRONMENT})
+    return km
 
 
 def _shutdown_worker_kernel() -> None:
-    global _WORKER_KERNEL
-    if _WORKER_KERNEL is not None:
-        _WORKER_KERNEL.shutdown_kernel(now=True)
-        _WORKER_KERNEL = None
+    if _WORKER.kernel is not None:
+        _WORKER.kernel.shutdown_kernel(now=True)
+        _WORKER.kernel = None
 
 
 #: Tries to start a worker's kernel: the ports a kernel is given are free when chosen
@@ -224,18 +249,14 @@ def _worker_kernel(cwd: Path) -> Any:
 
 def _ready_kernel(cwd: Path) -> Any:
     """The kernel of this worker, started on first use, with a cleared namespace."""
-    global _WORKER_KERNEL
-    from jupyter_client.manager import KernelManager
-
-    km = _WORKER_KERNEL
+    km = _WORKER.kernel
     if km is None or not km.is_alive():
-        km = KernelManager(kernel_name=KERNEL_NAME)
-        km.start_kernel(cwd=str(cwd))
-        if _WORKER_KERNEL is None:
+        km = _start_kernel(cwd)
+        if _WORKER.kernel is None:
             import atexit
 
             atexit.register(_shutdown_worker_kernel)
-        _WORKER_KERNEL = km
+        _WORKER.kernel = km
     client = km.client()
     client.start_channels()
     try:
@@ -257,8 +278,9 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
     from indicators.reports.render import notebook_to_html
 
     start = time.perf_counter()
+    km = None
     try:
-        kernel = {"km": _worker_kernel(job.ipynb.parent)} if reuse_kernel else {}
+        km = _worker_kernel(job.ipynb.parent) if reuse_kernel else _start_kernel(job.ipynb.parent)
         executed = papermill.execute_notebook(
             str(job.notebook),
             str(job.ipynb),
@@ -268,7 +290,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
             log_output=False,
             cwd=str(job.ipynb.parent),
             request_save_on_cell_execute=False,
-            **kernel,
+            km=km,
         )
         notebook_to_html(executed, job.html, title=job.name, lang=job.parameters["lang"])
     except Exception as exc:  # noqa: BLE001 - one report's failure is recorded, not raised
@@ -281,8 +303,11 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
             seconds=time.perf_counter() - start,
             ipynb=job.ipynb.name if job.ipynb.exists() else None,
             error=_error_summary(exc),
-            leaks=check_leaks(written, patient_ids=_WORKER_PATIENT_IDS),
+            leaks=check_leaks(written, patient_ids=_WORKER.patient_ids),
         )
+    finally:
+        if km is not None and not reuse_kernel:
+            km.shutdown_kernel(now=True)
     outcome = ReportOutcome(
         key=job.key,
         name=job.name,
@@ -292,10 +317,10 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
         html=job.html.name,
         ipynb=job.ipynb.name,
         bytes=job.html.stat().st_size,
-        leaks=check_leaks([job.html, job.ipynb], patient_ids=_WORKER_PATIENT_IDS),
+        leaks=check_leaks([job.html, job.ipynb], patient_ids=_WORKER.patient_ids),
     )
     if job.pdf is not None:
-        print_pdf(job, outcome, chromium=_WORKER_CHROMIUM)
+        print_pdf(job, outcome, chromium=_WORKER.chromium)
         outcome.seconds = time.perf_counter() - start
     return outcome
 

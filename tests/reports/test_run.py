@@ -177,3 +177,54 @@ def test_reports_are_planned_with_a_pdf_beside_the_html_only_when_asked(tmp_path
         assert [j.key for j in jobs] == ["national", OUTLIER_TRUST]
         for job in jobs:
             assert job.pdf == (job.html.with_suffix(".pdf") if pdf else None)
+
+
+def _tiny_job(directory: Path, name: str, source: str):
+    """A two-cell notebook (parameters, then ``source``) as a report job."""
+    import nbformat
+
+    from indicators.reports.run import ReportJob
+
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}
+        }
+    )
+    parameters = nbformat.v4.new_code_cell('lang = "nb"', metadata={"tags": ["parameters"]})
+    nb.cells = [parameters, nbformat.v4.new_code_cell(source)]
+    notebook = directory / f"{name}_in.ipynb"
+    nbformat.write(nb, str(notebook))
+    return ReportJob(
+        key=name,
+        name=name,
+        group="",
+        notebook=notebook,
+        parameters={"lang": "nb"},
+        ipynb=directory / f"{name}.ipynb",
+        html=directory / f"{name}.html",
+    )
+
+
+@pytest.mark.slow
+# Run here rather than in a worker process, jupyter_client's channels leave their zmq
+# sockets to the garbage collector, which warns; a worker process just exits.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_notebook_in_a_reused_kernel_cannot_see_the_one_before(tmp_path):
+    from indicators.reports import run
+
+    run._init_worker(str(run.write_kernelspec(tmp_path / "home")))
+    seen = "print('secret' in globals(), flush=True)"
+    try:
+        first = run.run_job(_tiny_job(tmp_path, "first", "secret = 42\n" + seen))
+        second = run.run_job(_tiny_job(tmp_path, "second", seen))
+    finally:
+        run._shutdown_worker_kernel()
+    assert first.ok, first.error
+    assert second.ok, second.error
+    outputs = [
+        "".join(
+            json.loads((tmp_path / f"{n}.ipynb").read_text())["cells"][-1]["outputs"][0]["text"]
+        )
+        for n in ("first", "second")
+    ]
+    assert outputs == ["True\n", "False\n"]  # the same kernel, a cleared namespace
