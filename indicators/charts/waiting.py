@@ -42,13 +42,47 @@ def waiting_curve_chart(
     lang
         ``nb`` or ``en``.
     """
+    data = _curve_points(curves, unit_label=unit_label, national_label=national_label, lang=lang)
+    x = alt.X(
+        "time:Q",
+        title=text("days_since_referral", lang),
+        axis=alt.Axis(format=",.0f", tickCount=10, labelOverlap=True),
+    )
+    base = alt.Chart(named("curves"))
+    chart = (
+        alt.layer(
+            _interval_band(base, x=x, unit_label=unit_label),
+            _survival_lines(
+                base, x=x, unit_label=unit_label, national_label=national_label, lang=lang
+            ),
+        )
+        .properties(width=WIDTH, height=260, title=chart_title(title))
+        .configure(**chart_config(lang, number_format=value_format("fraction")))
+    )
+    return ChartView(
+        chart,
+        description=f"{text('waiting_title', lang)}: {title}",
+        datasets={"curves": data},
+        lang=lang,
+    )
+
+
+def _curve_points(
+    curves: pl.DataFrame, *, unit_label: str, national_label: str, lang: str = "nb"
+) -> pl.DataFrame:
+    """The curve points to draw: one row per series and time, with texts for the tooltip.
+
+    Columns: ``series`` (``unit_label`` or ``national_label``), ``time``, ``survival``,
+    ``ci_low``, ``ci_high``, ``survival_text`` and ``at_risk_text``; the unit first, each
+    series in order of time.
+    """
     data = curves.sort("is_national", "time").with_columns(
         pl.when(pl.col("is_national"))
         .then(pl.lit(national_label))
         .otherwise(pl.lit(unit_label))
         .alias("series"),
     )
-    data = data.with_columns(
+    return data.with_columns(
         pl.Series(
             "survival_text",
             [format_percent(v, lang=lang) for v in data["survival"].to_list()],
@@ -60,11 +94,21 @@ def waiting_curve_chart(
             dtype=pl.String,
         ),
     ).select("series", "time", "survival", "ci_low", "ci_high", "survival_text", "at_risk_text")
-    x = alt.X(
-        "time:Q",
-        title=text("days_since_referral", lang),
-        axis=alt.Axis(format=",.0f", tickCount=10, labelOverlap=True),
+
+
+def _interval_band(base: alt.Chart, *, x: alt.X, unit_label: str) -> alt.Chart:
+    """The unit's confidence band, a shaded step area (the nation's is not drawn)."""
+    return (
+        base.transform_filter(alt.datum.series == unit_label)
+        .mark_area(interpolate="step-after", opacity=0.18, color=HIGHLIGHT, aria=False)
+        .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
     )
+
+
+def _survival_lines(
+    base: alt.Chart, *, x: alt.X, unit_label: str, national_label: str, lang: str
+) -> alt.Chart:
+    """The share still waiting of the unit (solid) and the nation (dashed), as steps."""
     # Colour and dash share one legend (as in the trend chart): the nation dashed.
     legend = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400)
     domain = [unit_label, national_label]
@@ -80,13 +124,7 @@ def waiting_curve_chart(
         title=None,
         legend=legend,
     )
-    base = alt.Chart(named("curves"))
-    band = (
-        base.transform_filter(alt.datum.series == unit_label)
-        .mark_area(interpolate="step-after", opacity=0.18, color=HIGHLIGHT, aria=False)
-        .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
-    )
-    line = base.mark_line(interpolate="step-after", strokeWidth=2, aria=False).encode(
+    return base.mark_line(interpolate="step-after", strokeWidth=2, aria=False).encode(
         x=x,
         y=alt.Y(
             "survival:Q",
@@ -102,15 +140,4 @@ def waiting_curve_chart(
             alt.Tooltip("survival_text:N", title=text("still_waiting", lang)),
             alt.Tooltip("at_risk_text:N", title="n"),
         ],
-    )
-    chart = (
-        alt.layer(band, line)
-        .properties(width=WIDTH, height=260, title=chart_title(title))
-        .configure(**chart_config(lang, number_format=value_format("fraction")))
-    )
-    return ChartView(
-        chart,
-        description=f"{text('waiting_title', lang)}: {title}",
-        datasets={"curves": data},
-        lang=lang,
     )
