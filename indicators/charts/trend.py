@@ -55,6 +55,48 @@ def trend_chart(
         ``nb`` or ``en``.
     """
     value_title = value_title or axis_title(unit, lang)
+    data = _trend_segments(
+        _labelled_values(
+            rows, unit=unit, unit_label=unit_label, national_label=national_label, lang=lang
+        ),
+        value_title=value_title,
+        lang=lang,
+    )
+    periods = rows["period"].unique().sort().to_list()
+    x = alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0))
+    colour_scale = alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL])
+    tooltip = _tooltip(value_title, lang)
+    base = alt.Chart(named("trend"))
+    band, bar = _interval_layers(base, x=x, unit_label=unit_label)
+    line = _value_lines(
+        base,
+        x=x,
+        colour_scale=colour_scale,
+        unit=unit,
+        unit_label=unit_label,
+        national_label=national_label,
+        value_title=value_title,
+        tooltip=tooltip,
+    )
+    points, hollow = _value_points(base, x=x, colour_scale=colour_scale, tooltip=tooltip)
+    heading = chart_title(
+        title, subtitle=text("ci_band", lang).format(unit=unit_label), subtitleColor="#5b6b7c"
+    )
+    chart = (
+        alt.layer(band, bar, line, points, hollow)
+        .properties(width=WIDTH, height=220, title=heading)
+        .configure(**chart_config(lang, number_format=value_format(unit)))
+    )
+    return ChartView(chart, description=title, datasets={"trend": data}, lang=lang)
+
+
+def _labelled_values(
+    rows: pl.DataFrame, *, unit: str, unit_label: str, national_label: str, lang: str
+) -> pl.DataFrame:
+    """``rows`` in order of period, with their ``series`` and the value and interval as text.
+
+    A withheld value's text is the reason it is withheld.
+    """
     data = rows.sort("period").with_columns(
         pl.when(pl.col("is_national"))
         .then(pl.lit(national_label))
@@ -72,12 +114,21 @@ def trend_chart(
             dtype=pl.String,
         ),
     )
-    data = data.with_columns(
+    return data.with_columns(
         pl.when(pl.col("suppressed").is_not_null())
         .then(format_values(data["value"], unit=unit, suppressed=data["suppressed"], lang=lang))
         .otherwise(pl.col("value_text"))
         .alias("value_text")
     )
+
+
+def _trend_segments(data: pl.DataFrame, *, value_title: str, lang: str) -> pl.DataFrame:
+    """The periods to draw, in unbroken segments, each with its screen-reader description.
+
+    Columns: ``period``, ``series``, ``segment``, ``alone`` (the only period of its
+    segment), ``value``, ``ci_low``, ``ci_high``, ``value_text``, ``interval_text``,
+    ``incomplete`` and ``aria``.
+    """
     # A withheld period breaks the line: rows after a gap are a new segment (drawn as
     # its own line through ``detail``), and the withheld rows are not drawn.  A segment
     # of one period has no band to draw; its interval is drawn as a bar instead.
@@ -87,7 +138,7 @@ def trend_chart(
         if "period_incomplete" in data.columns
         else pl.lit(False)
     )
-    data = (
+    return (
         data.with_columns(
             (~shown).cum_sum().over("series").alias("segment"),
             incomplete.fill_null(False).alias("incomplete"),
@@ -120,28 +171,20 @@ def trend_chart(
             ).alias("aria")
         )
     )
-    periods = rows["period"].unique().sort().to_list()
-    fmt = value_axis_format(unit)
-    x = alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0))
-    # One legend for both channels: Vega-Lite merges the legends of channels that share
-    # a field and a title, so each entry shows the line's colour and dash.
-    legend = alt.Legend(
-        title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400
-    )
-    colour_scale = alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL])
-    colour = alt.Color(
-        "series:N",
-        scale=colour_scale,
-        title=None,
-        legend=legend,
-    )
-    tooltip = [
+
+
+def _tooltip(value_title: str, lang: str) -> list[alt.Tooltip]:
+    """Tooltip of a line or point: unit, period, value and interval."""
+    return [
         alt.Tooltip("series:N", title=text("trust", lang)),
         alt.Tooltip("period:N", title=text("period", lang)),
         alt.Tooltip("value_text:N", title=value_title),
         alt.Tooltip("interval_text:N", title=text("interval", lang)),
     ]
-    base = alt.Chart(named("trend"))
+
+
+def _interval_layers(base: alt.Chart, *, x: alt.X, unit_label: str) -> tuple[alt.Chart, alt.Chart]:
+    """The unit's interval: a band along each segment, a bar for a segment of one period."""
     own = base.transform_filter(alt.datum.series == unit_label)
     band = (
         own.transform_filter("!datum.alone")
@@ -153,10 +196,36 @@ def trend_chart(
         .mark_rule(opacity=0.35, color=HIGHLIGHT, strokeWidth=6, aria=False)
         .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
     )
-    line = base.mark_line(strokeWidth=2, aria=False).encode(
+    return band, bar
+
+
+def _value_lines(
+    base: alt.Chart,
+    *,
+    x: alt.X,
+    colour_scale: alt.Scale,
+    unit: str,
+    unit_label: str,
+    national_label: str,
+    value_title: str,
+    tooltip: list[alt.Tooltip],
+) -> alt.Chart:
+    """The lines of the unit (solid) and the nation (dashed), with their shared legend."""
+    # One legend for both channels: Vega-Lite merges the legends of channels that share
+    # a field and a title, so each entry shows the line's colour and dash.
+    legend = alt.Legend(
+        title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400
+    )
+    colour = alt.Color(
+        "series:N",
+        scale=colour_scale,
+        title=None,
+        legend=legend,
+    )
+    return base.mark_line(strokeWidth=2, aria=False).encode(
         x=x,
         detail=alt.Detail("segment:N"),
-        y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=value_axis_format(unit))),
         color=colour,
         strokeDash=alt.StrokeDash(
             "series:N",
@@ -166,7 +235,15 @@ def trend_chart(
         ),
         tooltip=tooltip,
     )
-    # The points on the lines are what a screen reader reads: one per unit and period.
+
+
+def _value_points(
+    base: alt.Chart, *, x: alt.X, colour_scale: alt.Scale, tooltip: list[alt.Tooltip]
+) -> tuple[alt.Chart, alt.Chart]:
+    """The points on the lines: filled for a complete period, hollow for an incomplete one.
+
+    They are what a screen reader reads: one per unit and period.
+    """
     # A period that does not hold all its cases (``period_incomplete``) is a hollow point.
     point = {
         "x": x,
@@ -185,12 +262,4 @@ def trend_chart(
         .mark_point(filled=False, size=60, strokeWidth=2, ariaRoleDescription=POINT_ROLE)
         .encode(**point)
     )
-    heading = chart_title(
-        title, subtitle=text("ci_band", lang).format(unit=unit_label), subtitleColor="#5b6b7c"
-    )
-    chart = (
-        alt.layer(band, bar, line, points, hollow)
-        .properties(width=WIDTH, height=220, title=heading)
-        .configure(**chart_config(lang, number_format=value_format(unit)))
-    )
-    return ChartView(chart, description=title, datasets={"trend": data}, lang=lang)
+    return points, hollow
