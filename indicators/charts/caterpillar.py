@@ -68,6 +68,79 @@ def caterpillar_chart(
         ``nb`` or ``en``.
     """
     value_title = value_title or axis_title(unit, lang)
+    outlier_text, inside_text = text("outlier_shape", lang), text("inside_shape", lang)
+    data = _described_units(
+        _ordered_units(
+            rows,
+            unit=unit,
+            highlight=highlight,
+            outlier_text=outlier_text,
+            inside_text=inside_text,
+            lang=lang,
+        ),
+        value_title=value_title,
+        outlier_text=outlier_text,
+        lang=lang,
+    )
+    y = alt.Y("axis_label:N", sort=data["axis_label"].to_list(), title=None, axis=_unit_axis(data))
+    x_scale = alt.Scale(zero=unit == "fraction", nice=True)
+    base = alt.Chart(named("units"))
+    bars = base.mark_rule(color="#8A96A3", strokeWidth=1.5, aria=False).encode(
+        y=y, x=alt.X("ci_low:Q", scale=x_scale), x2=alt.X2("ci_high")
+    )
+    points = _unit_points(
+        base,
+        y=y,
+        x_scale=x_scale,
+        unit=unit,
+        value_title=value_title,
+        outlier_text=outlier_text,
+        inside_text=inside_text,
+        has_funnel=bool(rows["funnel_flag_998_od"].is_not_null().any()),
+        lang=lang,
+    )
+    layers: list[alt.Chart] = [bars, points]
+    if national_value is not None:
+        layers.append(
+            alt.Chart(named("national"))
+            .mark_rule(color=NATIONAL, strokeDash=[4, 3], aria=False)
+            .encode(x=alt.X("national:Q"))
+        )
+    chart = (
+        alt.layer(*layers)
+        .properties(width=WIDTH - 120, height=max(120, 18 * data.height), title=chart_title(title))
+        .configure(**chart_config(lang, number_format=value_format(unit)))
+    )
+    datasets = {"units": data, "national": pl.DataFrame({"national": [national_value]})}
+    return ChartView(
+        chart,
+        description=f"{text('caterpillar_title', lang)}: {title}",
+        datasets=datasets,
+        lang=lang,
+    )
+
+
+def _goal_names(lang: str) -> dict[str, str]:
+    """Legend text of each goal level (``target_level``) that has a colour."""
+    return {k: text(f"goal_{k}", lang) for k in GOAL_COLOURS}
+
+
+def _ordered_units(
+    rows: pl.DataFrame,
+    *,
+    unit: str,
+    highlight: str | None,
+    outlier_text: str,
+    inside_text: str,
+    lang: str,
+) -> pl.DataFrame:
+    """``rows`` best to worst by value (withheld last), with the texts the chart shows.
+
+    Adds ``axis_label`` (the name, with the reason a value is withheld), ``value_text``,
+    ``interval_text``, ``goal`` (legend text of the goal level), ``position``
+    (``outlier_text`` beyond the 99.8 % adjusted funnel limits, else ``inside_text``) and
+    ``is_highlight``.
+    """
     ordered = rows.sort(
         pl.col("value").is_null(), "value", "label", descending=[False, True, False]
     )
@@ -75,10 +148,7 @@ def caterpillar_chart(
         f"{name} ({suppression_text(s, lang=lang)})" if s else name
         for name, s in ordered.select("label", "suppressed").iter_rows()
     ]
-    goal_names = {k: text(f"goal_{k}", lang) for k in GOAL_COLOURS}
-    outlier_text, inside_text = text("outlier_shape", lang), text("inside_shape", lang)
-    has_funnel = rows["funnel_flag_998_od"].is_not_null().any()
-    data = ordered.with_columns(
+    return ordered.with_columns(
         pl.Series("axis_label", labels_text, dtype=pl.String),
         format_values(
             ordered["value"], unit=unit, suppressed=ordered["suppressed"], lang=lang
@@ -92,7 +162,7 @@ def caterpillar_chart(
             dtype=pl.String,
         ),
         pl.col("target_level")
-        .replace_strict(goal_names, default=text("goal_none", lang))
+        .replace_strict(_goal_names(lang), default=text("goal_none", lang))
         .alias("goal"),
         pl.when(pl.col("funnel_flag_998_od").is_in(OUTLIER_FLAGS).fill_null(False))
         .then(pl.lit(outlier_text))
@@ -100,7 +170,13 @@ def caterpillar_chart(
         .alias("position"),
         (pl.col("unit_id") == (highlight or "")).alias("is_highlight"),
     )
-    data = data.with_columns(
+
+
+def _described_units(
+    data: pl.DataFrame, *, value_title: str, outlier_text: str, lang: str
+) -> pl.DataFrame:
+    """The columns drawn, with ``aria``: each point's description for a screen reader."""
+    return data.with_columns(
         pl.concat_str(
             aria_description(
                 "axis_label",
@@ -124,20 +200,39 @@ def caterpillar_chart(
         "is_highlight",
         "aria",
     )
-    order = data["axis_label"].to_list()
-    fmt = value_axis_format(unit)
+
+
+def _unit_axis(data: pl.DataFrame) -> alt.Axis:
+    """The unit-name axis, with the highlighted unit's name in bold and in its colour."""
     mine = data.filter(pl.col("is_highlight"))["axis_label"].to_list()
-    axis = alt.Axis(labelLimit=220)
-    if mine:
-        # The highlighted unit's name in bold and in its colour (the point has a ring).
-        test = f"datum.value === {json.dumps(mine[0], ensure_ascii=False)}"
-        axis = alt.Axis(
-            labelLimit=220,
-            labelFontWeight={"expr": f"{test} ? 'bold' : 'normal'"},
-            labelColor={"expr": f"{test} ? '{HIGHLIGHT}' : '#333333'"},
-        )
-    y = alt.Y("axis_label:N", sort=order, title=None, axis=axis)
-    x_scale = alt.Scale(zero=unit == "fraction", nice=True)
+    if not mine:
+        return alt.Axis(labelLimit=220)
+    # The highlighted unit's name in bold and in its colour (the point has a ring).
+    test = f"datum.value === {json.dumps(mine[0], ensure_ascii=False)}"
+    return alt.Axis(
+        labelLimit=220,
+        labelFontWeight={"expr": f"{test} ? 'bold' : 'normal'"},
+        labelColor={"expr": f"{test} ? '{HIGHLIGHT}' : '#333333'"},
+    )
+
+
+def _unit_points(
+    base: alt.Chart,
+    *,
+    y: alt.Y,
+    x_scale: alt.Scale,
+    unit: str,
+    value_title: str,
+    outlier_text: str,
+    inside_text: str,
+    has_funnel: bool,
+    lang: str,
+) -> alt.Chart:
+    """The units' values: coloured by goal, diamonds beyond the funnel, a ring on the highlight.
+
+    The shape legend is drawn only when the units have funnel flags (``has_funnel``).
+    """
+    goal_names = _goal_names(lang)
     domain = [*goal_names.values(), text("goal_none", lang)]
     colours = [*GOAL_COLOURS.values(), NO_GOAL_COLOUR]
     tooltip = [
@@ -146,16 +241,17 @@ def caterpillar_chart(
         alt.Tooltip("interval_text:N", title=text("interval", lang)),
         alt.Tooltip("goal:N", title=text("goal", lang)),
     ]
-    base = alt.Chart(named("units"))
-    bars = base.mark_rule(color="#8A96A3", strokeWidth=1.5, aria=False).encode(
-        y=y, x=alt.X("ci_low:Q", scale=x_scale), x2=alt.X2("ci_high")
-    )
-    points = base.mark_point(filled=True, opacity=1, ariaRoleDescription=POINT_ROLE).encode(
+    return base.mark_point(filled=True, opacity=1, ariaRoleDescription=POINT_ROLE).encode(
         y=y,
         description=alt.Description("aria:N"),
         # Outliers larger, so the diamond is seen among the dots.
         size=alt.condition(alt.datum.position == outlier_text, alt.value(150), alt.value(80)),
-        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=fmt), scale=x_scale),
+        x=alt.X(
+            "value:Q",
+            title=value_title,
+            axis=alt.Axis(format=value_axis_format(unit)),
+            scale=x_scale,
+        ),
         color=alt.Color(
             "goal:N", scale=alt.Scale(domain=domain, range=colours), title=text("goal", lang)
         ),
@@ -176,23 +272,4 @@ def caterpillar_chart(
         ),
         strokeWidth=alt.StrokeWidthValue(2),
         tooltip=tooltip,
-    )
-    layers: list[alt.Chart] = [bars, points]
-    if national_value is not None:
-        layers.append(
-            alt.Chart(named("national"))
-            .mark_rule(color=NATIONAL, strokeDash=[4, 3], aria=False)
-            .encode(x=alt.X("national:Q"))
-        )
-    chart = (
-        alt.layer(*layers)
-        .properties(width=WIDTH - 120, height=max(120, 18 * data.height), title=chart_title(title))
-        .configure(**chart_config(lang, number_format=value_format(unit)))
-    )
-    datasets = {"units": data, "national": pl.DataFrame({"national": [national_value]})}
-    return ChartView(
-        chart,
-        description=f"{text('caterpillar_title', lang)}: {title}",
-        datasets=datasets,
-        lang=lang,
     )
