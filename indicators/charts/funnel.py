@@ -122,6 +122,86 @@ def funnel_chart(
         size, size_text = ("expected", "expected_text")
     x_title = x_title or text("expected" if unit == "ratio" else "denominator", lang)
     y_title = y_title or axis_title(unit, lang)
+    points = _funnel_points(
+        rows,
+        unit=unit,
+        highlight=highlight,
+        size=size,
+        size_text=size_text,
+        x_title=x_title,
+        y_title=y_title,
+        lang=lang,
+    )
+    limits = funnel_limits_long(rows, lang=lang).rename({"denominator": size}, strict=False)
+    target = rows["funnel_target"].drop_nulls()
+    fmt = value_axis_format(unit)
+    x = alt.X(
+        f"{size}:Q",
+        title=x_title,
+        scale=alt.Scale(zero=False, nice=True),
+        axis=alt.Axis(format=",.0f"),
+    )
+    lines = _limit_lines(limits, x=x, y_title=y_title, fmt=fmt, lang=lang)
+    tooltip = [
+        alt.Tooltip("unit_name:N", title=text("trust", lang)),
+        alt.Tooltip("value_text:N", title=y_title),
+        alt.Tooltip(f"{size_text}:N", title=x_title),
+        alt.Tooltip("flag:N", title=text("funnel_position", lang)),
+    ]
+    others = (
+        alt.Chart(named("others"))
+        .mark_circle(size=55, color=OTHER, opacity=0.9, ariaRoleDescription=POINT_ROLE)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", axis=alt.Axis(format=fmt)),
+            tooltip=tooltip,
+            description=alt.Description("aria:N"),
+        )
+    )
+    flagged = points.filter(pl.col("flag").is_not_null() & ~pl.col("is_highlight"))
+    mine = points.filter(pl.col("is_highlight"))
+    layers: list[alt.Chart] = [
+        *_centre_lines(target, unit=unit),
+        lines,
+        others,
+        *(_outlier_labels(x) if flagged.height else []),
+        *(_highlight_layers(x, tooltip) if mine.height else []),
+    ]
+    chart = (
+        alt.layer(*layers)
+        .properties(width=WIDTH, height=HEIGHT, title=chart_title(title))
+        .configure(**chart_config(lang, number_format=value_format(unit)))
+    )
+    datasets = {
+        "limits": limits,
+        "others": points.filter(~pl.col("is_highlight")),
+        "flagged": flagged,
+        "mine": mine,
+        "target": pl.DataFrame({"target": target.head(1)}),
+        "reference": pl.DataFrame({"reference": [1.0]}),
+    }
+    description = f"{text('funnel_title', lang)}: {title}"
+    return ChartView(chart, description=description, datasets=datasets, lang=lang)
+
+
+def _funnel_points(
+    rows: pl.DataFrame,
+    *,
+    unit: str,
+    highlight: str | None,
+    size: str,
+    size_text: str,
+    x_title: str,
+    y_title: str,
+    lang: str,
+) -> pl.DataFrame:
+    """The units to draw as points: those with a value and a denominator.
+
+    Columns: ``unit_name``, ``size`` (the denominator, under the name of what it holds),
+    ``value``, ``is_highlight``, ``value_text``, ``size_text``, ``flag`` (the side of the
+    99.8 % adjusted limits a unit is beyond, as text; null inside or without flags) and
+    ``aria`` (the point's description for a screen reader).
+    """
     flags = {"high": text("above_998", lang), "low": text("below_998", lang)}
     flag = (
         pl.col("funnel_flag_998_od").replace_strict(flags, default=None)
@@ -137,7 +217,7 @@ def funnel_chart(
         ).alias(size_text),
         flag.alias("flag"),
     )
-    points = points.with_columns(
+    return points.with_columns(
         pl.concat_str(
             aria_description("unit_name", (y_title, "value_text"), (x_title, size_text)),
             pl.when(pl.col("flag").is_not_null()).then("; " + pl.col("flag")).otherwise(pl.lit("")),
@@ -152,16 +232,13 @@ def funnel_chart(
         "flag",
         "aria",
     )
-    limits = funnel_limits_long(rows, lang=lang).rename({"denominator": size}, strict=False)
-    target = rows["funnel_target"].drop_nulls()
-    fmt = value_axis_format(unit)
-    x = alt.X(
-        f"{size}:Q",
-        title=x_title,
-        scale=alt.Scale(zero=False, nice=True),
-        axis=alt.Axis(format=",.0f"),
-    )
 
+
+def _limit_lines(limits: pl.DataFrame, *, x: alt.X, y_title: str, fmt: str, lang: str) -> alt.Chart:
+    """The control limits as lines, with a legend that shows one set at a time on a click.
+
+    95 % and 99.8 % limits differ in colour; adjusted ones are solid, unadjusted dashed.
+    """
     series = limits["series"].unique(maintain_order=True).to_list() if limits.height else []
     colours = [LIMIT_COLOURS["99.8" if ("99" in s) else "95"] for s in series]
     adjusted = set(limits.filter(pl.col("adjusted"))["series"]) if limits.height else set()
@@ -170,7 +247,7 @@ def funnel_chart(
     # symbols show both (solid: adjusted, dashed: unadjusted).
     legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2, symbolSize=400)
     pick = alt.selection_point(fields=["series"], bind="legend")
-    lines = (
+    return (
         alt.Chart(named("limits"))
         .mark_line(interpolate="monotone", strokeWidth=1.4, aria=False)
         .encode(
@@ -193,82 +270,59 @@ def funnel_chart(
         )
         .add_params(pick)
     )
-    tooltip = [
-        alt.Tooltip("unit_name:N", title=text("trust", lang)),
-        alt.Tooltip("value_text:N", title=y_title),
-        alt.Tooltip(f"{size_text}:N", title=x_title),
-        alt.Tooltip("flag:N", title=text("funnel_position", lang)),
+
+
+def _centre_lines(target: pl.Series, *, unit: str) -> list[alt.Chart]:
+    """The line the limits are around (``funnel_target``), if any, drawn first.
+
+    For a ratio around a pooled O/E other than 1, the line at 1 comes before it, dotted.
+    """
+    if not target.len():
+        return []
+    layers = [
+        alt.Chart(named("target"))
+        .mark_rule(color=NATIONAL, strokeWidth=1, aria=False)
+        .encode(y=alt.Y("target:Q"))
     ]
-    others = (
-        alt.Chart(named("others"))
-        .mark_circle(size=55, color=OTHER, opacity=0.9, ariaRoleDescription=POINT_ROLE)
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", axis=alt.Axis(format=fmt)),
-            tooltip=tooltip,
-            description=alt.Description("aria:N"),
-        )
-    )
-    layers: list[alt.Chart] = [lines, others]
-    if target.len():
+    if unit == "ratio" and abs(float(target[0]) - 1.0) > 1e-9:
+        # The limits are around the pooled O/E; the general population (O/E = 1)
+        # is drawn too, dotted, so neither is taken for the other.
         layers.insert(
             0,
-            alt.Chart(named("target"))
-            .mark_rule(color=NATIONAL, strokeWidth=1, aria=False)
-            .encode(y=alt.Y("target:Q")),
+            alt.Chart(named("reference"))
+            .mark_rule(color=NATIONAL, strokeWidth=1, strokeDash=[2, 3], aria=False)
+            .encode(y=alt.Y("reference:Q")),
         )
-        if unit == "ratio" and abs(float(target[0]) - 1.0) > 1e-9:
-            # The limits are around the pooled O/E; the general population (O/E = 1)
-            # is drawn too, dotted, so neither is taken for the other.
-            layers.insert(
-                0,
-                alt.Chart(named("reference"))
-                .mark_rule(color=NATIONAL, strokeWidth=1, strokeDash=[2, 3], aria=False)
-                .encode(y=alt.Y("reference:Q")),
-            )
-    flagged = points.filter(pl.col("flag").is_not_null() & ~pl.col("is_highlight"))
-    if flagged.height:
-        # The outliers among the other trusts are named on the chart, in grey.
-        outlier_label = alt.Chart(named("flagged")).encode(
-            x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N")
-        )
-        style = {"align": "left", "dx": 7, "dy": 9, "fontSize": 10, "aria": False}
-        layers.append(
-            outlier_label.mark_text(**style, color="white", stroke="white", strokeWidth=3)
-        )
-        layers.append(outlier_label.mark_text(**style, color="#4A5563"))
-    mine = points.filter(pl.col("is_highlight"))
-    if mine.height:
-        layers.append(
-            alt.Chart(named("mine"))
-            .mark_point(
-                size=140,
-                filled=True,
-                color=HIGHLIGHT,
-                shape="diamond",
-                ariaRoleDescription=POINT_ROLE,
-            )
-            .encode(x=x, y=alt.Y("value:Q"), tooltip=tooltip, description=alt.Description("aria:N"))
-        )
-        label = alt.Chart(named("mine")).encode(
-            x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N")
-        )
-        # The name twice: a white outline first, so it stays legible over the limits.
-        text_style = {"align": "left", "dx": 9, "dy": -9, "fontWeight": "bold", "aria": False}
-        layers.append(label.mark_text(**text_style, color="white", stroke="white", strokeWidth=4))
-        layers.append(label.mark_text(**text_style, color=HIGHLIGHT))
-    chart = (
-        alt.layer(*layers)
-        .properties(width=WIDTH, height=HEIGHT, title=chart_title(title))
-        .configure(**chart_config(lang, number_format=value_format(unit)))
+    return layers
+
+
+def _outlier_labels(x: alt.X) -> list[alt.Chart]:
+    """The names of the outliers among the other trusts, in grey on a white outline."""
+    outlier_label = alt.Chart(named("flagged")).encode(
+        x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N")
     )
-    datasets = {
-        "limits": limits,
-        "others": points.filter(~pl.col("is_highlight")),
-        "flagged": flagged,
-        "mine": mine,
-        "target": pl.DataFrame({"target": target.head(1)}),
-        "reference": pl.DataFrame({"reference": [1.0]}),
-    }
-    description = f"{text('funnel_title', lang)}: {title}"
-    return ChartView(chart, description=description, datasets=datasets, lang=lang)
+    style = {"align": "left", "dx": 7, "dy": 9, "fontSize": 10, "aria": False}
+    return [
+        outlier_label.mark_text(**style, color="white", stroke="white", strokeWidth=3),
+        outlier_label.mark_text(**style, color="#4A5563"),
+    ]
+
+
+def _highlight_layers(x: alt.X, tooltip: list[alt.Tooltip]) -> list[alt.Chart]:
+    """The highlighted unit: a diamond in its colour and its name in bold beside it."""
+    label = alt.Chart(named("mine")).encode(x=x, y=alt.Y("value:Q"), text=alt.Text("unit_name:N"))
+    # The name twice: a white outline first, so it stays legible over the limits.
+    text_style = {"align": "left", "dx": 9, "dy": -9, "fontWeight": "bold", "aria": False}
+    return [
+        alt.Chart(named("mine"))
+        .mark_point(
+            size=140,
+            filled=True,
+            color=HIGHLIGHT,
+            shape="diamond",
+            ariaRoleDescription=POINT_ROLE,
+        )
+        .encode(x=x, y=alt.Y("value:Q"), tooltip=tooltip, description=alt.Description("aria:N")),
+        label.mark_text(**text_style, color="white", stroke="white", strokeWidth=4),
+        label.mark_text(**text_style, color=HIGHLIGHT),
+    ]
