@@ -142,22 +142,8 @@ def funnel_chart(
         axis=alt.Axis(format=",.0f"),
     )
     lines = _limit_lines(limits, x=x, y_title=y_title, fmt=fmt, lang=lang)
-    tooltip = [
-        alt.Tooltip("unit_name:N", title=text("trust", lang)),
-        alt.Tooltip("value_text:N", title=y_title),
-        alt.Tooltip(f"{size_text}:N", title=x_title),
-        alt.Tooltip("flag:N", title=text("funnel_position", lang)),
-    ]
-    others = (
-        alt.Chart(named("others"))
-        .mark_circle(size=55, color=OTHER, opacity=0.9, ariaRoleDescription=POINT_ROLE)
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", axis=alt.Axis(format=fmt)),
-            tooltip=tooltip,
-            description=alt.Description("aria:N"),
-        )
-    )
+    tooltip = _tooltip(size_text=size_text, x_title=x_title, y_title=y_title, lang=lang)
+    others = _other_points(x, fmt=fmt, tooltip=tooltip)
     flagged = points.filter(pl.col("flag").is_not_null() & ~pl.col("is_highlight"))
     mine = points.filter(pl.col("is_highlight"))
     layers: list[alt.Chart] = [
@@ -269,6 +255,30 @@ def _limit_lines(limits: pl.DataFrame, *, x: alt.X, y_title: str, fmt: str, lang
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.1)),
         )
         .add_params(pick)
+    )
+
+
+def _tooltip(*, size_text: str, x_title: str, y_title: str, lang: str) -> list[alt.Tooltip]:
+    """Tooltip of a unit's point: name, value, size and position against the limits."""
+    return [
+        alt.Tooltip("unit_name:N", title=text("trust", lang)),
+        alt.Tooltip("value_text:N", title=y_title),
+        alt.Tooltip(f"{size_text}:N", title=x_title),
+        alt.Tooltip("flag:N", title=text("funnel_position", lang)),
+    ]
+
+
+def _other_points(x: alt.X, *, fmt: str, tooltip: list[alt.Tooltip]) -> alt.Chart:
+    """The units other than the highlighted one, as grey dots."""
+    return (
+        alt.Chart(named("others"))
+        .mark_circle(size=55, color=OTHER, opacity=0.9, ariaRoleDescription=POINT_ROLE)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", axis=alt.Axis(format=fmt)),
+            tooltip=tooltip,
+            description=alt.Description("aria:N"),
+        )
     )
 
 
