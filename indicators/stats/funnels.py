@@ -288,15 +288,7 @@ def _funnel(
     """
     theta = pl.col("target")
     n = pl.col("_size")
-    if transform == "identity":
-        t_value, t_theta = pl.col("value"), theta
-        s = pl.when(n > 0).then((theta * (1.0 - theta) / n).sqrt())
-    elif transform == "normal":
-        t_value, t_theta = pl.col("value"), theta
-        s = pl.when(n > 0).then(pl.col("_spread") / n.sqrt())
-    else:
-        t_value, t_theta = pl.col("value").sqrt(), theta.sqrt()
-        s = pl.when(n > 0).then(0.5 / n.sqrt())
+    t_value, t_theta, s = _scaled_under_target(transform, theta, n)
     out = frame.with_columns(
         value.alias("value"),
         size.alias("_size"),
@@ -314,47 +306,16 @@ def _funnel(
 
     columns: list[pl.Expr] = []
     for level in levels:
-        suffix = level_suffix(level)
-        z_lvl = z_value(level)
-        if adjustment == "multiplicative":
-            half = z_lvl * pl.col("phi").sqrt() * pl.col("_s")
-        else:
-            half = z_lvl * (pl.col("_s") ** 2 + pl.col("tau2")).sqrt()
-        if transform == "identity":
-            adj_lower = (theta - half).clip(0.0, 1.0)
-            adj_upper = (theta + half).clip(0.0, 1.0)
-            base_lower = wilson_funnel_bound(n, theta, level, "lower")
-            base_upper = wilson_funnel_bound(n, theta, level, "upper")
-        elif transform == "normal":
-            adj_lower, adj_upper = theta - half, theta + half
-            base_lower = theta - z_lvl * pl.col("_s")
-            base_upper = theta + z_lvl * pl.col("_s")
-        else:
-            adj_lower = (t_theta - half).clip(lower_bound=0.0) ** 2
-            adj_upper = (t_theta + half) ** 2
-            base_lower = poisson_funnel_bound(n, theta, level, "lower")
-            base_upper = poisson_funnel_bound(n, theta, level, "upper")
-        lower = pl.when(adjusted).then(adj_lower).otherwise(base_lower)
-        upper = pl.when(adjusted).then(adj_upper).otherwise(base_upper)
-        flag = (
-            pl.when(pl.col("value").is_null() | lower.is_null())
-            .then(pl.lit(None, dtype=pl.String))
-            .when(pl.col("value") > upper)
-            .then(pl.lit(FLAG_HIGH))
-            .when(pl.col("value") < lower)
-            .then(pl.lit(FLAG_LOW))
-            .otherwise(pl.lit(FLAG_WITHIN))
+        columns += _level_limits(
+            level,
+            transform=transform,
+            adjustment=adjustment,
+            adjusted=adjusted,
+            theta=theta,
+            t_theta=t_theta,
+            n=n,
+            multiplier=multiplier,
         )
-        columns += [
-            (lower * multiplier).alias(f"lower_{suffix}"),
-            (upper * multiplier).alias(f"upper_{suffix}"),
-            flag.alias(f"flag_{suffix}"),
-        ]
-    adjusted_method = {
-        "none": base_method,
-        "multiplicative": f"{base_method}, multiplicative overdispersion (Spiegelhalter 2005)",
-        "additive": f"{base_method}, additive random effects (Spiegelhalter 2005)",
-    }[adjustment]
     out = out.with_columns(
         *columns,
         pl.lit(adjustment).alias("adjustment"),
@@ -362,13 +323,97 @@ def _funnel(
         pl.lit(levels_label(levels)).alias("confidence"),
         pl.lit(statistic).alias("statistic"),
         pl.when(adjusted)
-        .then(pl.lit(adjusted_method))
+        .then(pl.lit(_adjusted_method(adjustment, base_method)))
         .otherwise(pl.lit(base_method))
         .alias("method"),
     )
     return out.with_columns(pl.col("value") * multiplier, pl.col("target") * multiplier).drop(
         "_size", "_s", "_spread"
     )
+
+
+def _scaled_under_target(
+    transform: str, theta: pl.Expr, n: pl.Expr
+) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The value and the target on the comparison scale, and the standard error s there.
+
+    ``"identity"``: p, θ, s = √(θ(1 − θ)/n); ``"normal"``: m, μ, s = σ/√n (σ in
+    ``_spread``); ``"sqrt"``: √(O/E), √θ, s = 1/(2√E).  s is null where n <= 0.
+    """
+    if transform == "identity":
+        t_value, t_theta = pl.col("value"), theta
+        s = pl.when(n > 0).then((theta * (1.0 - theta) / n).sqrt())
+    elif transform == "normal":
+        t_value, t_theta = pl.col("value"), theta
+        s = pl.when(n > 0).then(pl.col("_spread") / n.sqrt())
+    else:
+        t_value, t_theta = pl.col("value").sqrt(), theta.sqrt()
+        s = pl.when(n > 0).then(0.5 / n.sqrt())
+    return t_value, t_theta, s
+
+
+def _level_limits(
+    level: float,
+    *,
+    transform: str,
+    adjustment: Adjustment,
+    adjusted: pl.Expr,
+    theta: pl.Expr,
+    t_theta: pl.Expr,
+    n: pl.Expr,
+    multiplier: float,
+) -> list[pl.Expr]:
+    """``lower_<level>``, ``upper_<level>`` and ``flag_<level>`` of every unit.
+
+    The limits are the overdispersion-adjusted ones where ``adjusted``, else the exact
+    ones of the scale (Wilson, Poisson or normal); the flag says on which side of them
+    the value lies (null without a value or a limit).
+    """
+    suffix = level_suffix(level)
+    z_lvl = z_value(level)
+    if adjustment == "multiplicative":
+        half = z_lvl * pl.col("phi").sqrt() * pl.col("_s")
+    else:
+        half = z_lvl * (pl.col("_s") ** 2 + pl.col("tau2")).sqrt()
+    if transform == "identity":
+        adj_lower = (theta - half).clip(0.0, 1.0)
+        adj_upper = (theta + half).clip(0.0, 1.0)
+        base_lower = wilson_funnel_bound(n, theta, level, "lower")
+        base_upper = wilson_funnel_bound(n, theta, level, "upper")
+    elif transform == "normal":
+        adj_lower, adj_upper = theta - half, theta + half
+        base_lower = theta - z_lvl * pl.col("_s")
+        base_upper = theta + z_lvl * pl.col("_s")
+    else:
+        adj_lower = (t_theta - half).clip(lower_bound=0.0) ** 2
+        adj_upper = (t_theta + half) ** 2
+        base_lower = poisson_funnel_bound(n, theta, level, "lower")
+        base_upper = poisson_funnel_bound(n, theta, level, "upper")
+    lower = pl.when(adjusted).then(adj_lower).otherwise(base_lower)
+    upper = pl.when(adjusted).then(adj_upper).otherwise(base_upper)
+    flag = (
+        pl.when(pl.col("value").is_null() | lower.is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col("value") > upper)
+        .then(pl.lit(FLAG_HIGH))
+        .when(pl.col("value") < lower)
+        .then(pl.lit(FLAG_LOW))
+        .otherwise(pl.lit(FLAG_WITHIN))
+    )
+    return [
+        (lower * multiplier).alias(f"lower_{suffix}"),
+        (upper * multiplier).alias(f"upper_{suffix}"),
+        flag.alias(f"flag_{suffix}"),
+    ]
+
+
+def _adjusted_method(adjustment: Adjustment, base_method: str) -> str:
+    """The ``method`` text of a group whose limits are adjusted for overdispersion."""
+    return {
+        "none": base_method,
+        "multiplicative": f"{base_method}, multiplicative overdispersion (Spiegelhalter 2005)",
+        "additive": f"{base_method}, additive random effects (Spiegelhalter 2005)",
+    }[adjustment]
 
 
 def proportion_funnel_limits(
