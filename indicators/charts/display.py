@@ -19,6 +19,7 @@ is formatted by each chart (:func:`~indicators.charts.theme.chart_config`).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import cached_property, wraps
 from typing import Any, ParamSpec, TypeVar
@@ -110,7 +111,7 @@ class ChartView:
         import vl_convert
 
         svg = vl_convert.vegalite_to_svg(self.spec, allowed_base_urls=[])
-        label = _escape(self.description)
+        label = html.escape(self.description)
         lang = f' lang="{self.lang}"' if self.lang else ""
         return svg.replace(">", f' role="img" aria-label="{label}"{lang}>', 1)
 
@@ -132,9 +133,3 @@ def rounded(frame: pl.DataFrame) -> pl.DataFrame:
     0.214976
     """
     return frame.with_columns(cs.float().round(DATA_DECIMALS))
-
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    )
