@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from indicators.present.format import MISSING_TEXT, check_lang, format_number, format_value
+from indicators.present.format import MISSING_TEXT, format_number, format_value
 from indicators.present.labels import text
+from indicators.reports.base import ReportBase
 from indicators.reports.data import ResultsData, judged_rows, judged_statistic, report_level
 from indicators.reports.header import header_html
 from indicators.reports.html import Cell, Html, Parts, attrs, escape, table
 from indicators.reports.methods import disclosure_html, methods_html
-from indicators.reports.quality import quality_html, read_validation, validation_candidates
+from indicators.reports.quality import quality_html, read_validation
 from indicators.reports.tables import (
     judged_value_cell,
     marked_incomplete,
@@ -94,7 +95,7 @@ def direction_text(
     return text("better" if better else "worse", lang)
 
 
-class NationalOverview:
+class NationalOverview(ReportBase):
     """Sections of the national overview for one period, from the published results.
 
     Parameters
@@ -117,13 +118,7 @@ class NationalOverview:
         lang: str = "nb",
         validation: str | Path | None = None,
     ) -> None:
-        self.data = data
-        self.lang = check_lang(lang)
-        self.period = data.check_period(period)
-        self.validation_searched = validation_candidates(
-            data.directory, data.extract_path, Path(validation) if validation else None
-        )
-        self.validation_path = next((p for p in self.validation_searched if p.is_file()), None)
+        super().__init__(data, period=period, lang=lang, validation=validation)
 
     @classmethod
     def load(
@@ -139,14 +134,6 @@ class NationalOverview:
         ``results_dir`` None reads :func:`~indicators.reports.data.default_results_dir`.
         """
         return cls(ResultsData.read(results_dir), period=period, lang=lang, validation=validation)
-
-    @cached_property
-    def catalogue(self) -> tuple[Indicator, ...]:
-        """The catalogue's indicators that the results hold, in catalogue order."""
-        from indicators.catalogue import CATALOGUE
-
-        present = set(self.data.indicators["indicator_id"].unique().to_list())
-        return tuple(i for i in CATALOGUE if i.id in present)
 
     @cached_property
     def _titles(self) -> dict[str, str]:
@@ -172,10 +159,6 @@ class NationalOverview:
             & (pl.col("period") == self.period)
         )
         return row[column][0] if row.height and column in row.columns else None
-
-    def _html(self, body: str, *, with_css: bool = False) -> Html:
-        """A piece of the overview, marked with its language."""
-        return Html(body, with_css=with_css, lang=self.lang)
 
     def header(self) -> Html:
         """Title, period, extract date and fingerprint, versions, synthetic banner."""

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from indicators.present.format import (
-    check_lang,
     format_count,
     format_interval,
     format_significant,
@@ -32,6 +31,7 @@ from indicators.present.format import (
     suppression_reason,
 )
 from indicators.present.labels import text
+from indicators.reports.base import ReportBase
 from indicators.reports.data import (
     NoTrustDataError,
     ResultsData,
@@ -43,7 +43,7 @@ from indicators.reports.data import (
 from indicators.reports.header import header_html
 from indicators.reports.html import Html, Parts, escape
 from indicators.reports.methods import methods_html
-from indicators.reports.quality import quality_html, read_validation, validation_candidates
+from indicators.reports.quality import quality_html, read_validation
 from indicators.reports.tables import funnel_position, summary_table_html, variation_table_html
 from indicators.results import NATIONAL_UNIT_ID
 
@@ -84,7 +84,7 @@ def caterpillar_note(*, funnel: bool, lang: str = "nb") -> str:
     return f'<p class="ind-note">{escape(" ".join(parts))}</p>'
 
 
-class TrustReport:
+class TrustReport(ReportBase):
     """Sections of one trust's report for one period, from the published results.
 
     Parameters
@@ -117,14 +117,8 @@ class TrustReport:
         lang: str = "nb",
         validation: str | Path | None = None,
     ) -> None:
-        self.data = data
-        self.lang = check_lang(lang)
+        super().__init__(data, period=period, lang=lang, validation=validation)
         self.trust_id = str(trust_id)
-        self.period = data.check_period(period)
-        self.validation_searched = validation_candidates(
-            data.directory, data.extract_path, Path(validation) if validation else None
-        )
-        self.validation_path = next((p for p in self.validation_searched if p.is_file()), None)
         rows = self._unit_rows(self.period)
         if rows.is_empty():
             raise NoTrustDataError(
@@ -150,14 +144,6 @@ class TrustReport:
         return cls(data, trust_id=trust_id, period=period, lang=lang, validation=validation)
 
     # ------------------------------------------------------------------ lookups
-    @cached_property
-    def catalogue(self) -> tuple[Indicator, ...]:
-        """The catalogue's indicators that the results hold, in catalogue order."""
-        from indicators.catalogue import CATALOGUE
-
-        present = set(self.data.indicators["indicator_id"].unique().to_list())
-        return tuple(i for i in CATALOGUE if i.id in present)
-
     @cached_property
     def trust(self) -> dict[str, Any]:
         """The trust's reference row (name, short name, RHF); from the results if unknown."""
@@ -195,10 +181,6 @@ class TrustReport:
         }
 
     # ------------------------------------------------------------------ sections
-    def _html(self, body: str, *, with_css: bool = False) -> Html:
-        """A piece of the report, marked with the report's language."""
-        return Html(body, with_css=with_css, lang=self.lang)
-
     def header(self) -> Html:
         """Trust name, RHF, period, extract date and fingerprint, versions, synthetic banner."""
         title = f"{text('trust_report', self.lang)}: {self.trust['name']}"
