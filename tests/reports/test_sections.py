@@ -139,7 +139,17 @@ def test_summary_formats_numbers_in_the_report_language(results_dir):
     assert re.fullmatch(r"\d+,\d %", _cell(nb, "WAIT-02"))
     assert re.fullmatch(r"\d+\.\d%", _cell(en, "WAIT-02"))
     assert "Over 99,8 %-grensen" in nb  # the planted outlier
-    assert "#3BAA34" in nb or "#FD9C00" in nb or "#E30713" in nb
+    # WAIT-02's goal cell: the results' level, in that level's colour.
+    row = ResultsData.read(results_dir).indicators.filter(
+        indicator_id="WAIT-02", unit_id=OUTLIER_TRUST, period="2025"
+    )
+    level = row["target_level"].item()
+    colour = {"high": "#3BAA34", "moderate": "#FD9C00", "low": "#E30713"}[level]
+    (tr,) = [t for t in re.findall(r"<tr>.*?</tr>", nb, re.DOTALL) if 'data-indicator="WAIT-02"' in t]
+    goal = re.findall(
+        r'data-goal="(\w+)"[^>]*><span class="ind-goal" style="background:(#\w+)"', tr
+    )
+    assert goal == [(level, colour)]
 
 
 def test_indicator_sections_have_funnel_trend_waiting_curve_and_variation(results_dir):
