@@ -145,7 +145,8 @@ def test_summary_formats_numbers_in_the_report_language(results_dir):
     )
     level = row["target_level"].item()
     colour = {"high": "#3BAA34", "moderate": "#FD9C00", "low": "#E30713"}[level]
-    (tr,) = [t for t in re.findall(r"<tr>.*?</tr>", nb, re.DOTALL) if 'data-indicator="WAIT-02"' in t]
+    rows = re.findall(r"<tr>.*?</tr>", nb, re.DOTALL)
+    (tr,) = [t for t in rows if 'data-indicator="WAIT-02"' in t]
     goal = re.findall(
         r'data-goal="(\w+)"[^>]*><span class="ind-goal" style="background:(#\w+)"', tr
     )
