@@ -463,6 +463,7 @@ def test_planted_outliers_stand_out_and_the_other_trusts_mostly_do_not(
     assert (others["funnel_flag_998_od"] != "within").mean() < 0.05
 
 
+@pytest.mark.slow
 def test_the_planted_slow_trust_has_the_longest_median_wait(synthetic_result):
     waits = synthetic_result.internal.filter(
         indicator_id="WAIT-01", level="trust", period_type="year"
@@ -471,6 +472,7 @@ def test_the_planted_slow_trust_has_the_longest_median_wait(synthetic_result):
     assert set(slowest["unit_id"]) == {"983971709"}
 
 
+@pytest.mark.slow
 def test_WAIT_01_planted_slow_trust_is_flagged_high_on_its_mean_wait(synthetic_result):
     """Innlandet: mean waits of 52-54 days against 32-33 nationally (those who started).
 
@@ -488,6 +490,7 @@ def test_WAIT_01_planted_slow_trust_is_flagged_high_on_its_mean_wait(synthetic_r
     assert (others["funnel_flag_998_od"] != "within").sum() <= 3
 
 
+@pytest.mark.slow
 def test_variation_table_has_statistics_per_indicator_level_and_period(synthetic_result):
     v = synthetic_result.variation.filter(indicator_id="LEVEL-01", level="catchment", period="2025")
     r = v.row(0, named=True)
@@ -509,6 +512,7 @@ def test_variation_table_has_statistics_per_indicator_level_and_period(synthetic
     assert r["phi"] > 1
 
 
+@pytest.mark.slow
 def test_every_indicator_has_variation_and_overdispersion_for_its_funnel(synthetic_result):
     from indicators.catalogue import CATALOGUE
 
@@ -522,6 +526,7 @@ def test_every_indicator_has_variation_and_overdispersion_for_its_funnel(synthet
     assert path["cv"] > 0
 
 
+@pytest.mark.slow
 def test_scv_is_published_only_where_expected_counts_come_from_standardisation(synthetic_result):
     v = synthetic_result.variation.filter(level="trust", period_type="year")
     standardised = v.filter(pl.col("indicator_id").is_in(["LEVEL-01", "SOM-01", "SOM-02"]))
