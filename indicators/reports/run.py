@@ -38,7 +38,9 @@ itself, so by default each worker process keeps one kernel and runs its notebook
 it one after another, clearing the namespace (``%reset -f``) before each; every
 notebook still runs top to bottom from its parameters.  What ``%reset`` clears is the
 notebook's namespace; modules a notebook imported stay imported (that is the saving),
-so the notebooks change no module's settings.  ``reuse_kernels=False`` starts
+so the notebooks change no module's settings.  Measured side by side (four trust
+reports, one worker, 2 cores): 6.0–6.2 s per report after the first with a kept kernel,
+9.0–10.6 s with a fresh one; 31 s against 41 s in all.  ``reuse_kernels=False`` starts
 a fresh kernel per notebook instead.  The notebooks therefore run in the same environment as the
 command (a nox session, a venv), whatever kernels the user has installed.
 """
