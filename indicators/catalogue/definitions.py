@@ -31,8 +31,6 @@ EVALUATION_DAYS = 7
 #: the extract's first year hold only the shorter ones (about 95 % of D01 and D11
 #: pathways end within a year of their start).
 PATHWAY_RUN_IN_DAYS = 365
-#: Calendar days that 10 working days can span (Easter and Christmas included).
-ASSESSMENT_FOLLOW_UP_DAYS = 21
 #: Days from receipt to the longest deadline for care (deadlines set at assessment are
 #: at most about three months).
 DEADLINE_FOLLOW_UP_DAYS = 92
@@ -97,16 +95,16 @@ def assessment_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     """TSB referrals whose 10-working-day assessment deadline has passed by the extract date.
 
     Breach when ``assessed_date`` is after ``received_date + 10 working days``, or the
-    referral is still unassessed past that day.  Unassessed referrals whose deadline lies
-    after the extract date, or after the patient's death, are excluded (their outcome
-    is not known).
+    referral is still unassessed past that day.  Referrals whose deadline lies after the
+    extract date, or after the patient's death, are excluded whether assessed or not:
+    keeping the ones assessed early would favour the last weeks before the extract date.
     """
     due = add_working_days(pl.col("received_date"), ASSESSMENT_WORKING_DAYS)
     return (
         _referrals_with_observation_end(t, ctx)
         .filter(pl.col("service") == "TSB")
         .with_columns(due.alias("_due"))
-        .filter(pl.col("assessed_date").is_not_null() | (pl.col("_due") < pl.col("_end")))
+        .filter(pl.col("_due") < pl.col("_end"))
         .select(
             "trust_id",
             "patient_id",
@@ -168,8 +166,10 @@ def _pathways(t: Tables, types: tuple[str, ...]) -> tuple[pl.LazyFrame, pl.LazyF
 def decision_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     """D01 pathways with a first attendance: clinical decision within 21 days (7 inpatient).
 
-    Pathways without a registered decision count as late once the limit has passed by
-    the extract date; those still inside the limit are excluded.
+    Pathways without a registered decision count as late.  Only pathways whose first
+    attendance lies more than 21 days (the longer limit) before the extract date are
+    counted, decided or not, so every one counted is decided and none is kept for
+    deciding early.
     """
     heads, events = _pathways(t, ("D01",))
     first = _first_event(events, "first_attendance", "first")
@@ -184,10 +184,7 @@ def decision_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
         heads.join(first, on="pathway_id")
         .join(decision, on="pathway_id", how="left")
         .with_columns(limit.alias("_limit"))
-        .filter(
-            pl.col("decision").is_not_null()
-            | (_days_between("first", pl.lit(ctx.extract_date)) > pl.col("_limit"))
-        )
+        .filter(_days_between("first", pl.lit(ctx.extract_date)) > DECISION_DAYS_OUTPATIENT)
         .select(
             "trust_id",
             "patient_id",
@@ -198,17 +195,18 @@ def decision_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
 
 
 def evaluation_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
-    """D01 pathways with a clinical decision: first evaluation within 7 days of it."""
+    """D01 pathways with a clinical decision: first evaluation within 7 days of it.
+
+    Only pathways whose decision lies more than 7 days before the extract date are
+    counted, evaluated or not.
+    """
     heads, events = _pathways(t, ("D01",))
     decision = _first_event(events, "clinical_decision", "decision")
     evaluation = _first_event(events, "evaluation", "evaluation")
     return (
         heads.join(decision, on="pathway_id")
         .join(evaluation, on="pathway_id", how="left")
-        .filter(
-            pl.col("evaluation").is_not_null()
-            | (_days_between("decision", pl.lit(ctx.extract_date)) > EVALUATION_DAYS)
-        )
+        .filter(_days_between("decision", pl.lit(ctx.extract_date)) > EVALUATION_DAYS)
         .select(
             "trust_id",
             "patient_id",
@@ -533,12 +531,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         description_en="Share of TSB referrals not assessed within 10 working days of receipt "
         "(weekends and Norwegian public holidays excluded).",
         population="TSB referrals whose 10-working-day deadline has passed",
-        exclusions="unassessed referrals whose deadline lies after the extract date or the "
-        "patient's death",
+        exclusions="referrals whose deadline lies after the extract date or the patient's death",
         numerator="assessed after the deadline, or still unassessed past it",
         population_nb="TSB-henvisninger der fristen på 10 virkedager er passert",
-        exclusions_nb="ikke vurderte henvisninger der fristen ligger etter uttrekksdatoen eller "
-        "pasientens død",
+        exclusions_nb="henvisninger der fristen ligger etter uttrekksdatoen eller pasientens død",
         numerator_nb="vurdert etter fristen, eller fortsatt ikke vurdert etter den",
         unit="fraction",
         direction="lower_is_better",
@@ -551,7 +547,6 @@ CATALOGUE: tuple[Indicator, ...] = (
         optional_tables=(("patients", _WITHOUT_DEATHS),),
         targets=Targets(high=0.05, moderate=0.10, illustrative=True),
         sources=(NPR, PRIORITY),
-        follow_up_days=ASSESSMENT_FOLLOW_UP_DAYS,
     ),
     Indicator(
         id="WAIT-03",
@@ -590,10 +585,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         description_en="Share of D01 pathways with a first attendance whose clinical decision "
         "came within 21 days (outpatient) or 7 days (inpatient).",
         population="D01 pathways with a first attendance",
-        exclusions="pathways without a decision that are still inside the limit",
+        exclusions="pathways whose first attendance is 21 days or less before the extract date",
         numerator="clinical decision within 21 / 7 days of first attendance",
         population_nb="D01-forløp med første oppmøte",
-        exclusions_nb="forløp uten klinisk beslutning som fortsatt er innenfor forløpstiden",
+        exclusions_nb="forløp med første oppmøte 21 dager eller mindre før uttrekksdatoen",
         numerator_nb="klinisk beslutning innen 21 dager (poliklinisk) eller 7 dager (døgn) etter"
         " første oppmøte",
         unit="fraction",
@@ -606,7 +601,6 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=Targets(high=0.8, moderate=0.6, source="National goal: 80 %"),
         sources=(PATHWAYS, GUIDE_TSB),
-        follow_up_days=DECISION_DAYS_OUTPATIENT,
     ),
     Indicator(
         id="PATH-02",
@@ -617,10 +611,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         description_en="Share of D01 pathways with a clinical decision whose first evaluation "
         "came within 7 days of it.",
         population="D01 pathways with a clinical decision",
-        exclusions="pathways without an evaluation still inside the 7 days",
+        exclusions="pathways whose decision is 7 days or less before the extract date",
         numerator="evaluation within 7 days of the clinical decision",
         population_nb="D01-forløp med klinisk beslutning",
-        exclusions_nb="forløp uten evaluering som fortsatt er innenfor 7 dager",
+        exclusions_nb="forløp med klinisk beslutning 7 dager eller mindre før uttrekksdatoen",
         numerator_nb="første evaluering innen 7 dager etter klinisk beslutning",
         unit="fraction",
         direction="higher_is_better",
@@ -632,7 +626,6 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("pathway_events",),
         targets=_SHARE_TARGETS,
         sources=(PATHWAYS, GUIDE_TSB),
-        follow_up_days=EVALUATION_DAYS,
     ),
     Indicator(
         id="LEVEL-01",

@@ -52,8 +52,31 @@ def test_without_a_stated_start_the_earliest_period_is_the_start():
 
 @pytest.mark.parametrize(
     ("indicator_id", "run_in", "follow_up"),
-    [("USER-01", 365, 0), ("SOM-03", 365, 0), ("WAIT-03", 0, 92), ("PATH-02", 0, 7)],
+    [("USER-01", 365, 0), ("SOM-03", 365, 0), ("WAIT-03", 0, 92), ("PATH-02", 0, 0)],
 )
 def test_the_catalogue_declares_its_windows(indicator_id, run_in, follow_up):
     indicator = BY_ID[indicator_id]
     assert (indicator.run_in_days, indicator.follow_up_days) == (run_in, follow_up)
+
+
+def test_cases_decided_early_are_not_kept_over_those_still_open():
+    """Extract date 2025-12-31: two referrals received 2025-12-22, both due 2026-01-06
+    (10 working days, Christmas and New Year's Day not counted); one was assessed on the
+    23rd, one is not assessed yet.  Neither is counted: keeping the early one alone
+    would make late December look better than it is.  A referral received 2025-12-01
+    (due 2025-12-15) and assessed on the 19th is a breach."""
+    from indicators.catalogue.definitions import assessment_breach_cases
+    from indicators.catalogue.model import CaseContext
+
+    referrals = pl.LazyFrame(
+        {
+            "patient_id": ["A", "B", "C"],
+            "trust_id": ["1"] * 3,
+            "service": ["TSB"] * 3,
+            "received_date": [date(2025, 12, 22), date(2025, 12, 22), date(2025, 12, 1)],
+            "assessed_date": [date(2025, 12, 23), None, date(2025, 12, 19)],
+        }
+    )
+    cases = assessment_breach_cases({"referrals": referrals}, CaseContext(LAST)).collect()
+    assert cases["patient_id"].to_list() == ["C"]
+    assert cases["numerator"].to_list() == [True]
