@@ -63,7 +63,7 @@ def _referrals_with_observation_end(t: Tables, ctx: CaseContext) -> pl.LazyFrame
     if "patients" not in t:
         return referrals.with_columns(pl.lit(ctx.extract_date).alias("_end"))
     deaths = t["patients"].select("patient_id", "death_date")
-    return referrals.join(deaths, on="patient_id", how="left").with_columns(
+    return referrals.join(deaths, on="patient_id", how="left", maintain_order="left").with_columns(
         pl.min_horizontal(pl.col("death_date"), pl.lit(ctx.extract_date)).alias("_end")
     )
 
