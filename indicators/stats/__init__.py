@@ -31,7 +31,8 @@ API conventions
 Modules: :mod:`~indicators.stats.proportions` (Wilson), :mod:`~indicators.stats.poisson`
 (Byar's and exact counts, O/E ratios), :mod:`~indicators.stats.standardise` (ISR, DSR),
 :mod:`~indicators.stats.funnels`, :mod:`~indicators.stats.variation`,
-:mod:`~indicators.stats.survival` (Kaplan–Meier) and :mod:`~indicators.stats.calendar`.
+:mod:`~indicators.stats.survival` (Kaplan–Meier), :mod:`~indicators.stats.spc` (statistical
+process control: XmR, p, p′ and u charts, special causes) and :mod:`~indicators.stats.calendar`.
 """
 
 from indicators.stats.calendar import (
@@ -69,6 +70,17 @@ from indicators.stats.poisson import (
     ratio_interval,
 )
 from indicators.stats.proportions import proportion, wilson_interval, wilson_lower, wilson_upper
+from indicators.stats.spc import (
+    MR_SCREEN_FACTOR,
+    SPC_RUN_LENGTH,
+    XMR_LIMIT_FACTOR,
+    Improvement,
+    assurance,
+    p_chart_limits,
+    special_causes,
+    u_chart_limits,
+    xmr_limits,
+)
 from indicators.stats.standardise import (
     DSR_MIN_COUNT,
     directly_standardised_rate,
@@ -90,14 +102,19 @@ __all__ = [
     "FUNNEL_CONFIDENCE",
     "HOLIDAY_YEARS",
     "MEDIAN_SURVIVAL",
+    "MR_SCREEN_FACTOR",
     "OVERDISPERSION_MIN_UNITS",
+    "SPC_RUN_LENGTH",
     "VARIATION_MIN_UNITS",
     "WINSORISATION_FRACTION",
+    "XMR_LIMIT_FACTOR",
     "Adjustment",
     "ArgumentError",
     "ConfidenceLevelError",
+    "Improvement",
     "StatisticsError",
     "add_working_days",
+    "assurance",
     "byar_lower",
     "byar_upper",
     "directly_standardised_rate",
@@ -107,6 +124,7 @@ __all__ = [
     "indirectly_standardised_ratio",
     "mean_funnel_limits",
     "norwegian_holidays",
+    "p_chart_limits",
     "poisson_funnel_bound",
     "poisson_interval",
     "poisson_lower",
@@ -116,7 +134,9 @@ __all__ = [
     "proportion_funnel_limits",
     "ratio_funnel_limits",
     "ratio_interval",
+    "special_causes",
     "tertial_label",
+    "u_chart_limits",
     "variation_statistics",
     "waiting_time_curve",
     "waiting_time_summary",
@@ -126,5 +146,6 @@ __all__ = [
     "wilson_upper",
     "working_day_deadline_breached",
     "working_days_between",
+    "xmr_limits",
     "year_label",
 ]
