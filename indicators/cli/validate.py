@@ -86,7 +86,7 @@ def run_validate(
             f"({exc.strerror or exc}); `indicators compute` will refuse this extract until "
             "it is. Make the extract directory writable and validate again."
         )
-    from indicators.validate.summary import print_summary
+    from indicators.cli.summary import print_summary
 
     print_summary(result, console)
     try:

@@ -455,8 +455,8 @@ def validate(
     """
     from datetime import date
 
+    from indicators.cli.validate import run_validate
     from indicators.extract.load import EXTRACT_DATE_TOLERANCE
-    from indicators.validate.command import run_validate
 
     if lang not in ("nb", "en"):
         raise typer.BadParameter(f"{lang!r}: use nb or en", param_hint="--lang")
