@@ -141,8 +141,10 @@ def xmr_limits(
         centre = x̄,   MRᵢ = |xᵢ − xᵢ₋₁| (i >= 2),   MR̄ = mean of the MRᵢ
         limits = x̄ ± 2.66 MR̄,   2σ band = x̄ ± (2/3) 2.66 MR̄
 
-    2.66 = 3/d₂ with d₂ = 1.128, so MR̄/1.128 estimates σ.  Screening keeps MRᵢ < 3.267 MR̄
-    and recomputes MR̄ from those (NHSRplotthedots' ``screen_outliers``).
+    2.66 = 3/d₂ with d₂ = 1.128, so MR̄/1.128 estimates σ.  Screening keeps MRᵢ <= 3.267 MR̄
+    and recomputes MR̄ from those (NHSRplotthedots' ``screen_outliers``).  The mean is taken
+    as min(x) + mean(x − min(x)), so that a constant series has its value as the centre
+    exactly and no point sits a rounding error away from zero-width limits.
 
     References
     ----------
@@ -185,10 +187,10 @@ def xmr_limits(
     mr = _over((xb - xb.shift(1)).abs(), keys)
     mean_mr = _over(mr.mean(), keys)
     if screen:
-        mean_mr = _over(pl.when(mr < MR_SCREEN_FACTOR * mean_mr).then(mr).mean(), keys)
+        mean_mr = _over(pl.when(mr <= MR_SCREEN_FACTOR * mean_mr).then(mr).mean(), keys)
     out = out.with_columns(
         mean_moving_range=mean_mr,
-        **{f"{_P}centre": _over(xb.mean(), keys)},
+        **{f"{_P}centre": _over(xb.min() + (xb - xb.min()).mean(), keys)},
     )
     sigma = pl.col("mean_moving_range") * (XMR_LIMIT_FACTOR / 3.0)
     return out.with_columns(
@@ -234,6 +236,9 @@ def p_chart_limits(
         p̄ = Σxᵢ / Σnᵢ,   σᵢ = √(p̄(1 − p̄)/nᵢ),   limits = p̄ ± 3σᵢ
         p′:  zᵢ = (pᵢ − p̄)/σᵢ,  σ_z = mean |zᵢ − zᵢ₋₁| / 1.128,  limits = p̄ ± 3σᵢσ_z
 
+    Where p̄ is 0 or 1 every σᵢ is 0, the limits are p̄ and σ_z is reported as 1.  A p′
+    series of one point has no moving range, so no σ_z and no limits.
+
     References
     ----------
     Montgomery DC. Introduction to Statistical Quality Control. Wiley 2009, §7.2.
@@ -272,7 +277,9 @@ def p_chart_limits(
     sd = pl.col(f"{_P}sd")
     if laney:
         z = (pl.col("proportion") - pl.col("centre")) / sd
-        sigma_z = _over((z - z.shift(1)).abs().mean(), keys) / D2
+        spread = _over((z - z.shift(1)).abs().mean(), keys) / D2
+        # p̄ of 0 or 1: every σᵢ is 0, z is undefined and the limits are p̄ whatever σ_z
+        sigma_z = pl.when(pl.col("centre").is_in([0.0, 1.0])).then(1.0).otherwise(spread)
     else:
         sigma_z = pl.lit(1.0)
     out = out.with_columns(sigma_z=sigma_z)

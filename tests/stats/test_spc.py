@@ -1,0 +1,383 @@
+"""SPC limits and special-cause rules against NHSRplotthedots and hand-worked series.
+
+Reference values
+----------------
+- NHSRplotthedots (NHS-R Community, GitHub nhs-r-community/NHSRplotthedots, commit 050b07d),
+  ``tests/testthat/_snaps/ptd_spc_standard.md``: the series is R's ``set.seed(123);
+  rnorm(20)``, written out below to 8 decimals as R prints it; the snapshot gives centre
+  and limits to 7 significant digits, with moving ranges screened, then with point 15 set to
+  10 screened and unscreened.  Their rule tests (``test-ptd_calculate_point_type.R``) give
+  the two-in-three cases below.
+- Everything else is worked by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from indicators.stats import (
+    ArgumentError,
+    assurance,
+    p_chart_limits,
+    special_causes,
+    u_chart_limits,
+    xmr_limits,
+)
+
+RNORM_SEED_123 = [
+    -0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774,
+    1.71506499, 0.46091621, -1.26506123, -0.68685285, -0.44566197,
+    1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113,
+    1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279143,
+]  # fmt: skip
+
+FLAGS = ["outside_limits", "run", "trend", "two_in_three"]
+IMP, CON, COM = "special cause improvement", "special cause concern", "common cause"
+
+
+def series(values: list[float], **columns: list[object]) -> pl.DataFrame:
+    return pl.DataFrame({"t": list(range(len(values))), "x": values, **columns})
+
+
+def flagged(
+    values: list[float], *, centre: float = 0.0, limit: float = 3.0, **kwargs
+) -> pl.DataFrame:
+    """Rules for ``values`` around a fixed centre with limits centre ± limit."""
+    return special_causes(
+        series(values),
+        "x",
+        order="t",
+        centre=centre,
+        upper=centre + limit,
+        lower=centre - limit,
+        **kwargs,
+    )
+
+
+def rows(frame: pl.DataFrame, column: str) -> list[int]:
+    return frame.with_row_index().filter(pl.col(column))["index"].to_list()
+
+
+# --- XmR -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("point_15", "screen", "centre", "lower", "upper"),
+    [
+        (None, True, 0.1416238, -3.01138, 3.294627),
+        (10.0, True, 0.6694159, -2.383666, 3.722497),
+        (10.0, False, 0.6694159, -4.596625, 5.935457),
+    ],
+)
+def test_xmr_limits_agree_with_nhsrplotthedots(point_15, screen, centre, lower, upper):
+    values = list(RNORM_SEED_123)
+    if point_15 is not None:
+        values[14] = point_15
+    result = xmr_limits(series(values), "x", order="t", screen=screen)
+    assert result["centre"].to_list() == pytest.approx([centre] * 20, abs=1e-6)
+    assert result["lower"].to_list() == pytest.approx([lower] * 20, abs=1e-5)
+    assert result["upper"].to_list() == pytest.approx([upper] * 20, abs=1e-5)
+
+
+def test_xmr_limits_screen_out_a_moving_range_above_3_267_times_the_mean():
+    # x = 10, 11, 10, 11, 10, 30: mean 82/6 = 13.6667; moving ranges 1, 1, 1, 1, 20, mean 4.8.
+    # Unscreened: 13.6667 ± 2.66 × 4.8 = 13.6667 ± 12.768 -> 0.8987, 26.4347.
+    # 3.267 × 4.8 = 15.68 < 20, so 20 is left out; mean MR 1 -> 13.6667 ± 2.66 -> 11.0067, 16.3267.
+    frame = series([10.0, 11, 10, 11, 10, 30])
+    plain = xmr_limits(frame, "x", order="t").row(0, named=True)
+    screened = xmr_limits(frame, "x", order="t", screen=True).row(0, named=True)
+    assert (plain["mean_moving_range"], plain["lower"], plain["upper"]) == pytest.approx(
+        (4.8, 0.898667, 26.434667)
+    )
+    assert (screened["mean_moving_range"], screened["lower"], screened["upper"]) == pytest.approx(
+        (1.0, 11.006667, 16.326667)
+    )
+    # 2σ band: 13.6667 ± (2/3) × 2.66 = 13.6667 ± 1.77333
+    assert (screened["lower_2sigma"], screened["upper_2sigma"]) == pytest.approx((11.893333, 15.44))
+
+
+def test_xmr_limits_with_a_baseline_come_from_the_first_points_only():
+    # First 4 points 10, 12, 11, 13: mean 11.5, MR 2, 1, 2 -> mean 5/3;
+    # limits 11.5 ± 2.66 × 5/3 = 11.5 ± 4.4333.
+    frame = series([13.0, 11, 12, 10, 50, 60], t=[3, 2, 1, 0, 4, 5])
+    result = xmr_limits(frame, "x", order="t", baseline=4)
+    assert result["x"].to_list() == [10.0, 12, 11, 13, 50, 60]
+    assert result["lower"].to_list() == pytest.approx([7.066667] * 6)
+    assert result["upper"].to_list() == pytest.approx([15.933333] * 6)
+    assert result["moving_range"].to_list() == pytest.approx([None, 2, 1, 2, 37, 10], nan_ok=True)
+
+
+@pytest.mark.parametrize("baseline", [0, 1, True])
+def test_xmr_limits_refuse_a_baseline_of_fewer_than_two_points(baseline):
+    with pytest.raises(ArgumentError, match="baseline must be a whole number of points >= 2"):
+        xmr_limits(series([1.0, 2.0]), "x", order="t", baseline=baseline)
+
+
+def test_xmr_limits_keep_a_lazy_frame_lazy():
+    assert isinstance(xmr_limits(series([1.0, 2.0]).lazy(), "x", order="t"), pl.LazyFrame)
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=30), st.booleans())
+def test_xmr_limits_are_symmetric_about_the_centre(values, screen):
+    result = xmr_limits(series(values), "x", order="t", screen=screen)
+    up = (result["upper"] - result["centre"]).to_list()
+    down = (result["centre"] - result["lower"]).to_list()
+    assert up == pytest.approx(down, abs=1e-6)
+    assert min(up) >= 0
+
+
+@given(st.floats(-1e6, 1e6), st.integers(1, 30))
+def test_a_constant_series_has_zero_width_limits_and_no_special_cause(value, length):
+    limits = xmr_limits(series([value] * length), "x", order="t")
+    assert (limits["upper"] == limits["lower"]).all()
+    result = special_causes(limits, "x", order="t", centre="centre", upper="upper", lower="lower")
+    assert not result["special_cause"].any()
+    assert set(result["variation"]) == {COM}
+
+
+# --- p, p′ and u charts ------------------------------------------------------------------
+
+
+def test_p_chart_limits_vary_with_n_and_are_clipped_at_zero():
+    # x = 10, 30, 20, 0 of n = 100, 100, 400, 0: p̄ = 60/600 = 0.1.
+    # n = 100: σ = √(0.1 × 0.9/100) = 0.03, limits 0.01, 0.19; 2σ band 0.04, 0.16.
+    # n = 400: σ = 0.015, limits 0.055, 0.145.  n = 0: no proportion, no limits.
+    # With n = 10 added (x = 1, p̄ = 61/610 = 0.1): σ = √0.009 = 0.0949, lower 0.1 − 0.2846 -> 0.
+    frame = series([0.0] * 5, num=[10, 30, 20, 0, 1], den=[100, 100, 400, 0, 10])
+    result = p_chart_limits(frame, "num", "den", order="t")
+    assert result["proportion"].to_list() == pytest.approx([0.1, 0.3, 0.05, None, 0.1], nan_ok=True)
+    assert result["lower"].to_list() == pytest.approx([0.01, 0.01, 0.055, None, 0.0], nan_ok=True)
+    assert result["upper"].to_list() == pytest.approx(
+        [0.19, 0.19, 0.145, None, 0.1 + 3 * 0.0948683], nan_ok=True
+    )
+    assert result["upper_2sigma"][0] == pytest.approx(0.16)
+    assert result["sigma_z"].to_list() == [1.0] * 5
+
+
+def test_laney_p_chart_widens_the_limits_by_the_spread_of_z():
+    # As above without n = 0: z = 0/0.03 = 0, 0.2/0.03 = 6.6667, −0.05/0.015 = −3.3333.
+    # Moving ranges of z 6.6667 and 10, mean 8.3333; σ_z = 8.3333/1.128 = 7.387707.
+    # n = 100: 0.1 ± 3 × 0.03 × 7.387707 = 0.1 ± 0.664894 -> 0 (clipped), 0.764894.
+    # n = 400: 0.1 ± 3 × 0.015 × 7.387707 = 0.1 ± 0.332447 -> 0 (clipped), 0.432447.
+    frame = series([0.0] * 3, num=[10, 30, 20], den=[100, 100, 400])
+    result = p_chart_limits(frame, "num", "den", order="t", laney=True)
+    assert result["sigma_z"].to_list() == pytest.approx([7.387707] * 3)
+    assert result["upper"].to_list() == pytest.approx([0.764894, 0.764894, 0.432447])
+    assert result["lower"].to_list() == [0.0, 0.0, 0.0]
+    assert result["chart"].to_list() == ["p′"] * 3
+
+
+def test_u_chart_limits_follow_the_exposure_and_stop_at_zero():
+    # c = 2, 6, 42 over e = 1, 2, 25: ū = 50/28 = 1.785714.
+    # e = 1: 1.785714 ± 3√1.785714 = ± 4.008919 -> 0 (clipped), 5.794633.
+    # e = 2: ± 3√0.892857 = ± 2.834734 -> 0, 4.620448.   e = 25: ± 3√0.0714286 = ± 0.801784.
+    result = u_chart_limits(
+        series([0.0] * 3, c=[2, 6, 42], e=[1.0, 2.0, 25.0]), "c", "e", order="t"
+    )
+    assert result["rate"].to_list() == pytest.approx([2.0, 3.0, 1.68])
+    assert result["centre"].to_list() == pytest.approx([1.785714] * 3)
+    assert result["upper"].to_list() == pytest.approx([5.794633, 4.620448, 2.587498])
+    assert result["lower"].to_list() == pytest.approx([0.0, 0.0, 0.983931])
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=20),
+    st.booleans(),
+)
+def test_p_chart_limits_lie_in_0_1_around_the_centre(counts, laney):
+    frame = series([0.0] * len(counts), num=[x for x, _ in counts], den=[x + y for x, y in counts])
+    result = p_chart_limits(frame, "num", "den", order="t", laney=laney).drop_nulls("lower")
+    assert (
+        (result["lower"] >= 0) & (result["lower"] <= result["centre"]) & (result["upper"] <= 1)
+    ).all()
+    assert (result["upper"] >= result["centre"]).all()
+
+
+# --- special causes ----------------------------------------------------------------------
+
+
+def test_a_run_of_seven_on_one_side_is_flagged_and_a_point_on_the_centre_ends_a_run():
+    # 7 points above, one below, then 6 above, one on the centre, one above: only the first 7.
+    values = [1.0] * 7 + [-1.0] + [1.0] * 6 + [0.0, 1.0]
+    result = flagged(values, improvement="decrease")
+    assert rows(result, "run") == list(range(7))
+    assert result["variation"].to_list() == [CON] * 7 + [COM] * 9
+
+
+def test_a_run_of_six_is_common_cause():
+    assert not flagged([-1.0] * 6 + [1.0]).get_column("special_cause").any()
+
+
+def test_a_trend_of_seven_is_flagged_at_the_start_of_a_series_and_ties_end_a_trend():
+    # 1 … 7 rise in 6 steps (7 points);
+    # 10, 11, 12, 12, 13, 14, 15, 16 has a tie: runs of 2 and 4 steps, no trend.
+    rising = flagged([1.0, 2, 3, 4, 5, 6, 7, 4.5], centre=4.0, limit=10.0, improvement="increase")
+    assert rows(rising, "trend") == list(range(7))
+    assert rising["variation"].to_list() == [IMP] * 7 + [COM]
+    tied = flagged([10.0, 11, 12, 12, 13, 14, 15, 16], centre=13.0, limit=10.0)
+    assert not tied["trend"].any()
+    six = flagged([6.0, 5, 4, 3, 2, 1], centre=3.5, limit=10.0)
+    assert not six["trend"].any()
+
+
+def test_a_trend_at_the_end_of_a_series_is_flagged():
+    values = [3.0, 3.5, 7, 6, 5, 4, 3, 2, 1]
+    result = flagged(values, centre=4.0, limit=10.0, improvement="increase")
+    assert rows(result, "trend") == [2, 3, 4, 5, 6, 7, 8]
+    assert result["variation"].to_list() == [COM, COM] + [CON] * 7
+
+
+def test_special_cause_precedence_is_outside_then_trend_then_two_in_three_then_run():
+    # All 13 points are below the centre 100 (a run); 1 … 7 rise, 7 … 1 fall (the peak takes the
+    # later, falling trend, as NHSRplotthedots does).  Higher is better.
+    values = [1.0, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1]
+    result = flagged(values, centre=100.0, limit=200.0, improvement="increase")
+    assert result["run"].all()
+    assert result["trend"].all()
+    assert result["variation"].to_list() == [IMP] * 6 + [CON] * 7
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # centre 0, limits ±3, 2σ band ±2.  NHSRplotthedots' cases, near-limit marks c(1, 0, 1),
+        # c(0, 0, 1, 0, 1, 0, 0) and c(0, 0, 1, 1, 0, 0, 0), all on one side:
+        ([2.5, 0.5, 2.5], [0, 2]),
+        ([0.5, 0.5, 2.5, 0.5, 2.5, 0.5, 0.5], [2, 4]),
+        ([-0.5, -0.5, -2.5, -2.5, -0.5, -0.5, -0.5], [2, 3]),
+        # ... and on alternating sides: nothing.
+        ([0.5, -0.5, 2.5, -0.5, 2.5, -0.5, 0.5], []),
+        ([-0.5, 0.5, -2.5, 2.5, -0.5, 0.5, -0.5], []),
+        # a point outside the limits is not "close to" them (it has its own rule)
+        ([0.5, 2.5, 3.5], []),
+        ([2.5, 3.5, 2.5], [0, 2]),
+        # at the end of a series, in a full window of three
+        ([0.5, 0.5, 0.5, 2.5, 2.5], [3, 4]),
+        # no full window of three
+        ([2.5, 2.5], []),
+        ([-0.5, 2.5, 2.5], []),
+    ],
+)
+def test_two_of_three_points_close_to_a_limit_on_one_side(values, expected):
+    assert rows(flagged(values), "two_in_three") == expected
+
+
+def test_points_outside_the_limits_read_by_improvement_direction():
+    values = [0.0, 4.0, -4.0]
+    up = flagged(values, improvement="increase")
+    down = flagged(values, improvement="decrease")
+    neither = flagged(values)
+    assert up["outside_limits"].to_list() == [False, True, True]
+    assert up["variation"].to_list() == [COM, IMP, CON]
+    assert down["variation"].to_list() == [COM, CON, IMP]
+    assert neither["variation"].to_list() == [COM, "special cause neither", "special cause neither"]
+
+
+def test_special_causes_refuse_an_unknown_improvement_direction():
+    with pytest.raises(ArgumentError, match="improvement must be one of"):
+        flagged([1.0], improvement="higher")
+
+
+def test_special_causes_on_the_nhsrplotthedots_series_are_common_cause():
+    # The snapshot's limits are ±3.2 around 0.14 and no run of 7 or trend of 7 is in the series.
+    limits = xmr_limits(series(RNORM_SEED_123), "x", order="t", screen=True)
+    result = special_causes(limits, "x", order="t", centre="centre", upper="upper", lower="lower")
+    assert set(result["variation"]) == {COM}
+
+
+values_strategy = st.lists(st.integers(-6, 6).map(float), min_size=1, max_size=25)
+
+
+@given(values_strategy, st.sampled_from(["increase", "decrease"]))
+def test_mirroring_the_values_and_the_improvement_direction_keeps_every_verdict(
+    values, improvement
+):
+    other = "decrease" if improvement == "increase" else "increase"
+    result = flagged(values, centre=0.5, limit=3.0, improvement=improvement)
+    mirrored = special_causes(
+        series([-v for v in values]),
+        "x",
+        order="t",
+        centre=-0.5,
+        upper=2.5,
+        lower=-3.5,
+        improvement=other,
+    )
+    assert_frame_equal(result.drop("x"), mirrored.drop("x"))
+
+
+@given(values_strategy)
+def test_the_rules_read_a_series_the_same_backwards(values):
+    forward = flagged(values, centre=0.5, limit=3.0)
+    backward = flagged(values[::-1], centre=0.5, limit=3.0)
+    for column in FLAGS:
+        assert forward[column].to_list() == backward[column].to_list()[::-1]
+
+
+@settings(max_examples=50)
+@given(st.lists(st.floats(-100, 100), min_size=7, max_size=20, unique=True))
+def test_reversing_a_trend_in_time_swaps_improvement_and_concern_unless_the_direction_swaps_too(
+    values,
+):
+    # A strictly rising series, all within wide limits: every point is in the trend.
+    rising = sorted(values)
+    forward = flagged(rising, centre=0.0, limit=1e4, improvement="increase")
+    backward = flagged(rising[::-1], centre=0.0, limit=1e4, improvement="increase")
+    both = flagged(rising[::-1], centre=0.0, limit=1e4, improvement="decrease")
+    assert forward["variation"].to_list() == [IMP] * len(rising)
+    assert backward["variation"].to_list() == [CON] * len(rising)
+    assert both["variation"].to_list() == [IMP] * len(rising)
+
+
+def test_two_series_in_one_frame_give_the_same_results_as_each_alone():
+    a = series(RNORM_SEED_123, unit=["a"] * 20, num=list(range(20)), den=[40] * 20)
+    b = series(
+        [1.0, 2, 3, 4, 5, 6, 7, 9, 12, 2], unit=["b"] * 10, num=[1] * 10, den=list(range(5, 15))
+    )
+    both = pl.concat([b, a])
+
+    def chain(frame: pl.DataFrame, group_by: str | None) -> pl.DataFrame:
+        xmr = xmr_limits(frame, "x", order="t", group_by=group_by, screen=True)
+        flags = special_causes(
+            xmr, "x", order="t", centre="centre", upper="upper", lower="lower", group_by=group_by
+        )
+        p = p_chart_limits(flags, "num", "den", order="t", group_by=group_by, laney=True)
+        return u_chart_limits(
+            p.drop("centre", "upper", "lower"), "num", "den", order="t", group_by=group_by
+        )
+
+    together = chain(both, "unit")
+    alone = pl.concat([chain(a, None), chain(b, None)])
+    assert_frame_equal(together, alone, check_row_order=False)
+
+
+# --- assurance ---------------------------------------------------------------------------
+
+
+def test_assurance_for_a_measure_where_lower_is_better():
+    limits = pl.DataFrame(
+        {"lower": [80.0, 60.0, 50.0, 50.0, None], "upper": [95.0, 75.0, 90.0, 78.0, 90.0]}
+    )
+    result = assurance(limits, target=78.0, upper="upper", lower="lower", improvement="decrease")
+    assert result["assurance"].to_list() == [
+        "consistently fails target",
+        "consistently meets target",
+        "hit and miss",
+        "hit and miss",
+        None,
+    ]
+
+
+def test_assurance_needs_an_improvement_direction():
+    with pytest.raises(ArgumentError, match="improvement must be one of"):
+        assurance(
+            pl.DataFrame({"l": [1.0], "u": [2.0]}),
+            target=1.5,
+            upper="u",
+            lower="l",
+            improvement=None,
+        )  # type: ignore[arg-type]
