@@ -263,6 +263,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Dot: the value, bar: 95% confidence interval, dashed line: the national value. "
         "Colour: goal achievement.",
     },
+    "caterpillar_note_no_interval": {
+        "nb": "Punkt: verdien, stiplet linje: landsverdien. Farge: måloppnåelse. Verdien "
+        "publiseres uten konfidensintervall.",
+        "en": "Dot: the value, dashed line: the national value. Colour: goal achievement. "
+        "The value is published without a confidence interval.",
+    },
     "caterpillar_outlier_note": {
         "nb": "Rute: helseforetaket ligger utenfor 99,8 %-grensene i traktplottet, justert for "
         "overspredning.",

@@ -297,7 +297,8 @@ class NationalOverview(ReportBase):
                 )
             )
             has_funnel = rows["funnel_flag_998_od"].is_not_null().any()
-            note = caterpillar_note(funnel=has_funnel, lang=self.lang)
+            intervals = rows["ci_low"].is_not_null().any()
+            note = caterpillar_note(funnel=has_funnel, intervals=intervals, lang=self.lang)
             if judged:
                 judged_note = text("judged_chart_note_national", self.lang)
                 note += f'<p class="ind-note">{escape(judged_note)}</p>'

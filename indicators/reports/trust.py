@@ -72,13 +72,18 @@ def spoken_list(items: list[str], lang: str = "nb") -> str:
     return f"{', '.join(items[:-1])} {text('and', lang)} {items[-1]}"
 
 
-def caterpillar_note(*, funnel: bool, lang: str = "nb") -> str:
-    """The caption of a caterpillar plot; ``funnel``: it marks funnel outliers.
+def caterpillar_note(*, funnel: bool, intervals: bool = True, lang: str = "nb") -> str:
+    """The caption of a caterpillar plot.
+
+    ``funnel``: it marks funnel outliers; ``intervals``: it draws intervals (not for a
+    statistic published without one).
 
     >>> caterpillar_note(funnel=False, lang="en")  # doctest: +ELLIPSIS
-    '<p class="ind-note">Dot: the value, ... Colour: goal achievement.</p>'
+    '<p class="ind-note">Dot: the value, bar: ... Colour: goal achievement.</p>'
+    >>> caterpillar_note(funnel=False, intervals=False, lang="en")  # doctest: +ELLIPSIS
+    '<p class="ind-note">Dot: the value, dashed line: ...</p>'
     """
-    parts = [text("caterpillar_note", lang)]
+    parts = [text("caterpillar_note" if intervals else "caterpillar_note_no_interval", lang)]
     if funnel:
         parts.append(text("caterpillar_outlier_note", lang))
     return f'<p class="ind-note">{escape(" ".join(parts))}</p>'
@@ -254,9 +259,10 @@ class TrustReport(ReportBase):
         if funnel is not None:
             parts += [funnel, self._html(self.funnel_note(ind))]
         else:
-            flags = self._level_rows(ind, self.period)["funnel_flag_998_od"]
-            flagged = flags.is_not_null().any()
-            note = caterpillar_note(funnel=flagged, lang=self.lang)
+            plotted = judged_rows(self._level_rows(ind, self.period), ind.id)
+            flagged = plotted["funnel_flag_998_od"].is_not_null().any()
+            intervals = plotted["ci_low"].is_not_null().any()
+            note = caterpillar_note(funnel=flagged, intervals=intervals, lang=self.lang)
             if judged_statistic(ind.id):
                 note += f'<p class="ind-note">{escape(text("judged_chart_note", self.lang))}</p>'
             if flagged:
