@@ -355,12 +355,10 @@ def u_chart_limits(
     return out.with_columns(**bands, chart=pl.lit("u"))
 
 
-def _trend_rule(x: pl.Expr, keys: list[str]) -> tuple[pl.Expr, pl.Expr]:
-    """Points in a trend of 7+ strictly rising or falling points, and the trend's direction."""
-    step = _over((x - x.shift(1)).sign(), keys)
+def _in_long_trend(keys: list[str]) -> pl.Expr:
+    """Steps (signs of xᵢ − xᵢ₋₁) in a run of 6+ equal non-zero steps: a trend of 7+ points."""
     steps_in_run = _over(pl.len(), [*keys, f"{_P}step_run"])
-    long_run = (steps_in_run >= SPC_RUN_LENGTH - 1) & (pl.col(f"{_P}step") != 0)
-    return step, long_run
+    return (steps_in_run >= SPC_RUN_LENGTH - 1) & (pl.col(f"{_P}step") != 0)
 
 
 def _two_in_three(x: pl.Expr, side: float, keys: list[str]) -> pl.Expr:
@@ -476,7 +474,7 @@ def special_causes(
         }
     )
     side = (x - pl.col(f"{_P}centre")).sign()
-    step, _ = _trend_rule(x, keys)
+    step = _over((x - x.shift(1)).sign(), keys)
     out = out.with_columns(**{f"{_P}side": side, f"{_P}step": step}).with_columns(
         **{
             f"{_P}side_run": _over(pl.col(f"{_P}side").rle_id(), keys),
@@ -490,7 +488,7 @@ def _flag_rules(
     out: FrameT, x: pl.Expr, keys: list[str], improvement: Improvement | None
 ) -> FrameT:
     side, step = pl.col(f"{_P}side"), pl.col(f"{_P}step")
-    _, long_run = _trend_rule(x, keys)
+    long_run = _in_long_trend(keys)
     ends_trend = _over(long_run.shift(-1), keys).fill_null(value=False)
     side_run = _over(pl.len(), [*keys, f"{_P}side_run"])
     out = out.with_columns(

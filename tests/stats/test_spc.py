@@ -381,3 +381,37 @@ def test_assurance_needs_an_improvement_direction():
             lower="l",
             improvement=None,
         )  # type: ignore[arg-type]
+
+
+def test_a_step_after_the_baseline_is_a_special_cause_from_its_first_month():
+    # Baseline 12, 10, 12, 10, 12, 10: centre 11, MR̄ 2, limits 11 ± 5.32 = 5.68, 16.32;
+    # 2σ band 11 ± (2/3) × 5.32 = 11 ± 3.5467.
+    # Then seven months at 15 (inside the limits, beyond the band, above the centre): a run of 7
+    # and two-in-three from the step's first month; the baseline stays common cause.
+    frame = series([12.0, 10, 12, 10, 12, 10] + [15.0] * 7)
+    limits = xmr_limits(frame, "x", order="t", baseline=6)
+    assert limits["upper"].to_list() == pytest.approx([16.32] * 13)
+    result = special_causes(
+        limits,
+        "x",
+        order="t",
+        centre="centre",
+        upper="upper",
+        lower="lower",
+        improvement="decrease",
+    )
+    assert rows(result, "run") == list(range(6, 13))
+    assert rows(result, "two_in_three") == list(range(6, 13))
+    assert result["variation"].to_list() == [COM] * 6 + [CON] * 7
+
+
+def test_every_chart_keeps_a_lazy_frame_lazy():
+    frame = series([1.0, 2.0, 4.0], num=[1, 2, 3], den=[5, 5, 5]).lazy()
+    limits = xmr_limits(frame, "x", order="t")
+    flags = special_causes(limits, "x", order="t", centre="centre", upper="upper", lower="lower")
+    p = p_chart_limits(frame, "num", "den", order="t", laney=True)
+    u = u_chart_limits(frame, "num", "den", order="t")
+    checked = assurance(limits, target=2.0, upper="upper", lower="lower", improvement="increase")
+    for result in (flags, p, u, checked):
+        assert isinstance(result, pl.LazyFrame)
+        result.collect()
