@@ -142,9 +142,10 @@ def xmr_limits(
         limits = x̄ ± 2.66 MR̄,   2σ band = x̄ ± (2/3) 2.66 MR̄
 
     2.66 = 3/d₂ with d₂ = 1.128, so MR̄/1.128 estimates σ.  Screening keeps MRᵢ <= 3.267 MR̄
-    and recomputes MR̄ from those (NHSRplotthedots' ``screen_outliers``).  The mean is taken
-    as min(x) + mean(x − min(x)), so that a constant series has its value as the centre
-    exactly and no point sits a rounding error away from zero-width limits.
+    and recomputes MR̄ from those (NHSRplotthedots' ``screen_outliers``).  Missing values
+    are left out of the mean, and so are the moving ranges on either side of them.  The
+    mean is taken as min(x) + mean(x − min(x)), so that a constant series has its value as
+    the centre exactly and no point sits a rounding error away from zero-width limits.
 
     References
     ----------
@@ -428,7 +429,8 @@ def special_causes(
     - ``two_in_three``: it lies beyond the 2σ band but inside the limits, in a window of 3
       consecutive points of which at least 2 are so, all 3 on its side of the centre.
 
-    The side of a special cause is that of the point (outside, two-in-three, run) or the
+    A missing value ends a run or a trend and has no ``variation`` (null); its flags are
+    false.  The side of a special cause is that of the point (outside, two-in-three, run) or the
     trend's direction (the later trend where a point ends one and starts another), taken
     in that order of precedence, as NHSRplotthedots does.
 
@@ -513,7 +515,7 @@ def _flag_rules(
     )
     return out.with_columns(
         special_cause=pl.any_horizontal("outside_limits", "run", "trend", "two_in_three"),
-        variation=_variation(direction, improvement),
+        variation=pl.when(x.is_not_null()).then(_variation(direction, improvement)),
     ).drop(pl.selectors.starts_with(_P))
 
 

@@ -415,3 +415,23 @@ def test_every_chart_keeps_a_lazy_frame_lazy():
     for result in (flags, p, u, checked):
         assert isinstance(result, pl.LazyFrame)
         result.collect()
+
+
+def test_a_missing_month_ends_a_run_and_has_no_verdict():
+    # 1 1 1 1 _ 1 1 1 4 3: mean of the 9 values 14/9 = 1.5556; moving ranges (those next to the gap
+    # are missing) 0, 0, 0, 0, 0, 3, 1 -> mean 4/7; limits 1.5556 ± 2.66 × 4/7 = 0.0356, 3.0756.
+    # Eight points below the centre, but in runs of 4 and 3 around the gap: no run; 4 is outside.
+    values = [1.0, 1, 1, 1, None, 1, 1, 1, 4, 3]
+    limits = xmr_limits(series(values), "x", order="t")
+    assert limits.row(0, named=True)["upper"] == pytest.approx(3.075556)
+    result = special_causes(
+        limits,
+        "x",
+        order="t",
+        centre="centre",
+        upper="upper",
+        lower="lower",
+        improvement="increase",
+    )
+    assert not result["run"].any()
+    assert result["variation"].to_list() == [COM] * 4 + [None] + [COM] * 3 + [IMP, COM]
