@@ -110,16 +110,6 @@ class NationalOverview(ReportBase):
         Path to a validation record; default: found next to the results or extract.
     """
 
-    def __init__(
-        self,
-        data: ResultsData,
-        *,
-        period: str | None = None,
-        lang: str = "nb",
-        validation: str | Path | None = None,
-    ) -> None:
-        super().__init__(data, period=period, lang=lang, validation=validation)
-
     @classmethod
     def load(
         cls,
