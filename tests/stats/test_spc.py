@@ -435,3 +435,18 @@ def test_a_missing_month_ends_a_run_and_has_no_verdict():
     )
     assert not result["run"].any()
     assert result["variation"].to_list() == [COM] * 4 + [None] + [COM] * 3 + [IMP, COM]
+
+
+def test_runs_trends_and_two_in_three_do_not_cross_from_one_series_to_the_next():
+    # Series a ends with two points near the upper limit (band 2, limit 3) in a rising trend;
+    # b starts with the trend's continuation and a near point, then falls below the centre.
+    # Alone, a has two-in-three at 6, 7, a trend and a run over 0 … 7; b none of them (its one
+    # window of three crosses the centre).  Together, nothing of a may spill into b.
+    a = series([0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 2.5, 2.6], unit=["a"] * 8)
+    b = series([2.7, 0.5, -0.5], unit=["b"] * 3)
+    result = special_causes(
+        pl.concat([b, a]), "x", order="t", centre=0.0, upper=3.0, lower=-3.0, group_by="unit"
+    )
+    assert rows(result, "two_in_three") == [6, 7]
+    assert rows(result, "trend") == list(range(8))
+    assert rows(result, "run") == list(range(8))
