@@ -120,17 +120,22 @@ def test_a_chromium_that_hangs_is_stopped_with_what_it_started(report_html, tmp_
         pytest.fail(f"Chromium's helper {helper} still runs")
 
 
-def test_a_pdf_that_fails_fails_its_report_and_keeps_the_html(report_html, tmp_path):
-    job = ReportJob(
+def _pdf_job(report_html: Path, pdf: Path) -> ReportJob:
+    """A trust's report job whose HTML is written and whose PDF goes to ``pdf``."""
+    return ReportJob(
         key=OUTLIER_TRUST,
         name="Sykehuset Innlandet HF",
         group="Helse Sør-Øst",
-        notebook=tmp_path / "trust_report.ipynb",
+        notebook=report_html.parent / "trust_report.ipynb",
         parameters={},
-        ipynb=tmp_path / "report.ipynb",
+        ipynb=report_html.parent / "report.ipynb",
         html=report_html,
-        pdf=tmp_path / "report.pdf",
+        pdf=pdf,
     )
+
+
+def test_a_pdf_that_fails_fails_its_report_and_keeps_the_html(report_html, tmp_path):
+    job = _pdf_job(report_html, tmp_path / "report.pdf")
     outcome = ReportOutcome(job.key, job.name, job.group, ok=True, seconds=1.0, html=job.html.name)
     print_pdf(job, outcome, chromium=str(_fake_chromium(tmp_path / "bin", "exit 1")))
     assert not outcome.ok
@@ -144,16 +149,7 @@ def test_a_pdf_that_fails_fails_its_report_and_keeps_the_html(report_html, tmp_p
 def test_a_page_the_leak_check_flagged_is_not_printed(report_html, tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.4 from an earlier run")
-    job = ReportJob(
-        key=OUTLIER_TRUST,
-        name="Sykehuset Innlandet HF",
-        group="Helse Sør-Øst",
-        notebook=tmp_path / "trust_report.ipynb",
-        parameters={},
-        ipynb=tmp_path / "report.ipynb",
-        html=report_html,
-        pdf=pdf,
-    )
+    job = _pdf_job(report_html, pdf)
     leak = Leak(report_html, "patient_id", "P20****** (in the extract)")
     outcome = ReportOutcome(
         job.key, job.name, job.group, ok=True, seconds=1.0, html=job.html.name, leaks=[leak]
