@@ -12,6 +12,10 @@ A results directory holds:
     (:data:`VARIATION_SCHEMA`).
 ``waiting_curves.parquet``
     Kaplan–Meier curves behind WAIT-01 per unit and period (:data:`CURVE_SCHEMA`).
+``spc.parquet``
+    Statistical process control of the monthly indicators: one row per indicator x
+    level x unit x month, with the chart's centre and limits, the special-cause rules
+    and the verdicts (:data:`SPC_SCHEMA`).
 ``manifest.json``
     Extract fingerprint, package version, parameters, row counts read, time taken.
 
@@ -32,7 +36,7 @@ import polars as pl
 from indicators.errors import ResultsError
 
 LEVELS = ("national", "rhf", "trust", "catchment")
-PERIOD_TYPES = ("year", "tertial")
+PERIOD_TYPES = ("year", "tertial", "month")
 FLAGS = ("high", "low", "within")
 TARGET_LEVELS = ("high", "moderate", "low")
 
@@ -52,8 +56,8 @@ INDICATOR_SCHEMA = pl.Schema(
         "unit_id": pl.String,  # orgnr, RHF code ("1".."4") or "NO"
         "unit_name": pl.String,
         "rhf_code": pl.String,  # RHF of the unit (null for national)
-        "period": pl.String,  # "2025" or "2025-T2"
-        "period_type": pl.String,  # year / tertial
+        "period": pl.String,  # "2025", "2025-T2" or "2025-03"
+        "period_type": pl.String,  # year / tertial / month
         "statistic": pl.String,  # proportion / ratio / median_days
         "numerator": pl.Float64,  # x, observed O, or number started (WAIT-01)
         "denominator": pl.Float64,  # n, expected E, or number of referrals (WAIT-01)
@@ -115,10 +119,44 @@ CURVE_SCHEMA = pl.Schema(
     }
 )
 
+SPC_SCHEMA = pl.Schema(
+    {
+        "indicator_id": pl.String,
+        "level": pl.String,
+        "unit_id": pl.String,
+        "unit_name": pl.String,
+        "period": pl.String,  # month, "2025-03"
+        "month": pl.Date,  # its first day
+        "chart": pl.String,  # XmR / p / p′
+        "statistic": pl.String,  # as in indicators.parquet: proportion / median_days / ratio
+        "value": pl.Float64,  # the plotted value (null where withheld)
+        "included": pl.Boolean,  # used for the limits and the rules (published and whole)
+        "suppressed": pl.String,  # as in indicators.parquet
+        "period_incomplete": pl.String,  # as in indicators.parquet
+        "segment": pl.Int32,  # 0, then 1, 2 ... after each rebase
+        "centre": pl.Float64,
+        "lower": pl.Float64,  # process limits (3 sigma)
+        "upper": pl.Float64,
+        "lower_2sigma": pl.Float64,
+        "upper_2sigma": pl.Float64,
+        "outside_limits": pl.Boolean,  # special-cause rules, each point
+        "run": pl.Boolean,
+        "trend": pl.Boolean,
+        "two_in_three": pl.Boolean,
+        "special_cause": pl.Boolean,
+        "variation": pl.String,  # special cause improvement / concern / neither, common cause
+        "improvement": pl.String,  # increase / decrease: which direction is better
+        "target": pl.Float64,  # the national target judged, null without one
+        "series_variation": pl.String,  # the series' verdict: that of its latest point
+        "assurance": pl.String,  # consistently meets / fails target, hit and miss; null
+    }
+)
+
 RESULT_FILES = {
     "indicators": ("indicators.parquet", INDICATOR_SCHEMA),
     "variation": ("variation.parquet", VARIATION_SCHEMA),
     "waiting_curves": ("waiting_curves.parquet", CURVE_SCHEMA),
+    "spc": ("spc.parquet", SPC_SCHEMA),
 }
 
 
