@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from indicators.stats._common import FrameT, IntoExpr, to_expr
@@ -32,6 +33,7 @@ __all__ = [
     "XMR_LIMIT_FACTOR",
     "Improvement",
     "assurance",
+    "chance_signal_share",
     "p_chart_limits",
     "special_causes",
     "u_chart_limits",
@@ -65,7 +67,11 @@ ASSURANCE_MEETS = "consistently meets target"
 ASSURANCE_FAILS = "consistently fails target"
 ASSURANCE_HIT_AND_MISS = "hit and miss"
 
+SEGMENT = "segment"
+"""Column the limit functions add: 0 before the first rebase, 1 after it, and so on."""
+
 _P = "_spc_"
+_BASE = f"{_P}base"
 
 
 def _keys(group_by: str | Sequence[str] | None) -> list[str]:
@@ -102,6 +108,47 @@ def _bands(
     return {name: expr.clip(lower_floor, upper_cap) for name, expr in columns.items()}
 
 
+def _check_baseline(baseline: int | None) -> None:
+    if baseline is not None and (isinstance(baseline, bool) or baseline < 2):
+        msg = f"baseline must be a whole number of points >= 2, got {baseline!r}"
+        raise ArgumentError(msg)
+
+
+def _segment(order: str, rebase_at: object) -> pl.Expr:
+    """How many declared change points lie at or before each point's ``order`` (Int32)."""
+    if rebase_at is None:
+        return pl.lit(0, dtype=pl.Int32)
+    if isinstance(rebase_at, str | bytes) or not isinstance(rebase_at, Sequence):
+        starts: list[object] = [rebase_at]
+    else:
+        starts = list(dict.fromkeys(rebase_at))
+    if not starts:
+        return pl.lit(0, dtype=pl.Int32)
+    after = [(pl.col(order) >= pl.lit(start)).cast(pl.Int32) for start in starts]
+    return pl.sum_horizontal(after).cast(pl.Int32)
+
+
+def _segmented(
+    frame: FrameT,
+    order: str,
+    group_by: str | Sequence[str] | None,
+    rebase_at: object,
+    baseline: int | None,
+) -> tuple[FrameT, list[str]]:
+    """``frame`` in series order with its ``segment`` and a baseline flag; the window keys.
+
+    The keys are the series columns and ``segment``: every limit is computed per segment of
+    a series, and within it from the points flagged as baseline (the first ``baseline``).
+    """
+    _check_baseline(baseline)
+    series: list[str] = _keys(group_by)
+    keys = [*series, SEGMENT]
+    out = frame.sort([*series, order]).with_columns(_segment(order, rebase_at).alias(SEGMENT))
+    position = pl.int_range(pl.len()).over(keys)
+    in_base = position < baseline if baseline is not None else pl.lit(value=True)
+    return out.with_columns(in_base.alias(_BASE)), keys
+
+
 def xmr_limits(
     frame: FrameT,
     value: IntoExpr,
@@ -110,6 +157,7 @@ def xmr_limits(
     group_by: str | Sequence[str] | None = None,
     screen: bool = False,
     baseline: int | None = None,
+    rebase_at: object | Sequence[object] | None = None,
 ) -> FrameT:
     """Individuals (XmR) chart: centre line, process limits and 2σ band per series.
 
@@ -126,20 +174,27 @@ def xmr_limits(
     screen
         Leave out moving ranges above 3.267 × their mean and average the rest once more.
     baseline
-        Fix centre and limits from the first ``baseline`` points of each series (>= 2).
+        Fix centre and limits from the first ``baseline`` points of each segment (>= 2).
+    rebase_at
+        A value of ``order`` (or several) where the process changed: the first point of a
+        new segment, whose centre and limits are computed from its own points only.
 
     Returns
     -------
     DataFrame or LazyFrame
-        Sorted by ``group_by`` and ``order``, with ``moving_range``, ``mean_moving_range``,
-        ``centre``, ``lower``, ``upper``, ``lower_2sigma``, ``upper_2sigma`` and ``chart``.
+        Sorted by ``group_by`` and ``order``, with ``segment`` (Int32: 0 before the first
+        rebase, 1 after it, ...), ``moving_range``, ``mean_moving_range``, ``centre``,
+        ``lower``, ``upper``, ``lower_2sigma``, ``upper_2sigma`` and ``chart``.
 
     Notes
     -----
-    With x₁ … x_k the (baseline) points of a series::
+    With x₁ … x_k the (baseline) points of a segment of a series::
 
         centre = x̄,   MRᵢ = |xᵢ − xᵢ₋₁| (i >= 2),   MR̄ = mean of the MRᵢ
         limits = x̄ ± 2.66 MR̄,   2σ band = x̄ ± (2/3) 2.66 MR̄
+
+    A moving range never spans a rebase: the first point of a segment has none, so a
+    step change between segments does not widen either segment's limits.
 
     2.66 = 3/d₂ with d₂ = 1.128, so MR̄/1.128 estimates σ.  Screening keeps MRᵢ <= 3.267 MR̄
     and recomputes MR̄ from those (NHSRplotthedots' ``screen_outliers``).  Missing values
@@ -173,30 +228,25 @@ def xmr_limits(
 
     Mean 11.5; moving ranges 2, 1, 2 with mean 5/3; limits 11.5 ± 2.66 × 5/3 = 11.5 ± 4.4333.
     """
-    if baseline is not None and (isinstance(baseline, bool) or baseline < 2):
-        msg = f"baseline must be a whole number of points >= 2, got {baseline!r}"
-        raise ArgumentError(msg)
-    keys: list[str] = _keys(group_by)
+    out, keys = _segmented(frame, order, group_by, rebase_at, baseline)
     x = to_expr(value).cast(pl.Float64)
-    position = _over(pl.int_range(pl.len()), keys)
-    in_base = position < baseline if baseline is not None else pl.lit(value=True)
-    out = frame.sort([*keys, order]).with_columns(
-        pl.when(in_base).then(x).alias(f"{_P}xb"),
-        _over((x - x.shift(1)).abs(), keys).alias("moving_range"),
+    out = out.with_columns(
+        pl.when(pl.col(_BASE)).then(x).alias(f"{_P}xb"),
+        (x - x.shift(1)).abs().over(keys).alias("moving_range"),
     )
     xb = pl.col(f"{_P}xb")
-    mr = _over((xb - xb.shift(1)).abs(), keys)
-    mean_mr = _over(mr.mean(), keys)
+    mr = (xb - xb.shift(1)).abs().over(keys)
+    mean_mr = mr.mean().over(keys)
     if screen:
-        mean_mr = _over(pl.when(mr <= MR_SCREEN_FACTOR * mean_mr).then(mr).mean(), keys)
+        mean_mr = pl.when(mr <= MR_SCREEN_FACTOR * mean_mr).then(mr).mean().over(keys)
     out = out.with_columns(
         mean_moving_range=mean_mr,
-        **{f"{_P}centre": _over(xb.min() + (xb - xb.min()).mean(), keys)},
+        **{f"{_P}centre": (xb.min() + (xb - xb.min()).mean()).over(keys)},
     )
     sigma = pl.col("mean_moving_range") * (XMR_LIMIT_FACTOR / 3.0)
     return out.with_columns(
         **_bands(pl.col(f"{_P}centre"), sigma, None, None), chart=pl.lit("XmR")
-    ).drop(f"{_P}xb", f"{_P}centre")
+    ).drop(f"{_P}xb", f"{_P}centre", _BASE)
 
 
 def p_chart_limits(
@@ -207,6 +257,8 @@ def p_chart_limits(
     order: str,
     group_by: str | Sequence[str] | None = None,
     laney: bool = False,
+    baseline: int | None = None,
+    rebase_at: object | Sequence[object] | None = None,
 ) -> FrameT:
     """p-chart (or Laney's p′ chart) for a proportion with varying denominators.
 
@@ -222,13 +274,17 @@ def p_chart_limits(
         Columns naming a series.
     laney
         Widen the limits by the spread of the z-scores between points (p′ chart).
+    baseline
+        Take p̄ (and σ_z) from the first ``baseline`` points of each segment (>= 2).
+    rebase_at
+        A value of ``order`` (or several) starting a new segment, as for :func:`xmr_limits`.
 
     Returns
     -------
     DataFrame or LazyFrame
-        Sorted by ``group_by`` and ``order``, with ``proportion`` (pᵢ = xᵢ/nᵢ), ``centre``,
-        ``lower``, ``upper``, ``lower_2sigma``, ``upper_2sigma``, ``sigma_z`` (1 for a
-        p-chart) and ``chart``; limits are clipped to [0, 1].
+        Sorted by ``group_by`` and ``order``, with ``segment``, ``proportion``
+        (pᵢ = xᵢ/nᵢ), ``centre``, ``lower``, ``upper``, ``lower_2sigma``, ``upper_2sigma``,
+        ``sigma_z`` (1 for a p-chart) and ``chart``; limits are clipped to [0, 1].
 
     Notes
     -----
@@ -237,8 +293,9 @@ def p_chart_limits(
         p̄ = Σxᵢ / Σnᵢ,   σᵢ = √(p̄(1 − p̄)/nᵢ),   limits = p̄ ± 3σᵢ
         p′:  zᵢ = (pᵢ − p̄)/σᵢ,  σ_z = mean |zᵢ − zᵢ₋₁| / 1.128,  limits = p̄ ± 3σᵢσ_z
 
-    Where p̄ is 0 or 1 every σᵢ is 0, the limits are p̄ and σ_z is reported as 1.  A p′
-    series of one point has no moving range, so no σ_z and no limits.
+    The sums and the moving ranges of z run over the (baseline) points of one segment of a
+    series.  Where p̄ is 0 or 1 every σᵢ is 0, the limits are p̄ and σ_z is reported as 1.
+    A p′ segment of one point has no moving range, so no σ_z and no limits.
 
     References
     ----------
@@ -265,28 +322,35 @@ def p_chart_limits(
 
     p̄ = 60/600 = 0.1; σ = √(0.09/100) = 0.03 at n = 100 and 0.015 at n = 400.
     """
-    keys: list[str] = _keys(group_by)
+    out, keys = _segmented(frame, order, group_by, rebase_at, baseline)
     x = to_expr(numerator).cast(pl.Float64)
     n = to_expr(denominator).cast(pl.Float64)
     valid = n > 0
-    centre = _over(pl.when(valid).then(x).sum() / pl.when(valid).then(n).sum(), keys)
-    out = frame.sort([*keys, order]).with_columns(
+    centre = _pooled_ratio(x, n, keys)
+    out = out.with_columns(
         proportion=pl.when(valid).then(x / n),
         centre=centre,
         **{f"{_P}sd": pl.when(valid).then((centre * (1.0 - centre) / n).sqrt())},
     )
-    sd = pl.col(f"{_P}sd")
-    if laney:
-        z = (pl.col("proportion") - pl.col("centre")) / sd
-        spread = _over((z - z.shift(1)).abs().mean(), keys) / D2
-        # p̄ of 0 or 1: every σᵢ is 0, z is undefined and the limits are p̄ whatever σ_z
-        sigma_z = pl.when(pl.col("centre").is_in([0.0, 1.0])).then(1.0).otherwise(spread)
-    else:
-        sigma_z = pl.lit(1.0)
-    out = out.with_columns(sigma_z=sigma_z)
-    bands = _bands(pl.col("centre"), sd * pl.col("sigma_z"), 0.0, 1.0)
+    out = out.with_columns(sigma_z=_laney_sigma_z(keys) if laney else pl.lit(1.0))
+    bands = _bands(pl.col("centre"), pl.col(f"{_P}sd") * pl.col("sigma_z"), 0.0, 1.0)
     chart = "p′" if laney else "p"
-    return out.with_columns(**bands, chart=pl.lit(chart)).drop(f"{_P}sd")
+    return out.with_columns(**bands, chart=pl.lit(chart)).drop(f"{_P}sd", _BASE)
+
+
+def _pooled_ratio(numerator: pl.Expr, denominator: pl.Expr, keys: list[str]) -> pl.Expr:
+    """Σ numerator / Σ denominator over the baseline points with a positive denominator."""
+    used = (denominator > 0) & pl.col(_BASE)
+    return (pl.when(used).then(numerator).sum() / pl.when(used).then(denominator).sum()).over(keys)
+
+
+def _laney_sigma_z(keys: list[str]) -> pl.Expr:
+    """σ_z = mean |zᵢ − zᵢ₋₁| / 1.128 over the baseline z-scores; 1 where p̄ is 0 or 1."""
+    z = (pl.col("proportion") - pl.col("centre")) / pl.col(f"{_P}sd")
+    z_base = pl.when(pl.col(_BASE)).then(z)
+    spread = (z_base - z_base.shift(1)).abs().mean().over(keys) / D2
+    # p̄ of 0 or 1: every σᵢ is 0, z is undefined and the limits are p̄ whatever σ_z
+    return pl.when(pl.col("centre").is_in([0.0, 1.0])).then(1.0).otherwise(spread)
 
 
 def u_chart_limits(
@@ -296,6 +360,8 @@ def u_chart_limits(
     *,
     order: str,
     group_by: str | Sequence[str] | None = None,
+    baseline: int | None = None,
+    rebase_at: object | Sequence[object] | None = None,
 ) -> FrameT:
     """u-chart for a rate (events per unit of exposure) with varying exposure.
 
@@ -309,18 +375,25 @@ def u_chart_limits(
         Column that orders each series.
     group_by
         Columns naming a series.
+    baseline
+        Take ū from the first ``baseline`` points of each segment (>= 2).
+    rebase_at
+        A value of ``order`` (or several) starting a new segment, as for :func:`xmr_limits`.
 
     Returns
     -------
     DataFrame or LazyFrame
-        Sorted by ``group_by`` and ``order``, with ``rate`` (uᵢ = cᵢ/eᵢ), ``centre``,
-        ``lower`` (>= 0), ``upper``, ``lower_2sigma``, ``upper_2sigma`` and ``chart``.
+        Sorted by ``group_by`` and ``order``, with ``segment``, ``rate`` (uᵢ = cᵢ/eᵢ),
+        ``centre``, ``lower`` (>= 0), ``upper``, ``lower_2sigma``, ``upper_2sigma`` and
+        ``chart``.
 
     Notes
     -----
     ::
 
         ū = Σcᵢ / Σeᵢ,   limits = ū ± 3√(ū/eᵢ),   lower limit at least 0
+
+    with the sums over the (baseline) points of one segment of a series.
 
     References
     ----------
@@ -345,15 +418,14 @@ def u_chart_limits(
 
     ū = 16/8 = 2; 3√(2/4) = 2.121, so the lower limit −0.121 is set to 0.
     """
-    keys: list[str] = _keys(group_by)
+    out, keys = _segmented(frame, order, group_by, rebase_at, baseline)
     c = to_expr(count).cast(pl.Float64)
     e = to_expr(exposure).cast(pl.Float64)
     valid = e > 0
-    centre = _over(pl.when(valid).then(c).sum() / pl.when(valid).then(e).sum(), keys)
-    out = frame.sort([*keys, order]).with_columns(rate=pl.when(valid).then(c / e), centre=centre)
+    out = out.with_columns(rate=pl.when(valid).then(c / e), centre=_pooled_ratio(c, e, keys))
     sigma = pl.when(valid).then((pl.col("centre") / e).sqrt())
     bands = _bands(pl.col("centre"), sigma, 0.0, None)
-    return out.with_columns(**bands, chart=pl.lit("u"))
+    return out.with_columns(**bands, chart=pl.lit("u")).drop(_BASE)
 
 
 def _in_long_trend(keys: list[str]) -> pl.Expr:
@@ -391,6 +463,7 @@ def special_causes(
     lower: IntoExpr,
     group_by: str | Sequence[str] | None = None,
     improvement: Improvement | None = None,
+    segment: str | None = SEGMENT,
 ) -> FrameT:
     """Flag each point by the special-cause rules of "Making Data Count".
 
@@ -408,6 +481,10 @@ def special_causes(
         Columns naming a series.
     improvement
         ``"increase"`` or ``"decrease"`` if higher or lower values are better, else None.
+    segment
+        Column numbering the segments of a series after a rebase (the ``segment`` the limit
+        functions add): runs, trends and two-in-three restart at each new segment.  Used when
+        the frame has it; None treats every series as one segment.
 
     Returns
     -------
@@ -430,9 +507,11 @@ def special_causes(
       consecutive points of which at least 2 are so, all 3 on its side of the centre.
 
     A missing value ends a run or a trend and has no ``variation`` (null); its flags are
-    false.  The side of a special cause is that of the point (outside, two-in-three, run) or the
-    trend's direction (the later trend where a point ends one and starts another), taken
-    in that order of precedence, as NHSRplotthedots does.
+    false.  A rebase ends them too: no run, trend step or window of three spans two
+    segments, so the first point of a segment starts afresh.  The side of a special cause
+    is that of the point (outside, two-in-three, run) or the trend's direction (the later
+    trend where a point ends one and starts another), taken in that order of precedence,
+    as NHSRplotthedots does.
 
     References
     ----------
@@ -466,9 +545,11 @@ def special_causes(
     The seven points 1 … 7 rise; a fall is better, so the trend is a concern.
     """
     _check_improvement(improvement, allow_none=True)
-    keys: list[str] = _keys(group_by)
+    series: list[str] = _keys(group_by)
+    segmented = segment is not None and segment in frame.collect_schema().names()
+    keys = [*series, segment] if segmented and segment is not None else series
     x = to_expr(value).cast(pl.Float64)
-    out = frame.sort([*keys, order]).with_columns(
+    out = frame.sort([*series, order]).with_columns(
         **{
             f"{_P}centre": to_expr(centre).cast(pl.Float64),
             f"{_P}upper": to_expr(upper).cast(pl.Float64),
@@ -598,3 +679,78 @@ def assurance(
         .otherwise(pl.lit(ASSURANCE_HIT_AND_MISS))
     )
     return frame.with_columns(assurance=verdict)
+
+
+def chance_signal_share(
+    points: int, *, last: int, simulations: int = 20000, seed: int = 0
+) -> float:
+    """Share of stable processes whose XmR chart shows a special cause by chance alone.
+
+    Simulates ``simulations`` series of ``points`` independent standard normal values, gives
+    each XmR limits from all its points (:func:`xmr_limits`) and applies every rule of
+    :func:`special_causes`; returns the share of series with at least one of their last
+    ``last`` points flagged.  With 36 monthly points and ``last=12`` it is the share of
+    indicators of an unchanged process that show a special cause in the latest year.
+
+    Parameters
+    ----------
+    points
+        Points in each series (>= 2), e.g. 36 months.
+    last
+        How many of the latest points are looked at (1 <= last <= points), e.g. 12.
+    simulations
+        Number of simulated series (>= 1).
+    seed
+        Seed of numpy's default random generator; the same seed gives the same share.
+
+    Returns
+    -------
+    float
+        The estimate p̂ of P(some point among the last ``last`` is flagged | stable process).
+
+    Notes
+    -----
+    With S simulated series, of which s signal in their last points::
+
+        p̂ = s / S,   standard error √(p̂(1 − p̂)/S)
+
+    The value does not depend on the process mean or σ: the limits and rules are
+    unchanged by a shift and a positive scaling of the values.  All series are simulated
+    at once as one frame keyed by ``series`` and charted with window functions.
+
+    Examples
+    --------
+    >>> chance_signal_share(12, last=12, simulations=2000) == chance_signal_share(
+    ...     12, last=12, simulations=2000
+    ... )
+    True
+    """
+    _check_simulation(points, last, simulations)
+    draws = np.random.default_rng(seed).standard_normal(simulations * points)
+    frame = pl.DataFrame(
+        {
+            "series": np.repeat(np.arange(simulations), points),
+            "t": np.tile(np.arange(points), simulations),
+            "x": draws,
+        }
+    )
+    limits = xmr_limits(frame, "x", order="t", group_by="series")
+    flags = special_causes(
+        limits, "x", order="t", centre="centre", upper="upper", lower="lower", group_by="series"
+    )
+    signalled = (
+        flags.filter(pl.col("t") >= points - last)
+        .group_by("series")
+        .agg(pl.col("special_cause").any())
+    )
+    return float(signalled["special_cause"].cast(pl.Float64).mean())  # type: ignore[arg-type]
+
+
+def _check_simulation(points: int, last: int, simulations: int) -> None:
+    for name, number, least in (("points", points, 2), ("simulations", simulations, 1)):
+        if isinstance(number, bool) or not isinstance(number, int) or number < least:
+            msg = f"{name} must be a whole number >= {least}, got {number!r}"
+            raise ArgumentError(msg)
+    if isinstance(last, bool) or not isinstance(last, int) or not 1 <= last <= points:
+        msg = f"last must be a whole number from 1 to points ({points}), got {last!r}"
+        raise ArgumentError(msg)
