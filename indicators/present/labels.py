@@ -514,6 +514,31 @@ TEXT: dict[str, dict[str, str]] = {
     "seconds": {"nb": "Sekunder", "en": "Seconds"},
     "mean_days": {"nb": "Gjennomsnittlig ventetid", "en": "Mean waiting time"},
     "median_days": {"nb": "Median ventetid", "en": "Median waiting time"},
+    # statistical process control (SPC) charts and their icons
+    "spc_improvement": {
+        "nb": "Spesiell variasjon – forbedring",
+        "en": "Special cause improvement",
+    },
+    "spc_concern": {"nb": "Spesiell variasjon – bekymring", "en": "Special cause concern"},
+    "spc_neither": {
+        "nb": "Spesiell variasjon – verken forbedring eller bekymring",
+        "en": "Special cause variation – neither improvement nor concern",
+    },
+    "spc_common": {"nb": "Vanlig variasjon", "en": "Common cause variation"},
+    "spc_no_variation": {"nb": "Variasjon ikke vurdert", "en": "Variation not assessed"},
+    "spc_meets": {"nb": "Når målet hver gang", "en": "Consistently meets target"},
+    "spc_fails": {"nb": "Når ikke målet", "en": "Consistently fails target"},
+    "spc_hit_and_miss": {"nb": "Tilfeldig om målet nås", "en": "Hit and miss"},
+    "spc_no_target": {"nb": "Ingen mål", "en": "No target"},
+    "spc_higher": {"nb": "høyere", "en": "higher"},
+    "spc_lower": {"nb": "lavere", "en": "lower"},
+    "spc_variation": {"nb": "Variasjon", "en": "Variation"},
+    "spc_assurance": {"nb": "Måloppnåelse", "en": "Target assurance"},
+    "spc_centre": {"nb": "Senterlinje", "en": "Centre line"},
+    "spc_limits": {"nb": "Kontrollgrenser", "en": "Process limits"},
+    "spc_target": {"nb": "Mål", "en": "Target"},
+    "spc_line": {"nb": "Linje", "en": "Line"},
+    "month": {"nb": "Måned", "en": "Month"},
 }
 
 
