@@ -8,11 +8,19 @@ Reference values
   and limits to 7 significant digits, with moving ranges screened, then with point 15 set to
   10 screened and unscreened.  Their rule tests (``test-ptd_calculate_point_type.R``) give
   the two-in-three cases below.
+- Laney's p′ chart: the published weekly A&E data of Mohammed et al. (BMJ Qual Saf 2013), with
+  p̄, σ_z and limits worked step by step in ``tests/data/README_spc.md`` (``spc_laney.json``).
+- The chance-signal share: against the same rules written out as plain loops below.
 - Everything else is worked by hand in the comments.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -22,6 +30,7 @@ from polars.testing import assert_frame_equal
 from indicators.stats import (
     ArgumentError,
     assurance,
+    chance_signal_share,
     p_chart_limits,
     special_causes,
     u_chart_limits,
@@ -34,6 +43,8 @@ RNORM_SEED_123 = [
     1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113,
     1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279143,
 ]  # fmt: skip
+
+DATA = Path(__file__).parent.parent / "data"
 
 FLAGS = ["outside_limits", "run", "trend", "two_in_three"]
 IMP, CON, COM = "special cause improvement", "special cause concern", "common cause"
@@ -450,3 +461,287 @@ def test_runs_trends_and_two_in_three_do_not_cross_from_one_series_to_the_next()
     assert rows(result, "two_in_three") == [6, 7]
     assert rows(result, "trend") == list(range(8))
     assert rows(result, "run") == list(range(8))
+
+
+# --- Laney's p′ against a worked reference --------------------------------------------------
+
+
+def test_laney_p_chart_reproduces_the_worked_a_and_e_example():
+    reference = json.loads((DATA / "spc_laney.json").read_text(encoding="utf-8"))
+    frame = pl.DataFrame(
+        {
+            "week": reference["week"],
+            "seen": reference["seen_within_4_hours"],
+            "attendances": reference["attendances"],
+        }
+    )
+    result = p_chart_limits(frame, "seen", "attendances", order="week", laney=True)
+    assert result["centre"].to_list() == pytest.approx([reference["p_bar"]] * 20, abs=5e-11)
+    assert result["sigma_z"][0] == pytest.approx(reference["sigma_z"], abs=5e-9)
+    assert result["lower"].to_list() == pytest.approx(reference["lower"], abs=5e-7)
+    assert result["upper"].to_list() == pytest.approx(reference["upper"], abs=5e-7)
+
+
+# --- rebasing and baselines -----------------------------------------------------------------
+
+
+def test_xmr_limits_are_recalculated_from_a_rebase_and_no_moving_range_spans_it():
+    # Before t = 4: 10, 12, 11, 13: mean 11.5, MR 2, 1, 2 -> 5/3; 11.5 ± 2.66 × 5/3 = 11.5 ± 4.4333.
+    # From t = 4: 20, 24, 22, 26: mean 23, MR 4, 2, 4 -> 10/3; 23 ± 2.66 × 10/3 = 23 ± 8.8667.
+    # The step 13 -> 20 is no moving range of either segment (it would make MR̄ 22/7 overall).
+    frame = series([10.0, 12, 11, 13, 20, 24, 22, 26])
+    result = xmr_limits(frame, "x", order="t", rebase_at=4)
+    assert result["segment"].to_list() == [0] * 4 + [1] * 4
+    assert result["segment"].dtype == pl.Int32
+    assert result["moving_range"].to_list() == pytest.approx(
+        [None, 2, 1, 2, None, 4, 2, 4], nan_ok=True
+    )
+    assert result["mean_moving_range"].to_list() == pytest.approx([5 / 3] * 4 + [10 / 3] * 4)
+    assert result["centre"].to_list() == pytest.approx([11.5] * 4 + [23.0] * 4)
+    assert result["lower"].to_list() == pytest.approx([7.066667] * 4 + [14.133333] * 4)
+    assert result["upper"].to_list() == pytest.approx([15.933333] * 4 + [31.866667] * 4)
+
+
+def test_a_baseline_applies_within_each_segment():
+    # Baseline 2: segment 0 from 10, 12 (11 ± 2.66 × 2 = 11 ± 5.32);
+    # segment 1 from 20, 24 (22 ± 2.66 × 4 = 22 ± 10.64).
+    frame = series([10.0, 12, 11, 13, 20, 24, 22, 26])
+    result = xmr_limits(frame, "x", order="t", rebase_at=4, baseline=2)
+    assert result["centre"].to_list() == pytest.approx([11.0] * 4 + [22.0] * 4)
+    assert result["upper"].to_list() == pytest.approx([16.32] * 4 + [32.64] * 4)
+
+
+def test_every_limit_function_has_segment_0_without_a_rebase():
+    frame = series([1.0, 2.0, 4.0], num=[1, 2, 3], den=[5, 5, 5])
+    for result in (
+        xmr_limits(frame, "x", order="t"),
+        p_chart_limits(frame, "num", "den", order="t"),
+        u_chart_limits(frame, "num", "den", order="t"),
+        xmr_limits(frame, "x", order="t", rebase_at=[]),
+    ):
+        assert result["segment"].to_list() == [0, 0, 0]
+        assert result["segment"].dtype == pl.Int32
+
+
+def test_several_change_dates_apply_to_every_series_in_any_order():
+    # Months Jan … Jun 2024 for two units; changes declared on 1 Mar and 1 May (given in
+    # reverse order, once twice): segments 0, 0, 1, 1, 2, 2 in each unit.  A date between
+    # two months starts the segment at the next month (15 Apr -> May).
+    months = [dt.date(2024, m, 1) for m in range(1, 7)]
+    frame = pl.DataFrame(
+        {
+            "unit": ["a"] * 6 + ["b"] * 6,
+            "month": months * 2,
+            "x": [1.0, 3, 10, 12, 20, 24, 5, 7, 5, 7, 5, 7],
+        }
+    )
+    changes = [dt.date(2024, 5, 1), dt.date(2024, 3, 1), dt.date(2024, 5, 1)]
+    result = xmr_limits(frame, "x", order="month", group_by="unit", rebase_at=changes)
+    assert result["segment"].to_list() == [0, 0, 1, 1, 2, 2] * 2
+    # unit a: means 2, 11, 22 and moving ranges 2, 2, 4 within the segments
+    assert result.filter(unit="a")["centre"].to_list() == pytest.approx([2, 2, 11, 11, 22, 22])
+    assert result.filter(unit="a")["mean_moving_range"].to_list() == pytest.approx(
+        [2, 2, 2, 2, 4, 4]
+    )
+    between = xmr_limits(frame, "x", order="month", group_by="unit", rebase_at=dt.date(2024, 4, 15))
+    assert between["segment"].to_list() == [0, 0, 0, 0, 1, 1] * 2
+
+
+def test_a_rebase_can_be_a_text_period():
+    frame = pl.DataFrame({"period": ["2024-01", "2024-02", "2024-03", "2024-04"], "x": [1.0] * 4})
+    result = xmr_limits(frame, "x", order="period", rebase_at="2024-03")
+    assert result["segment"].to_list() == [0, 0, 1, 1]
+
+
+def test_p_chart_limits_after_a_rebase():
+    # Before t = 2: x = 10, 30 of n = 100, 100: p̄ = 0.2, σ = √(0.16/100) = 0.04, limits 0.08, 0.32.
+    # From t = 2: x = 5, 15 of n = 100, 300: p̄ = 20/400 = 0.05;
+    #   n = 100: σ = √(0.0475/100) = 0.0217945, 0.05 ± 0.0653835 -> 0 (clipped), 0.1153835;
+    #   n = 300: σ = √(0.0475/300) = 0.0125831, 0.05 ± 0.0377492 -> 0.0122508, 0.0877492.
+    frame = series([0.0] * 4, num=[10, 30, 5, 15], den=[100, 100, 100, 300])
+    result = p_chart_limits(frame, "num", "den", order="t", rebase_at=2)
+    assert result["segment"].to_list() == [0, 0, 1, 1]
+    assert result["centre"].to_list() == pytest.approx([0.2, 0.2, 0.05, 0.05])
+    assert result["lower"].to_list() == pytest.approx([0.08, 0.08, 0.0, 0.0122508], abs=1e-7)
+    assert result["upper"].to_list() == pytest.approx([0.32, 0.32, 0.1153835, 0.0877492], abs=1e-7)
+
+
+def test_laney_sigma_z_is_computed_within_each_segment():
+    # Each segment alone is the p′ example above (z = 0, 6.6667, −3.3333, σ_z = 7.387707);
+    # across the rebase the z-scores of one segment never meet the other's.
+    one = [10, 30, 20]
+    frame = series([0.0] * 6, num=one + one, den=[100, 100, 400] * 2)
+    result = p_chart_limits(frame, "num", "den", order="t", laney=True, rebase_at=3)
+    assert result["sigma_z"].to_list() == pytest.approx([7.387707] * 6)
+    assert result["upper"].to_list() == pytest.approx([0.764894, 0.764894, 0.432447] * 2)
+
+
+def test_p_and_u_chart_baselines_take_the_centre_from_the_first_points():
+    # p: the first three points give p̄ = 60/600 = 0.1; the fourth (90 of 100) is held to
+    # 0.1 ± 3 × 0.03 = 0.01, 0.19.
+    frame = series([0.0] * 4, num=[10, 30, 20, 90], den=[100, 100, 400, 100])
+    p = p_chart_limits(frame, "num", "den", order="t", baseline=3)
+    assert p["centre"].to_list() == pytest.approx([0.1] * 4)
+    assert (p["lower"][3], p["upper"][3]) == pytest.approx((0.01, 0.19))
+    # u: c = 2, 6 over e = 1, 2 give ū = 8/3; then c = 40 over 4 (rate 10) is not used.
+    # e = 4: 8/3 ± 3√(8/12) = 2.666667 ± 2.449490.
+    u = u_chart_limits(
+        series([0.0] * 3, c=[2, 6, 40], e=[1.0, 2.0, 4.0]), "c", "e", order="t", baseline=2
+    )
+    assert u["centre"].to_list() == pytest.approx([8 / 3] * 3)
+    assert (u["lower"][2], u["upper"][2]) == pytest.approx((0.217177, 5.116157))
+
+
+def test_u_chart_limits_after_a_rebase():
+    # Before t = 3: the u-chart example above (ū = 50/28).  From t = 3: c = 10 over e = 5,
+    # ū = 2, limits 2 ± 3√(2/5) = 2 ± 1.8973666.
+    frame = series([0.0] * 4, c=[2, 6, 42, 10], e=[1.0, 2.0, 25.0, 5.0])
+    result = u_chart_limits(frame, "c", "e", order="t", rebase_at=3)
+    assert result["centre"].to_list() == pytest.approx([1.785714] * 3 + [2.0])
+    assert (result["lower"][3], result["upper"][3]) == pytest.approx((0.1026334, 3.8973666))
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        lambda f: p_chart_limits(f, "num", "den", order="t", baseline=1),
+        lambda f: u_chart_limits(f, "num", "den", order="t", baseline=0),
+    ],
+)
+def test_p_and_u_charts_refuse_a_baseline_of_fewer_than_two_points(chart):
+    with pytest.raises(ArgumentError, match="baseline must be a whole number of points >= 2"):
+        chart(series([0.0, 0.0], num=[1, 2], den=[5, 5]))
+
+
+def segmented(values: list[float], segments: list[int], **kwargs) -> pl.DataFrame:
+    """Rules for ``values`` around centre 0 with limits ±3, in the given segments."""
+    return special_causes(
+        series(values, segment=segments),
+        "x",
+        order="t",
+        centre=0.0,
+        upper=3.0,
+        lower=-3.0,
+        **kwargs,
+    )
+
+
+def test_a_run_does_not_span_a_rebase_but_starts_afresh_at_it():
+    # Eight points above the centre: a run of 8 in one segment, but 4 + 4 across a rebase.
+    # Then a segment of 7 points above, from its first point: a run of 7.
+    assert rows(segmented([1.0] * 8, [0] * 8), "run") == list(range(8))
+    assert not segmented([1.0] * 8, [0] * 4 + [1] * 4)["run"].any()
+    assert rows(segmented([-1.0] * 3 + [1.0] * 7, [0] * 3 + [1] * 7), "run") == list(range(3, 10))
+    # segment=None reads the frame as one segment again
+    ignored = segmented([1.0] * 8, [0] * 4 + [1] * 4, segment=None)
+    assert rows(ignored, "run") == list(range(8))
+
+
+def test_a_trend_does_not_span_a_rebase_and_can_end_on_the_last_point_of_a_segment():
+    # 0.1, 0.2, … 0.8 rise in 7 steps.  Split 4 + 4: no trend.  Split 7 + 1: the first
+    # segment's 7 points are a trend up to its last point; the eighth point is not in it.
+    rising = [0.1 * (i + 1) for i in range(8)]
+    assert not segmented(rising, [0] * 4 + [1] * 4)["trend"].any()
+    assert rows(segmented(rising, [0] * 7 + [1]), "trend") == list(range(7))
+    assert rows(segmented(rising, [0] * 8), "trend") == list(range(8))
+
+
+def test_two_in_three_does_not_span_a_rebase_but_counts_at_a_segments_first_and_last_points():
+    # 0.5, 0.5, 2.5 | 2.5, 0.5, 0.5: the two near points are in different segments.
+    values = [0.5, 0.5, 2.5, 2.5, 0.5, 0.5]
+    assert rows(segmented(values, [0] * 6), "two_in_three") == [2, 3]
+    assert not segmented(values, [0] * 3 + [1] * 3)["two_in_three"].any()
+    # 0.5 | 2.5, 2.5, 0.5 | 0.5, 2.5, 2.5: at a segment's first two and last two points.
+    values = [0.5, 2.5, 2.5, 0.5, 0.5, 2.5, 2.5]
+    assert rows(segmented(values, [0, 1, 1, 1, 2, 2, 2]), "two_in_three") == [1, 2, 5, 6]
+
+
+def test_a_rebase_at_a_step_change_leaves_both_levels_common_cause():
+    # 12, 10, … (8 months) then 22, 20, … (8 months).  As one segment the centre is 16 and
+    # all 16 points are runs of 8 on either side; rebased at month 8 each level alternates
+    # around its own centre (11, then 21): common cause throughout.
+    frame = series([12.0, 10] * 4 + [22.0, 20] * 4)
+    whole = xmr_limits(frame, "x", order="t")
+    rebased = xmr_limits(frame, "x", order="t", rebase_at=8)
+
+    def rules(limits: pl.DataFrame) -> pl.DataFrame:
+        return special_causes(limits, "x", order="t", centre="centre", upper="upper", lower="lower")
+
+    assert rules(whole)["run"].all()
+    assert set(rules(rebased)["variation"]) == {COM}
+
+
+# --- chance signals ---------------------------------------------------------------------
+
+
+def loop_flags(x: np.ndarray) -> list[bool]:
+    """Every rule for one series with XmR limits from all its points, as plain loops."""
+    k = len(x)
+    centre = x.mean()
+    mean_mr = np.abs(np.diff(x)).mean()
+    upper, lower = centre + 2.66 * mean_mr, centre - 2.66 * mean_mr
+    flagged = [bool(v > upper or v < lower) for v in x]
+    side = np.sign(x - centre)
+    step = np.sign(np.diff(x))
+    for i in range(k - 6):  # runs: 7 consecutive points on one side
+        if side[i] != 0 and all(side[i : i + 7] == side[i]):
+            flagged[i : i + 7] = [True] * 7
+    for i in range(k - 6):  # trends: 6 consecutive steps of one sign (7 points)
+        if step[i] != 0 and all(step[i : i + 6] == step[i]):
+            flagged[i : i + 7] = [True] * 7
+    for sign, limit in ((1, upper), (-1, lower)):  # two of three beyond the 2σ band
+        band = centre + 2 / 3 * (limit - centre)
+        near = [(v - band) * sign > 0 and (v - limit) * sign <= 0 for v in x]
+        for i in range(k - 2):
+            window = range(i, i + 3)
+            if sum(near[j] for j in window) >= 2 and all(
+                (x[j] - centre) * sign > 0 for j in window
+            ):
+                for j in window:
+                    flagged[j] = flagged[j] or near[j]
+    return flagged
+
+
+def test_chance_signal_share_agrees_with_the_rules_written_as_loops():
+    # Independent draws: the two estimates differ by sampling error only, whose standard
+    # deviation is √(2p(1 − p)/3000) ≈ 0.008 at p ≈ 0.11; allow 4 of them.
+    rng = np.random.default_rng(20261130)
+    n = 3000
+    looped = sum(any(loop_flags(rng.standard_normal(36))[-12:]) for _ in range(n)) / n
+    share = chance_signal_share(36, last=12, simulations=n, seed=1)
+    assert share == pytest.approx(looped, abs=4 * (2 * looped * (1 - looped) / n) ** 0.5)
+
+
+def test_chance_signal_share_of_36_months_in_the_last_12_is_about_11_percent():
+    # 20 000 simulations give 0.110 (standard error 0.002); 4000 are within ±0.02 of it.
+    assert chance_signal_share(36, last=12, simulations=4000) == pytest.approx(0.110, abs=0.02)
+
+
+def test_chance_signal_share_grows_with_the_points_looked_at_and_is_a_share():
+    shares = [chance_signal_share(24, last=last, simulations=2000) for last in (1, 6, 12, 24)]
+    assert shares == sorted(shares)
+    assert shares[0] > 0
+    assert shares[-1] < 1
+    assert chance_signal_share(24, last=6, simulations=2000, seed=5) == chance_signal_share(
+        24, last=6, simulations=2000, seed=5
+    )
+
+
+def test_two_points_never_signal():
+    # With two points each lies MR/2 from the centre, well inside ± 2.66 MR; no run, trend or
+    # window of three fits in two points.
+    assert chance_signal_share(2, last=2, simulations=500) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("points", "last", "simulations", "message"),
+    [
+        (1, 1, 10, "points must be a whole number >= 2"),
+        (12, 0, 10, "last must be a whole number from 1 to points"),
+        (12, 13, 10, "last must be a whole number from 1 to points"),
+        (12, 6, 0, "simulations must be a whole number >= 1"),
+    ],
+)
+def test_chance_signal_share_checks_its_arguments(points, last, simulations, message):
+    with pytest.raises(ArgumentError, match=message):
+        chance_signal_share(points, last=last, simulations=simulations)
