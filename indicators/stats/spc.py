@@ -139,11 +139,19 @@ def _segmented(
 
     The keys are the series columns and ``segment``: every limit is computed per segment of
     a series, and within it from the points flagged as baseline (the first ``baseline``).
+    A ``segment`` among the ``group_by`` columns is the caller's own numbering and is kept.
     """
     _check_baseline(baseline)
     series: list[str] = _keys(group_by)
-    keys = [*series, SEGMENT]
-    out = frame.sort([*series, order]).with_columns(_segment(order, rebase_at).alias(SEGMENT))
+    out = frame.sort([*series, order])
+    if SEGMENT in series:
+        if rebase_at is not None:
+            msg = "give rebase_at or a 'segment' column in group_by, not both"
+            raise ArgumentError(msg)
+        keys = series
+    else:
+        keys = [*series, SEGMENT]
+        out = out.with_columns(_segment(order, rebase_at).alias(SEGMENT))
     position = pl.int_range(pl.len()).over(keys)
     in_base = position < baseline if baseline is not None else pl.lit(value=True)
     return out.with_columns(in_base.alias(_BASE)), keys
@@ -177,7 +185,9 @@ def xmr_limits(
         Fix centre and limits from the first ``baseline`` points of each segment (>= 2).
     rebase_at
         A value of ``order`` (or several) where the process changed: the first point of a
-        new segment, whose centre and limits are computed from its own points only.
+        new segment, whose centre and limits are computed from its own points only.  (A
+        ``segment`` column already numbering the segments can be given in ``group_by``
+        instead; it is then kept as it is.)
 
     Returns
     -------

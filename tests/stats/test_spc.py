@@ -745,3 +745,12 @@ def test_two_points_never_signal():
 def test_chance_signal_share_checks_its_arguments(points, last, simulations, message):
     with pytest.raises(ArgumentError, match=message):
         chance_signal_share(points, last=last, simulations=simulations)
+
+
+def test_a_segment_column_among_the_series_keys_is_kept_as_the_rebase():
+    frame = series([10.0, 12, 11, 13, 20, 24, 22, 26], segment=[0] * 4 + [1] * 4)
+    kept = xmr_limits(frame, "x", order="t", group_by="segment")
+    rebased = xmr_limits(frame.drop("segment"), "x", order="t", rebase_at=4)
+    assert_frame_equal(kept, rebased, check_dtypes=False)  # the caller's segment stays Int64
+    with pytest.raises(ArgumentError, match="give rebase_at or a 'segment' column"):
+        p_chart_limits(frame, "x", "x", order="t", group_by="segment", rebase_at=4)
