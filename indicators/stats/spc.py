@@ -556,8 +556,9 @@ def special_causes(
     """
     _check_improvement(improvement, allow_none=True)
     series: list[str] = _keys(group_by)
-    segmented = segment is not None and segment in frame.collect_schema().names()
-    keys = [*series, segment] if segmented and segment is not None else series
+    names = frame.collect_schema().names()
+    new_key = segment is not None and segment in names and segment not in series
+    keys = [*series, segment] if new_key and segment else series
     x = to_expr(value).cast(pl.Float64)
     out = frame.sort([*series, order]).with_columns(
         **{

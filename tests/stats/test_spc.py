@@ -754,3 +754,8 @@ def test_a_segment_column_among_the_series_keys_is_kept_as_the_rebase():
     assert_frame_equal(kept, rebased, check_dtypes=False)  # the caller's segment stays Int64
     with pytest.raises(ArgumentError, match="give rebase_at or a 'segment' column"):
         p_chart_limits(frame, "x", "x", order="t", group_by="segment", rebase_at=4)
+
+
+def test_special_causes_take_a_segment_named_among_the_series_keys_once():
+    result = segmented([1.0] * 8, [0] * 4 + [1] * 4, group_by="segment")
+    assert not result["run"].any()
