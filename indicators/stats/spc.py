@@ -6,6 +6,13 @@ functions.  Frame functions return the frame sorted by ``group_by`` and ``order`
 centre line, the process limits (3σ) and the 2σ band (``upper_2sigma``/``lower_2sigma``,
 two thirds of the way from centre to limit) as columns that :func:`special_causes` reads.
 
+A series can be rebased where the process is known to have changed (``rebase_at``): the
+limit functions number the parts in a ``segment`` column (always added, 0 without a
+rebase), compute every centre and limit per segment, optionally from the first
+``baseline`` points of each, and :func:`special_causes` restarts its rules at each new
+segment.  :func:`chance_signal_share` estimates how often a stable process shows a special
+cause by chance alone.
+
 The rules follow NHS England's "Making Data Count" as implemented in NHSRplotthedots:
 
 - a point outside the limits;
