@@ -160,6 +160,43 @@ RESULT_FILES = {
 }
 
 
+def period_label(period_type: str, d: pl.Expr) -> pl.Expr:
+    """Period label of a date: ``2025`` (year), ``2025-T2`` (tertial) or ``2025-03`` (month).
+
+    Tertials: T1 January–April, T2 May–August, T3 September–December.
+
+    >>> from datetime import date
+    >>> days = pl.DataFrame({"d": [date(2025, 3, 9), date(2025, 11, 30)]})
+    >>> days.select(*(period_label(t, pl.col("d")).alias(t) for t in PERIOD_TYPES)).rows()
+    [('2025', '2025-T1', '2025-03'), ('2025', '2025-T3', '2025-11')]
+    """
+    if period_type == "year":
+        return d.dt.year().cast(pl.String)
+    if period_type == "tertial":
+        return pl.format("{}-T{}", d.dt.year(), (d.dt.month() - 1) // 4 + 1)
+    if period_type == "month":
+        return d.dt.strftime("%Y-%m")
+    raise ValueError(f"unknown period type {period_type!r}; expected one of {PERIOD_TYPES}")
+
+
+def period_year(period: pl.Expr) -> pl.Expr:
+    """The year a period label lies in (``2025-T2`` and ``2025-03``: ``2025``)."""
+    return period.str.slice(0, 4)
+
+
+def period_tertial(period: pl.Expr, period_type: pl.Expr) -> pl.Expr:
+    """The tertial a month lies in (``2025-05``: ``2025-T2``); null for years and tertials.
+
+    >>> frame = pl.DataFrame({"p": ["2025-04", "2025-05", "2025-T2"],
+    ...                       "t": ["month", "month", "tertial"]})
+    >>> frame.select(period_tertial(pl.col("p"), pl.col("t"))).to_series().to_list()
+    ['2025-T1', '2025-T2', None]
+    """
+    month = period.str.slice(5, 2).cast(pl.Int32, strict=False)
+    label = pl.format("{}-T{}", period_year(period), (month - 1) // 4 + 1)
+    return pl.when(period_type == "month").then(label)
+
+
 def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     """Return ``frame`` with exactly ``schema``'s columns, in order, cast to its dtypes.
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from indicators.catalogue.model import CaseContext, Indicator, Targets
+from indicators.catalogue.model import MONTHLY_PERIODS, CaseContext, Indicator, Targets
 from indicators.errors import IndicatorsError
 from indicators.stats.calendar import add_working_days
 
@@ -485,6 +485,7 @@ _SHARE_TARGETS = Targets(high=0.8, moderate=0.6, illustrative=True)
 CATALOGUE: tuple[Indicator, ...] = (
     Indicator(
         id="WAIT-01",
+        periods=MONTHLY_PERIODS,
         title_nb="Ventetid til start av behandling i TSB",
         title_en="Waiting time to start of care in TSB",
         description_nb="Median ventetid (dager) fra mottatt henvisning til behandlingsstart for "
@@ -524,6 +525,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="WAIT-02",
+        periods=MONTHLY_PERIODS,
         title_nb="Vurdering ikke ferdig innen 10 virkedager (TSB)",
         title_en="Assessment not completed within 10 working days (TSB)",
         description_nb="Andel TSB-henvisninger som ikke er vurdert innen 10 virkedager etter "
@@ -550,6 +552,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="WAIT-03",
+        periods=MONTHLY_PERIODS,
         title_nb="Fristbrudd",
         title_en="Deadline breaches",
         description_nb="Andel henvisninger med rett til helsehjelp der behandlingen startet "
@@ -578,6 +581,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="PATH-01",
+        periods=MONTHLY_PERIODS,
         title_nb="Klinisk beslutning innen forløpstid (TSB)",
         title_en="Clinical decision on time (TSB pathway)",
         description_nb="Andel TSB-forløp (D01) med første oppmøte der klinisk beslutning kom "
@@ -604,6 +608,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="PATH-02",
+        periods=MONTHLY_PERIODS,
         title_nb="Første evaluering innen 7 dager (TSB)",
         title_en="First evaluation within 7 days (TSB pathway)",
         description_nb="Andel TSB-forløp (D01) med klinisk beslutning der første evaluering "
@@ -772,6 +777,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="USER-01",
+        periods=MONTHLY_PERIODS,
         title_nb="Behandlingsplan utarbeidet sammen med pasienten",
         title_en="Treatment plan made with the patient",
         description_nb="Andel avsluttede TSB-forløp (D01) med behandlingsplan utarbeidet "
@@ -798,6 +804,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="USER-02",
+        periods=MONTHLY_PERIODS,
         title_nb="Tilbakemeldingsverktøy brukt",
         title_en="Feedback tool used",
         description_nb="Andel avsluttede TSB-forløp (D01) der tilbakemeldingsverktøy er brukt.",
@@ -822,6 +829,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="USER-03",
+        periods=MONTHLY_PERIODS,
         title_nb="Individuell plan vurdert",
         title_en="Individual plan assessed",
         description_nb="Andel avsluttede TSB-forløp (D01) der behov for individuell plan er "
@@ -848,6 +856,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
     Indicator(
         id="USER-04",
+        periods=MONTHLY_PERIODS,
         title_nb="Brukermedvirkning: alle tre tiltak",
         title_en="User-involvement coverage: all three measures",
         description_nb="Andel avsluttede TSB-forløp (D01) med både behandlingsplan sammen med "

@@ -18,7 +18,7 @@ import polars as pl
 Unit = Literal["fraction", "days", "ratio"]
 Direction = Literal["higher_is_better", "lower_is_better"]
 Level = Literal["national", "rhf", "trust", "catchment"]
-PeriodType = Literal["year", "tertial"]
+PeriodType = Literal["year", "tertial", "month"]
 Kind = Literal["proportion", "standardised_proportion", "observed_expected", "waiting_time"]
 Counting = Literal["cases", "patients"]
 
@@ -33,6 +33,12 @@ LEVEL_TABLES: dict[Level, tuple[str, ...]] = {
     "catchment": ("patients",),
 }
 ALL_PERIODS: tuple[PeriodType, ...] = ("year", "tertial")
+#: Periods of an indicator followed month by month (statistical process control).
+MONTHLY_PERIODS: tuple[PeriodType, ...] = ("year", "tertial", "month")
+#: The levels months are computed at: the treating trust, where an improvement team
+#: changes its pathway, and the totals above it.  A catchment area's months would mostly
+#: be too small to publish, and each would be one more sum to protect.
+MONTH_LEVELS: tuple[Level, ...] = ("national", "rhf", "trust")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """From cases to counts: every indicator for every level, unit and period in one plan.
 
 Each indicator's case selector gives one row per case.  Here those rows are labelled
-with their periods (year and tertial) and their units at every level (national, RHF,
+with their periods (year, tertial and, where declared, month) and their units at every level (national, RHF,
 treating trust, catchment trust), and counted with one group-by per indicator.  All
 the plans are collected together (``polars.collect_all``), so the extract's files are
 scanned once and shared sub-plans are computed once.
@@ -13,23 +13,11 @@ from datetime import date
 
 import polars as pl
 
-from indicators.catalogue.model import CaseContext, Indicator
+from indicators.catalogue.model import MONTH_LEVELS, CaseContext, Indicator
 from indicators.reference import municipalities, trusts
-from indicators.results import NATIONAL_UNIT_ID
+from indicators.results import NATIONAL_UNIT_ID, period_label
 
 KEYS = ["indicator_id", "level", "unit_id", "period", "period_type"]
-
-
-def period_labels(period_type: str, d: pl.Expr) -> pl.Expr:
-    """Period label of a date: ``2025`` for a year, ``2025-T2`` for a tertial.
-
-    Tertials: T1 January–April, T2 May–August, T3 September–December.
-    """
-    year = d.dt.year().cast(pl.String)
-    if period_type == "year":
-        return year
-    tertial = ((d.dt.month() - 1) // 4 + 1).cast(pl.String)
-    return pl.concat_str(year, pl.lit("-T"), tertial)
 
 
 def unit_map() -> tuple[pl.LazyFrame, pl.LazyFrame]:
@@ -53,9 +41,10 @@ def finest_cases(
 ) -> pl.LazyFrame:
     """The indicator's cases counted at the finest grain every level and period rolls up from.
 
-    The grain is treating trust x catchment trust x year x tertial (plus age band and sex
-    for standardised indicators, plus days and event for waiting times).  Returns the
-    grain columns ``trust_id``, ``_rhf``, ``_catchment``, ``_year``, ``_tertial`` and the
+    The grain is treating trust x catchment trust x year x tertial (x month for an
+    indicator declaring monthly periods; plus age band and sex for standardised
+    indicators, plus days and event for waiting times).  Returns the grain columns
+    ``trust_id``, ``_rhf``, ``_catchment``, ``_year``, ``_tertial`` (``_month``) and the
     additive measures ``numerator``, ``n_cases`` and ``_expected_fp`` (expected count in
     fixed point, see :func:`fixed_point`).  For an indicator counting patients the grain
     also has ``patient_id`` (one row per patient), so that :func:`roll_up` can count each
@@ -86,8 +75,7 @@ def finest_cases(
         "trust_id",
         "_rhf",
         "_catchment",
-        period_labels("year", pl.col("period_date")).alias("_year"),
-        period_labels("tertial", pl.col("period_date")).alias("_tertial"),
+        *(period_label(t, pl.col("period_date")).alias(f"_{t}") for t in _grain_periods(indicator)),
         *EXTRA_GRAIN[indicator.kind],
     ]
     if indicator.counting == "patients":
@@ -107,6 +95,11 @@ def finest_cases(
     if indicator.kind == "observed_expected":
         measures.append(fixed_point(pl.col("expected")).sum().alias("_expected_fp"))
     return cases.group_by(grain).agg(measures)
+
+
+def _grain_periods(indicator: Indicator) -> tuple[str, ...]:
+    """The period columns of the finest grain: year and tertial, and month where declared."""
+    return ("year", "tertial", "month") if "month" in indicator.periods else ("year", "tertial")
 
 
 EXTRA_GRAIN: dict[str, list[str]] = {
@@ -138,7 +131,9 @@ def roll_up(indicator: Indicator, finest: pl.LazyFrame) -> pl.LazyFrame:
     parts = []
     for level in indicator.levels:
         for period_type in indicator.periods:
-            period = "_year" if period_type == "year" else "_tertial"
+            if period_type == "month" and level not in MONTH_LEVELS:
+                continue
+            period = f"_{period_type}"
             rows = finest.filter(unit_of[level].is_not_null())
             if indicator.counting == "patients":
                 rows = rows.group_by(

@@ -3,8 +3,9 @@
 Flow: load (lazy) -> cases per indicator -> counts per level, unit and period (one
 ``collect_all``) -> values, intervals and Kaplan–Meier -> disclosure decision on the
 counts (small counts, too few, secondary) -> funnels and overdispersion, then variation,
-from the published units only -> withholding -> ``indicators.parquet``,
-``variation.parquet``, ``waiting_curves.parquet`` and ``manifest.json``.
+from the published units only -> withholding -> statistical process control of the
+monthly indicators from the published months -> ``indicators.parquet``,
+``variation.parquet``, ``waiting_curves.parquet``, ``spc.parquet`` and ``manifest.json``.
 
 Rows are sorted by indicator, level, unit and period before any float is summed across
 units, so the same extract gives byte-identical outputs.
@@ -27,6 +28,7 @@ from indicators.catalogue import BY_ID, CATALOGUE, CaseContext, Indicator
 from indicators.catalogue.model import LEVEL_TABLES
 from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
 from indicators.compute.periods import mark_incomplete_periods
+from indicators.compute.spc import spc_table
 from indicators.compute.statistics import (
     CONFIDENCE,
     add_funnels,
@@ -80,6 +82,7 @@ class ComputeResult:
     indicators: pl.DataFrame
     variation: pl.DataFrame
     waiting_curves: pl.DataFrame
+    spc: pl.DataFrame
     internal: pl.DataFrame
     manifest: dict[str, Any]
     skipped: dict[str, str] = field(default_factory=dict)
@@ -189,6 +192,7 @@ def compute_indicators(
     curve_table = conform(disclose_curves(curve_table, published), CURVE_SCHEMA).sort(
         "indicator_id", "level", "unit_id", "period", "time"
     )
+    spc = spc_table(published, by_id)
     parameters = {
         "validation": validation or "not checked (computed without `indicators validate`)",
         "prevalence": {
@@ -209,6 +213,7 @@ def compute_indicators(
         "indicators": published.height,
         "variation": variation.height,
         "waiting_curves": curve_table.height,
+        "spc": spc.height,
     }
     manifest["suppressed"] = _suppressed_counts(published)
     manifest["seconds"] = round(time.perf_counter() - started, 2)
@@ -216,6 +221,7 @@ def compute_indicators(
         indicators=published,
         variation=variation,
         waiting_curves=curve_table,
+        spc=spc,
         internal=internal,
         manifest=manifest,
         skipped=skipped,
@@ -437,6 +443,7 @@ def write_results(result: ComputeResult, out: str | Path, *, internal: bool = Fa
         ("indicators.parquet", result.indicators),
         ("variation.parquet", result.variation),
         ("waiting_curves.parquet", result.waiting_curves),
+        ("spc.parquet", result.spc),
     ):
         frame.write_parquet(target / name, compression="zstd", statistics=False)
     stale = target / "INTERNAL-unsuppressed-indicators.parquet"

@@ -19,8 +19,8 @@ relation over cells, ``Σ coef · cell = 0`` (``eq``) or ``<= 0`` (``le``):
     an outsider may guess it and check it against the published counts, so the audit
     assumes it wherever it holds in the data (and drops it elsewhere).
 ``period``
-    A unit's year is the sum of its tertials (patients: at most the sum, and each
-    tertial at most the year).
+    A unit's year is the sum of its tertials and of its months, a tertial the sum of
+    its months (patients: at most the sum, and each part at most the whole).
 ``row``
     The numerator is at most the population (numerator + complement = population).
 ``same_population``, ``within_population``, ``all_of``
@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from indicators.catalogue import BY_ID, Indicator
-from indicators.results import NATIONAL_UNIT_ID
+from indicators.results import NATIONAL_UNIT_ID, period_tertial
 
 #: The counts each statistic publishes: ``x`` the numerator, ``n`` the population.
 COUNTS: dict[str, tuple[str, ...]] = {
@@ -245,33 +245,48 @@ def _pair_terms(joined: pl.DataFrame, kind: str, *, smaller: str, larger: str) -
     )
 
 
+#: A coarser period and the finer periods that add up to it: (finer, coarser, the
+#: finer row's column naming its coarser period).
+PERIOD_SUMS = (("tertial", "year", "year"), ("month", "year", "year"),
+               ("month", "tertial", "tertial"))  # fmt: skip
+
+
 def _period_relations(
     cells: pl.DataFrame, counting: dict[str, str], catalogue: Mapping[str, Indicator]
 ) -> list[pl.DataFrame]:
-    """A unit's year and its tertials."""
-    years = cells.filter(pl.col("period_type") == "year").select(
-        "indicator_id", "level", "unit_id", "count", "year", pl.col("cell").alias("_year_cell")
-    )
-    tertials = cells.filter(pl.col("period_type") == "tertial").join(
-        years, on=["indicator_id", "level", "unit_id", "count", "year"]
+    """A unit's year and its tertials, its year and its months, a tertial and its months."""
+    cells = cells.with_columns(
+        pl.when(pl.col("period_type") == "tertial")
+        .then(pl.col("period"))
+        .otherwise(period_tertial(pl.col("period"), pl.col("period_type")))
+        .alias("tertial")
     )
     patients = pl.col("indicator_id").replace_strict(counting) == "patients"
-    key = pl.concat_str(
-        pl.lit("period|"), "indicator_id", pl.lit("|"), "year", pl.lit("|"), "count",
-        pl.lit("|"), "level", pl.lit("|"), "unit_id",
-    )  # fmt: skip
-    joined = tertials.with_columns(
-        key.alias("key"),
-        pl.when(patients).then(pl.lit("le")).otherwise(pl.lit("eq")).alias("sense"),
-    )
-    part = joined.filter(patients).with_columns(
-        pl.concat_str("key", pl.lit("|"), "period").str.replace("^period", "tertial").alias("key"),
-        pl.lit("le").alias("sense"),
-    )
-    return [
-        _terms(joined, "period", head="_year_cell", member="cell"),
-        _pair_terms(part, "part", smaller="cell", larger="_year_cell"),
-    ]
+    out = []
+    for finer, coarser, within in PERIOD_SUMS:
+        heads = cells.filter(pl.col("period_type") == coarser).select(
+            "indicator_id", "level", "unit_id", "count", within, pl.col("cell").alias("_head")
+        )
+        members = cells.filter(pl.col("period_type") == finer).join(
+            heads, on=["indicator_id", "level", "unit_id", "count", within]
+        )
+        key = pl.concat_str(
+            pl.lit(f"period|{finer}<"), "indicator_id", pl.lit("|"), within, pl.lit("|"),
+            "count", pl.lit("|"), "level", pl.lit("|"), "unit_id",
+        )  # fmt: skip
+        joined = members.with_columns(
+            key.alias("key"),
+            pl.when(patients).then(pl.lit("le")).otherwise(pl.lit("eq")).alias("sense"),
+        )
+        part = joined.filter(patients).with_columns(
+            pl.concat_str("key", pl.lit("|"), "period").str.replace("^period", "part").alias("key"),
+            pl.lit("le").alias("sense"),
+        )
+        out += [
+            _terms(joined, "period", head="_head", member="cell"),
+            _pair_terms(part, "part", smaller="cell", larger="_head"),
+        ]
+    return out
 
 
 def _row_relations(cells: pl.DataFrame) -> list[pl.DataFrame]:

@@ -20,10 +20,11 @@ Rules, applied to every row of the indicator table (:func:`mark_suppressed`), in
    subtraction (total − the other units).  The published unit with the smallest
    population in the group (ties: lowest unit id) is then suppressed too, as
    ``secondary``.  Groups: RHFs within the country; treating trusts within their RHF;
-   catchment trusts within the country.  Likewise the tertials of a unit add up to its
-   published year: when exactly one tertial is exposed, the published tertial with the
-   smallest population is withheld too.  A secondary cell can itself be the lone
-   exposed cell of another group, so the two rules run in rounds until nothing changes
+   catchment trusts within the country.  Likewise the tertials and the months of a unit
+   add up to its published year, and its months to their tertial: when exactly one of
+   them is exposed, the published one with the smallest population is withheld too.
+   A secondary cell can itself be the lone exposed cell of another group, so the
+   rules run in rounds until nothing changes
    (:data:`MAX_SECONDARY_ROUNDS` at most).
 
 Every count, value, interval, funnel limit and goal-achievement level of a suppressed
@@ -35,7 +36,8 @@ What this protects, and what it does not
   the same indicator, level and period from their total (national − RHFs, RHF − its
   trusts, national − catchment trusts).  After rule 3, every such group has no
   suppressed unit or at least two, so subtraction gives only the sum of two or more.
-- Protected too: a tertial recovered as its year minus the unit's other tertials, and
+- Protected too: a tertial or month recovered as its year (or tertial) minus the unit's
+  other tertials or months, and
   chains of the two (a secondary cell exposed in the other dimension gets cover there
   too).
 - Not protected by these rules alone: sums that do not follow these groups (a trust
@@ -74,6 +76,8 @@ from indicators.results import (
     SUPPRESSED_SECONDARY,
     SUPPRESSED_SMALL_COUNT,
     SUPPRESSED_TOO_FEW,
+    period_tertial,
+    period_year,
 )
 
 #: Counts of persons from 1 to MIN_COUNT - 1 are masked ("<5").
@@ -113,7 +117,8 @@ RULES = {
     "secondary": "when exactly one cell of a published total is exposed (a small count or "
     "a secondary cell), the published cell with the smallest population is withheld too; "
     "totals: the units of an indicator x level x period within their parent (RHF for "
-    "trusts, the nation otherwise), and a unit's tertials within its year; repeated until "
+    "trusts, the nation otherwise), a unit's tertials and months within its year and its "
+    "months within their tertial; repeated until "
     "nothing changes",
     "audit": "then every count of a row shown '<5' is attacked by linear programming through "
     "every relation between published counts (levels, catchment areas, periods, shared "
@@ -176,7 +181,10 @@ def _parent() -> pl.Expr:
 MAX_SECONDARY_ROUNDS = 20
 
 _UNIT_GROUP = ["indicator_id", "level", "period", "period_type", "_parent"]
-_PERIOD_GROUP = ["indicator_id", "level", "unit_id", "_year"]
+#: A unit's periods within a published coarser period: tertials and months within their
+#: year, months within their tertial.
+_PERIOD_GROUPS = (("tertial", "year", "_year"), ("month", "year", "_year"),
+                  ("month", "tertial", "_tertial"))  # fmt: skip
 
 
 def _cover(frame: pl.DataFrame, group: list[str], eligible: pl.Expr) -> pl.DataFrame:
@@ -208,26 +216,33 @@ def mark_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
     :func:`withhold`); the rows keep their order.
 
     Secondary suppression runs in rounds until nothing changes: units within their
-    published total, then the tertials of a unit within its published year.
+    published total, then the tertials and months of a unit within its published year,
+    and its months within their published tertial.
     """
-    year_of = (
-        pl.when(pl.col("period_type") == "tertial")
-        .then(pl.col("period").str.slice(0, 4))
-        .otherwise(pl.col("period"))
-    )
     marked = frame.with_row_index("_row").with_columns(
-        _primary().alias("suppressed"), _parent().alias("_parent"), year_of.alias("_year")
+        _primary().alias("suppressed"),
+        _parent().alias("_parent"),
+        period_year(pl.col("period")).alias("_year"),
+        pl.when(pl.col("period_type") == "tertial")
+        .then(pl.col("period"))
+        .otherwise(period_tertial(pl.col("period"), pl.col("period_type")))
+        .alias("_tertial"),
     )
-    is_year = pl.col("period_type") == "year"
     for _ in range(MAX_SECONDARY_ROUNDS):
         before = marked.get_column("suppressed").null_count()
         marked = _cover(marked, _UNIT_GROUP, pl.col("_parent").is_not_null())
-        # A unit's tertials add up to its year: protect them where the year is published.
-        year_shown = (is_year & pl.col("suppressed").is_null()).any().over(_PERIOD_GROUP)
-        marked = _cover(marked, _PERIOD_GROUP, ~is_year & year_shown)
+        # A unit's tertials and months add up to its year, its months to their tertial:
+        # protect them where the coarser period is published.
+        for finer, coarser, key in _PERIOD_GROUPS:
+            group = ["indicator_id", "level", "unit_id", key]
+            is_coarser = pl.col("period_type") == coarser
+            shown = (is_coarser & pl.col("suppressed").is_null()).any().over(group)
+            # (a column, not an expression: _cover nests it in windows of its own)
+            marked = marked.with_columns(((pl.col("period_type") == finer) & shown).alias("_in"))
+            marked = _cover(marked, [*group, "period_type"], pl.col("_in"))
         if marked.get_column("suppressed").null_count() == before:
             break
-    return marked.sort("_row").drop("_row", "_parent", "_year")
+    return marked.sort("_row").drop("_row", "_parent", "_year", "_tertial", "_in")
 
 
 def withhold(frame: pl.DataFrame) -> pl.DataFrame:
