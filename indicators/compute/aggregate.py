@@ -1,8 +1,9 @@
 """From cases to counts: every indicator for every level, unit and period in one plan.
 
 Each indicator's case selector gives one row per case.  Here those rows are labelled
-with their periods (year, tertial and, where declared, month) and their units at every level (national, RHF,
-treating trust, catchment trust), and counted with one group-by per indicator.  All
+with their periods (year, tertial and, where declared, month) and their units at every
+level (national, RHF, treating trust, catchment trust), and counted with one group-by
+per indicator.  All
 the plans are collected together (``polars.collect_all``), so the extract's files are
 scanned once and shared sub-plans are computed once.
 """

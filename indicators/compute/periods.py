@@ -45,8 +45,12 @@ def period_bounds(period: pl.Expr, period_type: pl.Expr) -> tuple[pl.Expr, pl.Ex
     >>> frame = pl.DataFrame({"p": ["2025", "2025-T2", "2025-T3", "2024-02"],
     ...                       "t": ["year", "tertial", "tertial", "month"]})
     >>> first, last = period_bounds(pl.col("p"), pl.col("t"))
-    >>> [f"{a} {b}" for a, b in frame.select(first, last.alias("b")).rows()]
-    ['2025-01-01 2025-12-31', '2025-05-01 2025-08-31', '2025-09-01 2025-12-31', '2024-02-01 2024-02-29']
+    >>> for a, b in frame.select(first, last.alias("b")).rows():
+    ...     print(a, b)
+    2025-01-01 2025-12-31
+    2025-05-01 2025-08-31
+    2025-09-01 2025-12-31
+    2024-02-01 2024-02-29
     """
     year = period.str.slice(0, 4).cast(pl.Int32)
     tertial, month = period_type == "tertial", period_type == "month"
