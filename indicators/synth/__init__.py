@@ -1,6 +1,7 @@
 """A realistic synthetic national extract for demos, tests and benchmarks."""
 
 from indicators.synth.generator import (
+    PLANTED_CHANGES,
     PLANTED_OUTLIERS,
     SynthResult,
     generate_extract,
@@ -9,6 +10,7 @@ from indicators.synth.generator import (
 )
 
 __all__ = [
+    "PLANTED_CHANGES",
     "PLANTED_OUTLIERS",
     "SynthResult",
     "generate_extract",

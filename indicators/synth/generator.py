@@ -29,6 +29,13 @@ trust_id       trust                        planted effect
                                             tool rarely used (USER-02, USER-04)
 =============  ===========================  =============================================
 
+One change in time is planted too, for statistical process control: from
+``STEP_CHANGE_MONTH`` (March 2025) Helse Stavanger HF (``STEP_CHANGE_TRUST``) starts
+care earlier in the window between assessment and deadline (its typical fraction drops
+to ``STEP_CHANGE_WAIT_FRACTION``), for referrals received from that month on, so its
+monthly waiting time (WAIT-01) falls by about a week from that month
+(``PLANTED_CHANGES``).  No other process of any trust changes over time.
+
 Registration gaps in the pathway events differ between trusts too: each trust misses
 its own share of the events that happened (every event but ``start``), drawn from the
 seed around 3 % (``REGISTRATION_GAP``; logit-normal, mostly between 1 % and 8 %).  No
@@ -93,6 +100,17 @@ PLANTED_OUTLIERS: dict[str, dict[str, str]] = {
         "USER-02": "low",
         "USER-04": "low",
     },
+}
+
+STEP_CHANGE_TRUST = "983974678"  # Helse Stavanger HF
+#: First day of the month from which the step change holds (by the referral's receipt).
+STEP_CHANGE_MONTH = date(2025, 3, 1)
+#: The trust's typical position of care start in its window from that month on.
+STEP_CHANGE_WAIT_FRACTION = 0.22
+
+#: Planted changes in time: trust -> indicator -> (first month, direction of the change).
+PLANTED_CHANGES: dict[str, dict[str, tuple[str, str]]] = {
+    STEP_CHANGE_TRUST: {"WAIT-01": (STEP_CHANGE_MONTH.strftime("%Y-%m"), "decrease")},
 }
 
 #: Approximate catchment population in thousands (illustrative weights for spreading
@@ -576,6 +594,7 @@ def _care_starts(
     rng: np.random.Generator,
     eff: _TrustEffects,
     trust: np.ndarray,
+    received: np.ndarray,
     assessed: np.ndarray,
     deadline: np.ndarray,
 ) -> np.ndarray:
@@ -583,14 +602,14 @@ def _care_starts(
 
     The deadline is breached at the trust's rate (then care starts on average 18 days
     late); otherwise the start is a beta-distributed fraction of the window around the
-    trust's typical fraction.
+    trust's typical fraction (for the step-change trust, from its month on, around
+    ``STEP_CHANGE_WAIT_FRACTION``).
     """
     m = trust.size
     breach = rng.random(m) < eff.deadline_breach[trust]
-    frac = rng.beta(
-        np.maximum(eff.wait_fraction[trust] * 4, 0.2),
-        np.maximum((1 - eff.wait_fraction[trust]) * 4, 0.2),
-    )
+    stepped = (trust == eff.order.index(STEP_CHANGE_TRUST)) & (received >= _days(STEP_CHANGE_MONTH))
+    typical = np.where(stepped, STEP_CHANGE_WAIT_FRACTION, eff.wait_fraction[trust])
+    frac = rng.beta(np.maximum(typical * 4, 0.2), np.maximum((1 - typical) * 4, 0.2))
     window = np.maximum(deadline - assessed, 1)
     care_start = np.where(
         breach,
@@ -624,7 +643,7 @@ def _generate_referrals(
     requested, housing, assigned = _care_levels(
         rng, eff, trust, is_tsb, patients.male[owner], patients.age[owner], right
     )
-    care_start = _care_starts(rng, eff, trust, assessed, deadline)
+    care_start = _care_starts(rng, eff, trust, received, assessed, deadline)
     return _Referrals(
         referral_id=_ids("H", np.arange(m) + 1, 9),
         owner=owner,
