@@ -166,7 +166,7 @@ def spc_chart(
         icon_chart, icon_data = _icon_pair(*verdicts, lang=lang)
         view = alt.hconcat(chart, icon_chart, spacing=16)
         datasets |= icon_data
-    summary = (_variation_text(verdicts[0], verdicts[1], lang), _assurance_text(verdicts[2], lang))
+    summary = (variation_text(verdicts[0], verdicts[1], lang), assurance_text(verdicts[2], lang))
     description = ". ".join(part for part in (title, *summary) if part)
     config = _config(lang, number_format=value_format(unit))
     return ChartView(
@@ -374,10 +374,11 @@ def _value_layers(
     return [line, filled, hollow]
 
 
-def _side(verdict: str | None, improvement: str | None) -> str | None:
+def verdict_side(verdict: str | None, improvement: str | None) -> str | None:
     """``H`` when the special cause lies above the centre, ``L`` below, else None.
 
-    >>> _side(IMPROVEMENT, "increase"), _side(CONCERN, "increase"), _side(COMMON, "decrease")
+    >>> side = verdict_side
+    >>> side(IMPROVEMENT, "increase"), side(CONCERN, "increase"), side(COMMON, "decrease")
     ('H', 'L', None)
     """
     if verdict not in (IMPROVEMENT, CONCERN) or improvement not in ("increase", "decrease"):
@@ -386,16 +387,16 @@ def _side(verdict: str | None, improvement: str | None) -> str | None:
     return "H" if higher else "L"
 
 
-def _variation_text(verdict: str | None, improvement: str | None, lang: str) -> str:
+def variation_text(verdict: str | None, improvement: str | None, lang: str) -> str:
     """The variation verdict in words, with its side: ``... – forbedring (høyere)``."""
     label = text(VERDICT_KEYS.get(verdict or "", "spc_no_variation"), lang)
-    side = _side(verdict, improvement)
+    side = verdict_side(verdict, improvement)
     if side is None:
         return label
     return f"{label} ({text('spc_higher' if side == 'H' else 'spc_lower', lang)})"
 
 
-def _assurance_text(verdict: str | None, lang: str) -> str:
+def assurance_text(verdict: str | None, lang: str) -> str:
     """The assurance verdict in words: ``Måloppnåelse: Når målet hver gang``."""
     key = (
         ASSURANCE_ICONS[verdict][0]
@@ -484,7 +485,7 @@ def _variation_parts(
 ) -> tuple[alt.LayerChart, pl.DataFrame]:
     """The variation icon and its marks: a run of dots, its last ones in the verdict's colour."""
     colour = VERDICT_COLOURS.get(verdict or "", COMMON_COLOUR)
-    side = _side(verdict, improvement)
+    side = verdict_side(verdict, improvement)
     heights = _DOTS_Y[side]
     dot_colours = [COMMON_COLOUR] * 4 + [colour if side else COMMON_COLOUR] * 2
     dots = list(zip(_DOT_X, heights, dot_colours, strict=True))
@@ -540,7 +541,7 @@ def variation_icon(verdict: str | None, improvement: str | None, *, lang: str = 
     chart, marks = _variation_parts(verdict, improvement, "spc_icon_variation")
     return ChartView(
         chart.configure(**_config(lang)),
-        description=_variation_text(verdict, improvement, lang),
+        description=variation_text(verdict, improvement, lang),
         datasets={"spc_icon_variation": marks},
         lang=lang,
     )
@@ -562,7 +563,7 @@ def assurance_icon(verdict: str | None, *, lang: str = "nb") -> ChartView:
     chart, marks = _assurance_parts(verdict, "spc_icon_assurance", lang)
     return ChartView(
         chart.configure(**_config(lang)),
-        description=_assurance_text(verdict, lang),
+        description=assurance_text(verdict, lang),
         datasets={"spc_icon_assurance": marks},
         lang=lang,
     )
@@ -578,7 +579,7 @@ def spc_icons(
     """
     chart, datasets = _icon_pair(verdict, improvement, assurance, lang=lang)
     description = ". ".join(
-        (_variation_text(verdict, improvement, lang), _assurance_text(assurance, lang))
+        (variation_text(verdict, improvement, lang), assurance_text(assurance, lang))
     )
     return ChartView(
         chart.configure(**_config(lang)), description=description, datasets=datasets, lang=lang

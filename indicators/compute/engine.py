@@ -28,7 +28,7 @@ from indicators.catalogue import BY_ID, CATALOGUE, CaseContext, Indicator
 from indicators.catalogue.model import LEVEL_TABLES
 from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
 from indicators.compute.periods import mark_incomplete_periods
-from indicators.compute.spc import spc_table
+from indicators.compute.spc import spc_parameters, spc_table
 from indicators.compute.statistics import (
     CONFIDENCE,
     add_funnels,
@@ -201,6 +201,7 @@ def compute_indicators(
             "illustrative": prevalence is None,
         },
         **STATISTICS_PARAMETERS,
+        "spc": spc_parameters(spc),
         "disclosure": disclosure_manifest(
             protection,
             min_denominator={i.id: i.min_denominator for i in runnable},

@@ -35,41 +35,10 @@ from datetime import date
 
 import polars as pl
 
+from indicators.results import period_bounds
+
 #: The reasons a period is incomplete, in the order they are looked for.
 INCOMPLETE_REASONS = ("coverage", "run_in", "follow_up")
-
-
-def period_bounds(period: pl.Expr, period_type: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """First and last day of a period label (``2025``, ``2025-T2``: May–August, ``2025-03``).
-
-    >>> frame = pl.DataFrame({"p": ["2025", "2025-T2", "2025-T3", "2024-02"],
-    ...                       "t": ["year", "tertial", "tertial", "month"]})
-    >>> first, last = period_bounds(pl.col("p"), pl.col("t"))
-    >>> for a, b in frame.select(first, last.alias("b")).rows():
-    ...     print(a, b)
-    2025-01-01 2025-12-31
-    2025-05-01 2025-08-31
-    2025-09-01 2025-12-31
-    2024-02-01 2024-02-29
-    """
-    year = period.str.slice(0, 4).cast(pl.Int32)
-    tertial, month = period_type == "tertial", period_type == "month"
-    first_month = (
-        pl.when(tertial)
-        .then((period.str.slice(6, 1).cast(pl.Int32, strict=False) - 1) * 4 + 1)
-        .when(month)
-        .then(period.str.slice(5, 2).cast(pl.Int32, strict=False))
-        .otherwise(1)
-    )
-    first = pl.date(year, first_month, 1)
-    after = (
-        pl.when(tertial)
-        .then(first.dt.offset_by("4mo"))
-        .when(month)
-        .then(first.dt.offset_by("1mo"))
-        .otherwise(first.dt.offset_by("1y"))
-    )
-    return first, after - pl.duration(days=1)
 
 
 def mark_incomplete_periods(

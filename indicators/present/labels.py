@@ -539,6 +539,71 @@ TEXT: dict[str, dict[str, str]] = {
     "spc_target": {"nb": "Mål", "en": "Target"},
     "spc_line": {"nb": "Linje", "en": "Line"},
     "month": {"nb": "Måned", "en": "Month"},
+    "period_month": {"nb": "måned", "en": "month"},
+    "month_names": {
+        "nb": "januar,februar,mars,april,mai,juni,juli,august,september,oktober,november,desember",
+        "en": "January,February,March,April,May,June,July,August,September,October,November,"
+        "December",
+    },
+    "spc_title": {
+        "nb": "Måned for måned (statistisk prosesskontroll)",
+        "en": "Month by month (statistical process control)",
+    },
+    "spc_chart_note": {
+        "nb": "Senterlinjen er gjennomsnittet av månedene, kontrollgrensene viser hvor mye "
+        "verdiene varierer av tilfeldige grunner. Spesiell variasjon (farget punkt) er et "
+        "punkt utenfor grensene, sju måneder på rad på samme side av senterlinjen, sju "
+        "måneder på rad som stiger eller synker, eller to av tre måneder nær en grense. "
+        "Måneder som er skjult eller ufullstendige (hule punkter) inngår ikke.",
+        "en": "The centre line is the mean of the months; the process limits show how much "
+        "the values vary by chance. Special cause variation (a coloured point) is a point "
+        "outside the limits, seven months in a row on one side of the centre line, seven "
+        "months in a row rising or falling, or two of three months close to a limit. "
+        "Withheld and incomplete months (hollow points) take no part.",
+    },
+    "what_changed": {"nb": "Hva har endret seg", "en": "What changed"},
+    "what_changed_none": {
+        "nb": "Ingen av de månedlige indikatorene viser spesiell variasjon i {year}.",
+        "en": "None of the monthly indicators shows special cause variation in {year}.",
+    },
+    "what_changed_rules": {
+        "nb": "Månedlige indikatorer med spesiell variasjon i året (statistisk "
+        "prosesskontroll, reglene i «Making Data Count»); «siden» er første måned i den "
+        "sammenhengende perioden med samme vurdering.",
+        "en": "Monthly indicators with special cause variation this year (statistical "
+        "process control, the rules of Making Data Count); 'since' is the first month of "
+        "the unbroken stretch with the same verdict.",
+    },
+    "what_changed_chance": {
+        "nb": "Også en stabil prosess gir av og til et signal: tilfeldig viser omtrent {share} "
+        "av stabile indikatorer spesiell variasjon i løpet av et år.",
+        "en": "A stable process also signals now and then: by chance alone about {share} of "
+        "stable indicators show special cause variation within a year.",
+    },
+    "spc_since": {"nb": "Siden", "en": "Since"},
+    "spc_latest_value": {"nb": "Siste verdi", "en": "Latest value"},
+    "spc_latest_month": {"nb": "Siste måned", "en": "Latest month"},
+    "spc_improvement_short": {"nb": "forbedring", "en": "improvement"},
+    "spc_concern_short": {"nb": "bekymring", "en": "concern"},
+    "spc_neither_short": {"nb": "spesiell", "en": "special"},
+    "spc_common_short": {"nb": "vanlig", "en": "common"},
+    "spc_no_variation_short": {"nb": "ikke vurdert", "en": "not assessed"},
+    "spc_national": {
+        "nb": "Måned for måned: landet og helseforetakene",
+        "en": "Month by month: the nation and the trusts",
+    },
+    "spc_matrix": {
+        "nb": "Helseforetakenes månedlige serier",
+        "en": "The trusts' monthly series",
+    },
+    "spc_matrix_note": {
+        "nb": "Vurderingen av hver serie ved siste måned: spesiell variasjon som forbedring "
+        "eller bekymring, med H (høyere) eller L (lavere) enn senterlinjen, eller vanlig "
+        "variasjon; – der helseforetaket ikke har en månedlig serie.",
+        "en": "Each series' verdict at its latest month: special cause improvement or "
+        "concern, with H (higher) or L (lower) than the centre line, or common cause; – "
+        "where the trust has no monthly series.",
+    },
 }
 
 

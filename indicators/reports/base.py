@@ -50,6 +50,19 @@ class ReportBase:
         present = set(self.data.indicators["indicator_id"].unique().to_list())
         return tuple(i for i in CATALOGUE if i.id in present)
 
+    @property
+    def chance_signal_share(self) -> float | None:
+        """The share of stable series that signal in a year by chance (the manifest's)."""
+        spc = self.data.manifest.get("parameters", {}).get("spc", {})
+        share = spc.get("chance_signal_share", {}).get("share")
+        return float(share) if isinstance(share, int | float) else None
+
+    @cached_property
+    def monthly(self) -> tuple[Indicator, ...]:
+        """The indicators with monthly SPC series in the results, in catalogue order."""
+        present = set(self.data.spc["indicator_id"].unique().to_list())
+        return tuple(i for i in self.catalogue if i.id in present)
+
     def _html(self, body: str, *, with_css: bool = False) -> Html:
         """A piece of the report, marked with the report's language."""
         return Html(body, with_css=with_css, lang=self.lang)

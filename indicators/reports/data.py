@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from indicators.errors import IndicatorsError
-from indicators.results import read_results
+from indicators.results import SPC_SCHEMA, read_results
 
 
 class ReportError(IndicatorsError):
@@ -196,13 +196,17 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return manifest
 
 
+#: The periods a report is made for (months are shown inside them, in SPC charts).
+REPORT_PERIOD_TYPES = ("year", "tertial")
+
+
 @dataclass(frozen=True)
 class ResultsData:
     """The published tables of one results directory and its manifest.
 
     Attributes
     ----------
-    indicators, variation, curves
+    indicators, variation, curves, spc
         The tables of :data:`indicators.results.RESULT_FILES`.
     manifest
         ``manifest.json`` as a dict (empty if absent).
@@ -216,6 +220,7 @@ class ResultsData:
     indicators: pl.DataFrame
     variation: pl.DataFrame
     curves: pl.DataFrame
+    spc: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SPC_SCHEMA))
     manifest: dict[str, Any] = field(default_factory=dict)
     directory: Path | None = None
     extract_path: Path | None = None
@@ -235,6 +240,7 @@ class ResultsData:
             indicators=tables["indicators"],
             variation=tables["variation"],
             curves=tables["waiting_curves"],
+            spc=tables["spc"],
             manifest=manifest,
             directory=directory,
             extract_path=(
@@ -274,7 +280,8 @@ class ResultsData:
         """``period`` if it is in the results, the default period if None; else PeriodError."""
         if period is None:
             return self.default_period()
-        known = set(self.indicators["period"].unique().to_list())
+        reported = self.indicators.filter(pl.col("period_type").is_in(REPORT_PERIOD_TYPES))
+        known = set(reported["period"].unique().to_list())
         if period not in known:
             raise PeriodError(
                 f"period {period!r} is not in the results (they hold {', '.join(sorted(known))})"

@@ -40,6 +40,7 @@ OUTLIER_FLAGS = ("high", "low")
 SECTIONS = (
     ("national-values", "national_values"),
     ("caterpillars", "caterpillar_title"),
+    ("spc", "spc_national"),
     ("variation", "variation_all"),
     ("outliers", "outliers"),
     ("data-quality", "data_quality"),
@@ -293,6 +294,47 @@ class NationalOverview(ReportBase):
                 judged_note = text("judged_chart_note_national", self.lang)
                 note += f'<p class="ind-note">{escape(judged_note)}</p>'
             parts.append(self._html(note))
+        return Parts(parts)
+
+    def spc(self) -> Parts:
+        """Month by month: the nation's SPC charts, what changed, the trusts' verdicts.
+
+        The nation's SPC chart of every monthly indicator, the trusts' special causes of
+        the year, and the matrix of trusts x indicators with their variation verdicts.
+        """
+        from indicators.catalogue import BY_ID
+        from indicators.reference import trusts
+        from indicators.reports.spc import (
+            changes,
+            period_end,
+            series,
+            spc_matrix_html,
+            spc_view,
+            what_changed_html,
+        )
+
+        lang, until = self.lang, period_end(self.period)
+        parts: list[Any] = [self._html(f'<h2 id="spc">{escape(text("spc_national", lang))}</h2>')]
+        national = self.data.spc.filter(pl.col("level") == "national")
+        for ind in self.monthly:
+            rows = series(national, ind.id, NATIONAL_UNIT_ID, until=until)
+            if rows.is_empty():
+                continue
+            chart, sentence = spc_view(rows, ind, unit_label=text("nation", lang), lang=lang)
+            parts += [chart, self._html(f'<p class="ind-note">{escape(sentence)}</p>')]
+        names = dict(trusts().select("trust_id", "short_name").iter_rows())
+        trust_spc = self.data.spc.filter(pl.col("level") == "trust")
+        units = {u: names.get(u, u) for u in trust_spc["unit_id"].unique().to_list()}
+        year = self.period.split("-")[0]
+        found = changes(trust_spc, unit_ids=list(units), year=year, until=until)
+        body = f"<h3>{escape(text('what_changed', lang))}</h3>"
+        body += what_changed_html(
+            found, BY_ID, year=year, chance=self.chance_signal_share, lang=lang, units=units
+        )
+        body += f"<h3>{escape(text('spc_matrix', lang))}</h3>"
+        body += spc_matrix_html(trust_spc, self.monthly, units, until=until, lang=lang)
+        body += f'<p class="ind-note">{escape(text("spc_matrix_note", lang))}</p>'
+        parts.append(self._html(body))
         return Parts(parts)
 
     def variation(self) -> Html:

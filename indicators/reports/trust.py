@@ -2,9 +2,10 @@
 
 :class:`TrustReport` reads the published results once and gives the notebook one call
 per section: :meth:`~TrustReport.header`, :meth:`~TrustReport.summary`,
-:meth:`~TrustReport.indicator_sections`, :meth:`~TrustReport.data_quality` and
-:meth:`~TrustReport.methods`.  Each returns something Jupyter displays (HTML, or charts
-that are interactive in JupyterLab and static SVG in HTML).
+:meth:`~TrustReport.what_changed`, :meth:`~TrustReport.indicator_sections`,
+:meth:`~TrustReport.data_quality` and :meth:`~TrustReport.methods`.  Each returns
+something Jupyter displays (HTML, or charts that are interactive in JupyterLab and
+static SVG in HTML).
 
 Examples
 --------
@@ -212,6 +213,39 @@ class TrustReport(ReportBase):
         )
         return self._html(body)
 
+    def what_changed(self) -> Html:
+        """The monthly indicators with a special cause in the report's year (to its end)."""
+        from indicators.catalogue import BY_ID
+        from indicators.reports.spc import changes, period_end, what_changed_html
+
+        year = self.period.split("-")[0]
+        found = changes(
+            self.data.spc.filter(pl.col("level") == "trust"),
+            unit_ids=[self.trust_id],
+            year=year,
+            until=period_end(self.period),
+        )
+        body = f'<h2 id="what-changed">{escape(text("what_changed", self.lang))}</h2>'
+        body += what_changed_html(
+            found, BY_ID, year=year, chance=self.chance_signal_share, lang=self.lang
+        )
+        return self._html(body)
+
+    def spc(self, ind: Indicator) -> Parts | None:
+        """The trust's SPC chart of a monthly indicator, with its verdicts in words."""
+        from indicators.reports.spc import period_end, series, spc_view
+
+        rows = series(
+            self.data.spc.filter(pl.col("level") == "trust"),
+            ind.id,
+            self.trust_id,
+            until=period_end(self.period),
+        )
+        if rows.is_empty():
+            return None
+        chart, sentence = spc_view(rows, ind, unit_label=self.trust["short_name"], lang=self.lang)
+        return Parts([chart, self._html(f'<p class="ind-note">{escape(sentence)}</p>')])
+
     def _missing_key(self, ind: Indicator) -> str | None:
         """Why the indicator has no row for the trust in the period (a text key), or None.
 
@@ -240,7 +274,7 @@ class TrustReport(ReportBase):
         )
 
     def indicator_sections(self) -> Parts:
-        """Per indicator: heading and value, funnel plot, trend, waiting curve, variation."""
+        """Per indicator: heading, value, funnel, trend, SPC chart, waiting curve, variation."""
         parts: list[Any] = [self._html(f"<h2>{escape(text('indicators', self.lang))}</h2>")]
         for indicator in self.catalogue:
             parts.extend(self.indicator_section(indicator.id))
@@ -279,6 +313,9 @@ class TrustReport(ReportBase):
             hidden = self.trend_note(ind)
             if hidden:
                 parts.append(self._html(hidden))
+        spc = self.spc(ind)
+        if spc is not None:
+            parts.extend(spc)
         if ind.id == WAITING_INDICATOR:
             parts.append(self.waiting_curve(ind))
         if ind.variation:
