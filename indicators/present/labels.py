@@ -554,7 +554,7 @@ TEXT: dict[str, dict[str, str]] = {
         "verdiene varierer av tilfeldige grunner. Spesiell variasjon (farget punkt) er et "
         "punkt utenfor grensene, sju måneder på rad på samme side av senterlinjen, sju "
         "måneder på rad som stiger eller synker, eller to av tre måneder nær en grense. "
-        "Måneder som er skjult eller ufullstendige (hule punkter) inngår ikke.",
+        "Måneder uten publisert verdi og ufullstendige måneder (hule punkter) inngår ikke.",
         "en": "The centre line is the mean of the months; the process limits show how much "
         "the values vary by chance. Special cause variation (a coloured point) is a point "
         "outside the limits, seven months in a row on one side of the centre line, seven "

@@ -4,7 +4,10 @@ It follows the schemas in ``indicators/results.py``: every reference trust (but 
 left out so a report for it has no data), the RHFs and the nation, five indicators
 (WAIT-01 with Kaplan–Meier curves, WAIT-02, LEVEL-01 by catchment, SOM-01 as O/E,
 USER-04), years 2024–2025 and their tertials, ``small_count`` and ``secondary`` rows
-(a year and a tertial), a ``too_few`` row, variation statistics and a manifest.
+(a year and a tertial), a ``too_few`` row, variation statistics and a manifest.  WAIT-01
+and WAIT-02 also have months (2024-01 to 2025-12) for the trusts and the nation, with a
+step change in WAIT-01 at ``STEP_TRUST`` from ``STEP_MONTH``, and ``spc.parquet`` is
+computed from them as compute does.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import numpy as np
 import polars as pl
 import pytest
 
+from indicators.catalogue import BY_ID
+from indicators.compute.spc import spc_table
 from indicators.disclosure import MIN_COUNT, published_digest
 from indicators.reference import trusts
 from indicators.results import (
@@ -38,6 +43,10 @@ SECONDARY_TRUST = "983974910"  # Nordlandssykehuset HF
 TOO_FEW_TRUST = "983974929"  # Helgelandssykehuset HF
 #: A trust that lies above the 99.8 % limits on WAIT-02.
 OUTLIER_TRUST = "983971709"  # Sykehuset Innlandet HF
+#: A trust whose monthly WAIT-01 falls by 8 days from STEP_MONTH on.
+STEP_TRUST = "983974678"  # Helse Stavanger HF
+STEP_MONTH = "2025-03"
+MONTHS = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
 PERIODS = [("2024", "year"), ("2025", "year")] + [
     (f"{y}-T{t}", "tertial") for y in ("2024", "2025") for t in (1, 2, 3)
 ]
@@ -267,9 +276,11 @@ def build_results(
                     "reason": None if ind == "LEVEL-01" else "not standardised",
                 }
             )
+    rows += _monthly_rows(ref)
     out.mkdir(parents=True, exist_ok=True)
     table = conform(pl.DataFrame(rows, infer_schema_length=None), INDICATOR_SCHEMA)
     table.write_parquet(out / "indicators.parquet")
+    spc_table(table, BY_ID).write_parquet(out / "spc.parquet")
     conform(pl.DataFrame(variation, infer_schema_length=None), VARIATION_SCHEMA).write_parquet(
         out / "variation.parquet"
     )
@@ -288,12 +299,42 @@ def build_results(
             "extract": str(extract) if extract else None,
             # As compute records it: the audit passed on exactly this table.
             "disclosure": {"audit": {"passed": True, "table_sha256": published_digest(table)}},
+            "spc": {"chance_signal_share": {"months": 24, "last_months": 12, "share": 0.096}},
         },
         "row_counts": {"patients": 1200, "referrals": 1800},
         "seconds": 1.5,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
     return out
+
+
+def _monthly_rows(ref: pl.DataFrame) -> list[dict]:
+    """Months of WAIT-01 (median days) and WAIT-02 (a share) for every trust and the nation.
+
+    Values vary at random around a level of their own per trust; WAIT-01 of STEP_TRUST
+    drops by 8 days from STEP_MONTH.
+    """
+    rng = np.random.default_rng(20250301)
+    units = [(t["trust_id"], t["name"], t["rhf_code"], "trust") for t in ref.iter_rows(named=True)]
+    units.append((NATIONAL_UNIT_ID, "Norge", None, "national"))
+    rows = []
+    for unit_id, name, rhf, level in units:
+        wait, share = 24.0 + rng.normal(0, 3), 0.08 + rng.normal(0, 0.01)
+        for month in MONTHS:
+            n = float(rng.integers(80, 160))
+            days = round(wait + rng.normal(0, 1.5)) - (
+                8 if unit_id == STEP_TRUST and month >= STEP_MONTH else 0
+            )
+            x = float(max(MIN_COUNT, min(n - MIN_COUNT, rng.binomial(int(n), share))))
+            base = {"indicator_id": "WAIT-01", "level": level, "unit_id": unit_id,
+                    "unit_name": name, "rhf_code": rhf, "period": month, "period_type": "month",
+                    "confidence": 0.95}  # fmt: skip
+            rows.append(base | {"statistic": "median_days", "denominator": n, "value": days,
+                                "method": "kaplan_meier"})  # fmt: skip
+            rows.append(base | {"indicator_id": "WAIT-02", "statistic": "proportion",
+                                "numerator": x, "denominator": n, "value": x / n,
+                                "method": "wilson"})  # fmt: skip
+    return rows
 
 
 @pytest.fixture(scope="session")

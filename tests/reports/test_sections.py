@@ -196,11 +196,11 @@ def test_charts_read_out_and_carry_numbers_as_the_report_prints_them(results_dir
     report = TrustReport.load(results_dir, trust_id=OUTLIER_TRUST)
     charts = [
         p
-        for ind in ("WAIT-01", "WAIT-02", "SOM-01")  # caterpillar, trend, waiting curve, funnels
-        for p in report.indicator_section(ind)
+        for ind in ("WAIT-01", "WAIT-02", "SOM-01")  # caterpillar, trend, waiting curve, funnels,
+        for p in report.indicator_section(ind)  # and the SPC charts of WAIT-01 and WAIT-02
         if isinstance(p, ChartView)
     ]
-    assert len(charts) == 7
+    assert len(charts) == 9
     for chart in charts:
         labels = re.findall(r'aria-label="([^"]*)"', chart.svg)
         assert max(_decimals(" ".join(labels)), default=0) <= 2, chart.description
