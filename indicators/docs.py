@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from indicators.catalogue import CATALOGUE, Indicator
+from indicators.catalogue.model import MONTH_LEVELS
 from indicators.extract.model import EXTRACT, Column, Table
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -21,6 +22,15 @@ HEADER = "<!-- Written by `python -m indicators.docs --write` from the code; do 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _levels_and_periods(ind: Indicator) -> str:
+    """``national, rhf; year, tertial, month (months: national, rhf)``."""
+    text = f"{', '.join(ind.levels)}; {', '.join(ind.periods)}"
+    if "month" in ind.periods:
+        months = [level for level in ind.levels if level in MONTH_LEVELS]
+        text += f" (months: {', '.join(months)}; statistical process control)"
+    return text
 
 
 def _indicator(ind: Indicator) -> str:
@@ -34,7 +44,7 @@ def _indicator(ind: Indicator) -> str:
         ("Statistic", f"{ind.kind}, {ind.method}"),
         ("Dated by", ind.period_date),
         ("Smallest population shown", ind.min_denominator),
-        ("Levels; periods", f"{', '.join(ind.levels)}; {', '.join(ind.periods)}"),
+        ("Levels; periods", _levels_and_periods(ind)),
         ("Counts", ind.counting),
         ("Tables", ", ".join(ind.tables)),
         ("Funnel; variation", "; ".join("yes" if f else "no"

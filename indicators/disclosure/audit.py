@@ -63,6 +63,10 @@ from indicators.results import SUPPRESSED_SMALL_COUNT
 
 #: Most rounds of joint witness searches per component (:func:`_certify`).
 REACH_ROUNDS = 12
+#: Relations around a target freed when looking for its witnesses (:meth:`_Problem.probe`).
+PROBE_HOPS = 2
+#: Relations around a target kept when first trying to expose it (:meth:`_Problem.local_interval`).
+RELAX_HOPS = 2
 #: Slack for comparing LP bounds with whole numbers.
 EPS = 1e-6
 
@@ -257,17 +261,22 @@ def _verdicts(targets, seen, problem, rule, result, fixes) -> list[tuple]:
         if seen.protects_row([t for t, _ in row_targets], rule):
             out += [(*t, None, None, True, "witness") for t, _ in row_targets]
             continue
-        certified = any(seen.certified(t, rule) for t, _ in row_targets)
+        for target, objective in row_targets:
+            if not _settled(seen, target, row_targets, rule):
+                problem.probe(target, objective, seen, rule, result)
+        if seen.protects_row([t for t, _ in row_targets], rule):
+            out += [(*t, None, None, True, "witness") for t, _ in row_targets]
+            continue
         checked: list[tuple] = []
         for target, objective in row_targets:
-            if seen.certified(target, rule) or (
-                certified and seen.greatest[target] >= MIN_COUNT - EPS
-            ):
+            if _settled(seen, target, row_targets, rule):
                 # All of 1..4 reachable, or the count can be 5 or more while another
                 # count of the row keeps every small value: (a) and (b) hold.
                 checked.append((target, None, None, True, MIN_COUNT - 1, []))
                 continue
-            low, high, binding = problem.interval(objective, seen, rule, result)
+            low, high, binding = problem.local_interval(target, objective, seen, rule, result)
+            if is_protected(low, high, rule):
+                low, high, binding = problem.interval(objective, seen, rule, result)
             checked.append(
                 (target, low, high, is_protected(low, high, rule), small_values(low, high),
                  binding)
@@ -281,6 +290,14 @@ def _verdicts(targets, seen, problem, rule, result, fixes) -> list[tuple]:
     return out
 
 
+def _settled(seen, target, row_targets, rule) -> bool:
+    """Whether the witnesses alone prove (a) for ``target`` and leave (b) to the row."""
+    if seen.certified(target, rule):
+        return True
+    certified = any(seen.certified(t, rule) for t, _ in row_targets)
+    return certified and seen.greatest[target] >= MIN_COUNT - EPS
+
+
 class _Witnesses:
     """The least and greatest value of every target seen in whole-number solutions.
 
@@ -292,11 +309,14 @@ class _Witnesses:
         self.objectives = objectives
         self.least = dict.fromkeys(objectives, math.inf)
         self.greatest = dict.fromkeys(objectives, -math.inf)
+        self.base: np.ndarray | None = None
 
     def add(self, point: np.ndarray) -> None:
-        """Record a solution, if it is whole."""
+        """Record a solution, if it is whole (the first one is kept as :attr:`base`)."""
         if not np.all(np.abs(point - np.round(point)) <= EPS):
             return
+        if self.base is None:
+            self.base = np.round(point)
         for target, objective in self.objectives.items():
             value = sum(coef * point[v] for v, coef in objective.items())
             self.least[target] = min(self.least[target], value)
@@ -381,6 +401,13 @@ def _certify(problem, seen: _Witnesses, rule: ProtectionRule, result) -> None:
             break
 
 
+def _dense(objective: dict[int, float], n: int) -> np.ndarray:
+    c = np.zeros(n)
+    for var, coef in objective.items():
+        c[var] = coef
+    return c
+
+
 def _stack(a: sparse.csr_array | None, b: sparse.csr_array | None, n: int) -> sparse.csr_array:
     parts = [m for m in (a, b) if m is not None and m.shape[0]]
     return sparse.vstack(parts).tocsr() if parts else sparse.csr_array((0, n))
@@ -398,6 +425,7 @@ class _Problem:
     eq_relations: np.ndarray
     ub_relations: np.ndarray
     relation_rows: dict[int, list[int]]
+    graph: sparse.csr_array | None = field(default=None, repr=False)
 
     def _solve(self, c, result):
         result.linear_programs += 1
@@ -410,6 +438,107 @@ class _Problem:
             bounds=[(lo, None) for lo in self.lower],
             method="highs",
         )
+
+    def probe(self, target, objective, seen, rule, result) -> None:
+        """Witnesses for one target from its neighbourhood, the rest held at a witness.
+
+        With every cell beyond :data:`PROBE_HOPS` relations of the target fixed at the
+        values of a whole solution already seen (:attr:`_Witnesses.base`), the target's
+        least value and its greatest up to ``MIN_COUNT`` are sought over the cells near
+        it: a restriction of the attacker's problem, so what it finds is a solution of
+        the whole problem (a witness), found with a small LP.
+        """
+        near = self.near(objective, PROBE_HOPS)
+        if seen.base is None or near.size == self.lower.size:
+            return
+        low, high = certificate_bounds(rule)
+        high = max(high, MIN_COUNT)
+        for sign, done in ((1.0, seen.least[target] <= low + EPS),
+                           (-1.0, seen.greatest[target] >= high - EPS)):  # fmt: skip
+            if done:
+                continue
+            sub, local = self._restricted(near, seen.base, objective, sign, high)
+            res = sub._solve(sign * _dense(local, near.size), result)
+            if res.status == 0:
+                point = seen.base.copy()
+                point[near] = res.x
+                seen.add(point)
+
+    def local_interval(self, target, objective, seen, rule, result):
+        """An interval the attacker proves from the relations near the target alone.
+
+        Only the relations whose cells all lie within :data:`RELAX_HOPS` relations of
+        the target are kept: a relaxation, so the interval holds the attacker's exact
+        one, and a count it already exposes is exposed.  ``(0, inf)`` when the
+        neighbourhood is the whole component.
+        """
+        near = self.near(objective, RELAX_HOPS)
+        if near.size == self.lower.size:
+            return 0.0, math.inf, []
+        inside = np.zeros(self.lower.size, dtype=bool)
+        inside[near] = True
+        parts = []
+        for matrix, rhs, ids in ((self.a_eq, self.b_eq, self.eq_relations),
+                                 (self.a_ub, self.b_ub, self.ub_relations)):  # fmt: skip
+            if matrix is None:
+                parts += [None, None, ids[:0]]
+                continue
+            outside = abs(matrix[:, np.flatnonzero(~inside)]).sum(axis=1)
+            keep = np.flatnonzero(np.asarray(outside).ravel() == 0)
+            parts += [matrix[keep][:, near] if keep.size else None,
+                      rhs[keep] if keep.size else None, ids[keep]]  # fmt: skip
+        sub = _Problem(*parts[:2], *parts[3:5], lower=self.lower[near], eq_relations=parts[2],
+                       ub_relations=parts[5], relation_rows=self.relation_rows)  # fmt: skip
+        position = {int(v): i for i, v in enumerate(near)}
+        local = {position[v]: coef for v, coef in objective.items()}
+        alone = _Witnesses({target: local})
+        alone.greatest[target] = seen.greatest[target]
+        return sub.interval(local, alone, rule, result)
+
+    def near(self, objective: dict[int, float], hops: int) -> np.ndarray:
+        """The cells within ``hops`` relations of the objective's cells (sorted)."""
+        if self.graph is None:
+            n = self.lower.size
+            links = _stack(None if self.a_eq is None else abs(self.a_eq),
+                           None if self.a_ub is None else abs(self.a_ub), n)  # fmt: skip
+            self.graph = (links.T @ links).tocsr() if links.shape[0] else sparse.csr_array((n, n))
+        reached = np.zeros(self.lower.size)
+        reached[list(objective)] = 1.0
+        for _ in range(hops):
+            reached = reached + self.graph @ reached
+        return np.flatnonzero(reached > 0)
+
+    def _restricted(self, near, base, objective, sign, cap) -> tuple[_Problem, dict[int, float]]:
+        """The problem over ``near`` with every other cell fixed at ``base``.
+
+        Maximising (``sign`` -1), the objective is capped at ``cap`` (or its value at
+        ``base`` if larger) so that the LP is bounded.
+        """
+        far = np.ones(self.lower.size, dtype=bool)
+        far[near] = False
+        parts = []
+        for matrix, rhs, ids in ((self.a_eq, self.b_eq, self.eq_relations),
+                                 (self.a_ub, self.b_ub, self.ub_relations)):  # fmt: skip
+            if matrix is None:
+                parts.append((None, None, ids[:0]))
+                continue
+            rows = _rows_within(matrix, near)
+            held = matrix[rows]
+            fixed = rhs[rows] - held[:, np.flatnonzero(far)] @ base[far]
+            parts.append((held[:, near] if rows.size else None, fixed if rows.size else None,
+                          ids[rows]))  # fmt: skip
+        position = {int(v): i for i, v in enumerate(near)}
+        local = {position[v]: coef for v, coef in objective.items()}
+        (a_eq, b_eq, eq_ids), (a_ub, b_ub, ub_ids) = parts
+        if sign < 0:
+            value = sum(coef * base[v] for v, coef in objective.items())
+            row = sparse.csr_array(_dense(local, near.size)[None, :])
+            a_ub = row if a_ub is None else sparse.vstack([a_ub, row]).tocsr()
+            limit = np.array([max(float(cap), value)])
+            b_ub = limit if b_ub is None else np.concatenate([b_ub, limit])
+        sub = _Problem(a_eq, b_eq, a_ub, b_ub, lower=self.lower[near], eq_relations=eq_ids,
+                       ub_relations=ub_ids, relation_rows=self.relation_rows)  # fmt: skip
+        return sub, local
 
     def reach(self, objectives, level, result) -> np.ndarray | None:
         """A solution that brings as many objectives as it can to ``level``.

@@ -430,6 +430,28 @@ TEXT: dict[str, dict[str, str]] = {
         "nb": "Definisjonene under er generert fra indikatorkatalogen i programpakken.",
         "en": "The definitions below are generated from the package's indicator catalogue.",
     },
+    "methods_spc": {
+        "nb": "Indikatorene for ventetid, pakkeforløp og brukermedvirkning følges også måned "
+        "for måned med statistisk prosesskontroll (NHS Englands «Making Data Count»): andeler "
+        "i p-diagram, eller Laneys p′-diagram når månedene varierer mer enn binomisk "
+        "(overspredning), median ventetid i XmR-diagram (gjennomsnitt ± 2,66 × gjennomsnittlig "
+        "glidende variasjonsbredde). Grensene beregnes fra alle publiserte, fullstendige "
+        "måneder; skjulte og ufullstendige måneder inngår ikke. Spesiell variasjon er et punkt "
+        "utenfor grensene, sju punkter på rad på samme side av senterlinjen, sju punkter på "
+        "rad som stiger eller synker, eller to av tre punkter nær samme grense. Vurderingen av "
+        "målet sammenligner kontrollgrensene med målet. Månedene beregnes for landet, "
+        "regionene og helseforetakene, ikke for opptaksområdene.",
+        "en": "The waiting-time, pathway and user-involvement indicators are also followed "
+        "month by month with statistical process control (NHS England's Making Data Count): "
+        "shares in a p-chart, or Laney's p′ chart where the months vary more than binomially "
+        "(overdispersion), the median waiting time in an XmR chart (mean ± 2.66 × mean moving "
+        "range). Limits come from every published whole month; withheld and incomplete "
+        "months take no part. Special cause variation is a point outside the limits, seven "
+        "points in a row on one side of the centre line, seven points in a row rising or "
+        "falling, or two of three points close to the same limit. Target assurance compares "
+        "the process limits with the target. Months are computed for the nation, the regions "
+        "and the trusts, not for catchment areas.",
+    },
     "methods_general": {
         "nb": "Andeler har Wilson-intervall, forholdstall (observert/forventet) Byar- eller "
         "eksakte Poisson-intervall, ventetider Kaplan–Meier-estimat med sensurering ved "

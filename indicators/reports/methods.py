@@ -138,6 +138,7 @@ def methods_html(indicators: Iterable[Indicator] | None = None, *, lang: str = "
         f'<h2 id="methods">{escape(text("methods", lang))}</h2>',
         f'<p class="ind-note">{escape(intro)}</p>',
         f"<p>{escape(text('methods_general', lang))}</p>",
+        f"<p>{escape(text('methods_spc', lang))}</p>",
         *definitions,
     ]
     return "".join(parts)
@@ -192,5 +193,7 @@ def _level_name(level: str, lang: str) -> str:
 
 def _period_name(period_type: str, lang: str) -> str:
     return (
-        text(f"period_{period_type}", lang) if period_type in ("year", "tertial") else period_type
+        text(f"period_{period_type}", lang)
+        if period_type in ("year", "tertial", "month")
+        else period_type
     )
