@@ -258,44 +258,51 @@ def _verdicts(targets, seen, problem, rule, result, fixes) -> list[tuple]:
         by_row.setdefault(target[0], []).append((target, objective))
     out = []
     for _, row_targets in sorted(by_row.items()):
-        if seen.protects_row([t for t, _ in row_targets], rule):
-            out += [(*t, None, None, True, "witness") for t, _ in row_targets]
+        names = [t for t, _ in row_targets]
+        if not seen.protects_row(names, rule):
+            for target, objective in row_targets:
+                if not seen.protects(target, rule):
+                    problem.probe(target, objective, seen, rule, result)
+        if seen.protects_row(names, rule):
+            out += [(*t, None, None, True, "witness") for t in names]
             continue
-        for target, objective in row_targets:
-            if not _settled(seen, target, row_targets, rule):
-                problem.probe(target, objective, seen, rule, result)
-        if seen.protects_row([t for t, _ in row_targets], rule):
-            out += [(*t, None, None, True, "witness") for t, _ in row_targets]
-            continue
-        checked: list[tuple] = []
-        for target, objective in row_targets:
-            if _settled(seen, target, row_targets, rule):
-                # All of 1..4 reachable, or the count can be 5 or more while another
-                # count of the row keeps every small value: (a) and (b) hold.
-                checked.append((target, None, None, True, MIN_COUNT - 1, []))
-                continue
-            low, high, binding = problem.local_interval(target, objective, seen, rule, result)
-            if is_protected(low, high, rule):
-                low, high, binding = problem.interval(objective, seen, rule, result)
-            checked.append(
-                (target, low, high, is_protected(low, high, rule), small_values(low, high),
-                 binding)
-            )  # fmt: skip
+        checked = _row_intervals(row_targets, seen, problem, rule, result, exact=False)
         row_ok = sum(c[4] for c in checked) >= rule.min_values
+        if not row_ok and any(c[1] is None and c[4] < MIN_COUNT - 1 for c in checked):
+            # The witnesses' small values fall short of (b): the exact intervals decide.
+            checked = _row_intervals(row_targets, seen, problem, rule, result, exact=True)
+            row_ok = sum(c[4] for c in checked) >= rule.min_values
+        objectives = dict(row_targets)
         for target, low, high, ok, _, binding in checked:
             method = "witness" if low is None else "linear_program"
             out.append((*target, low, high, ok and row_ok, method))
             if not (ok and row_ok):
-                fixes[target] = binding or problem.neighbour_rows(objective)
+                fixes[target] = binding or problem.neighbour_rows(objectives[target])
     return out
 
 
-def _settled(seen, target, row_targets, rule) -> bool:
-    """Whether the witnesses alone prove (a) for ``target`` and leave (b) to the row."""
-    if seen.certified(target, rule):
-        return True
-    certified = any(seen.certified(t, rule) for t, _ in row_targets)
-    return certified and seen.greatest[target] >= MIN_COUNT - EPS
+def _row_intervals(row_targets, seen, problem, rule, result, *, exact: bool) -> list[tuple]:
+    """(target, low, high, (a) holds, small values, binding rows) for a row's counts.
+
+    A count the witnesses already protect is not solved for (``low`` None; its small
+    values are those seen, at most the attacker's), unless ``exact`` and fewer than all
+    of 1..4 were seen.  Otherwise the relations near the count are tried first
+    (:meth:`_Problem.local_interval`): a count they expose is exposed; else the whole
+    component decides.
+    """
+    checked: list[tuple] = []
+    for target, objective in row_targets:
+        seen_values = small_values(seen.least[target], seen.greatest[target])
+        if seen.protects(target, rule) and (not exact or seen_values == MIN_COUNT - 1):
+            checked.append((target, None, None, True, seen_values, []))
+            continue
+        low, high, binding = problem.local_interval(target, objective, seen, rule, result)
+        if is_protected(low, high, rule):
+            low, high, binding = problem.interval(objective, seen, rule, result)
+        checked.append(
+            (target, low, high, is_protected(low, high, rule), small_values(low, high), binding)
+        )
+    return checked
 
 
 class _Witnesses:
@@ -328,14 +335,28 @@ class _Witnesses:
         down = sum(v <= low + EPS for v in self.least.values())
         return up, down
 
+    def protects(self, target: tuple[int, str], rule: ProtectionRule) -> bool:
+        """Whether the solutions seen already prove (a) for a count.
+
+        The attacker's interval holds ``[least, greatest]`` seen, and (a) holds for any
+        interval that holds one reaching ``MIN_COUNT``, or one with at least N (and at
+        least one) small values that is wide enough: widening such an interval keeps it
+        protected.
+        """
+        least, greatest = self.least[target], self.greatest[target]
+        if greatest >= MIN_COUNT - EPS:
+            return True
+        wide = small_values(least, greatest) >= max(1, rule.min_values)
+        return wide and is_protected(least, greatest, rule)
+
     def protects_row(self, targets: list[tuple[int, str]], rule: ProtectionRule) -> bool:
         """Whether the solutions seen already prove (a) and (b) for a row's counts.
 
-        (a) holds for a count seen at ``MIN_COUNT`` or more (it is not proved small) or
-        certified; (b) when the small values between the least and greatest seen of
-        the counts add up to N (the attacker's intervals hold those values).
+        (a) by :meth:`protects`; (b) when the small values between the least and
+        greatest seen of the counts add up to N (the attacker's intervals hold those
+        values).
         """
-        if not all(self.greatest[t] >= MIN_COUNT - EPS or self.certified(t, rule) for t in targets):
+        if not all(self.protects(t, rule) for t in targets):
             return False
         seen = sum(small_values(self.least[t], self.greatest[t]) for t in targets)
         return seen >= rule.min_values
