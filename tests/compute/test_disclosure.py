@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
-from indicators import load_extract
 from indicators.catalogue import BY_ID
-from indicators.compute import compute_indicators
 from indicators.compute.statistics import add_funnels
 from indicators.disclosure import disclose_indicators, mark_suppressed
 
@@ -107,11 +103,6 @@ def test_overdispersion_is_estimated_from_published_units_only():
     assert hidden["phi"] is None
     assert hidden["funnel_low_998_od"] is None
     assert hidden["funnel_flag_998"] == "low"  # plain limits need no other unit
-
-
-@pytest.fixture(scope="module")
-def medium(medium_extract: Path):
-    return compute_indicators(load_extract(medium_extract))
 
 
 @pytest.mark.slow
