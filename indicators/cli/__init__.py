@@ -157,18 +157,19 @@ def synth(
 def list_indicators(
     lang: Annotated[str, typer.Option(help="Language of the titles: nb or en.")] = "en",
 ) -> None:
-    """Print the indicator catalogue: ids, titles, unit, direction and method."""
+    """Print the indicator catalogue: ids, titles, unit, direction, method and periods."""
     from rich.table import Table
 
     from indicators.catalogue import CATALOGUE
 
     table = Table(title="Indicator catalogue")
-    for column in ("id", "title", "unit", "better", "method", "min n"):
+    for column in ("id", "title", "unit", "better", "method", "min n", "periods"):
         table.add_column(column)
     for ind in CATALOGUE:
         better = "higher" if ind.direction == "higher_is_better" else "lower"
+        periods = ", ".join(ind.periods)
         table.add_row(
-            ind.id, ind.title(lang), ind.unit, better, ind.method, str(ind.min_denominator)
+            ind.id, ind.title(lang), ind.unit, better, ind.method, str(ind.min_denominator), periods
         )
     _console().print(table)
 
