@@ -80,3 +80,27 @@ def test_cases_decided_early_are_not_kept_over_those_still_open():
     cases = assessment_breach_cases({"referrals": referrals}, CaseContext(LAST)).collect()
     assert cases["patient_id"].to_list() == ["C"]
     assert cases["numerator"].to_list() == [True]
+
+
+def test_months_are_marked_like_other_periods():
+    """A month ending within WAIT-03's follow-up is incomplete; a month of the first
+    run-in year of a pathway indicator too; a whole month is not."""
+    from datetime import date
+
+    import polars as pl
+
+    from indicators.compute.periods import mark_incomplete_periods
+
+    rows = pl.DataFrame(
+        {
+            "indicator_id": ["WAIT-03", "WAIT-03", "USER-01", "USER-01"],
+            "period": ["2025-09", "2025-10", "2023-12", "2024-01"],
+            "period_type": "month",
+        }
+    )
+    windows = {"WAIT-03": (0, 92), "USER-01": (365, 0)}
+    marked = mark_incomplete_periods(
+        rows, windows, date(2023, 1, 1), date(2025, 12, 31), date(2025, 12, 31)
+    )
+    # September ends 2025-09-30: + 92 days is 2025-12-31, not past the extract date.
+    assert marked["period_incomplete"].to_list() == [None, "follow_up", "run_in", None]

@@ -37,14 +37,10 @@ from indicators.stats import (
     xmr_limits,
 )
 
-RNORM_SEED_123 = [
-    -0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774,
-    1.71506499, 0.46091621, -1.26506123, -0.68685285, -0.44566197,
-    1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113,
-    1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279143,
-]  # fmt: skip
-
 DATA = Path(__file__).parent.parent / "data"
+#: NHSRplotthedots' published series, limits and rule cases (source in the file).
+PLOTTHEDOTS = json.loads((DATA / "spc_nhsrplotthedots.json").read_text(encoding="utf-8"))
+RNORM_SEED_123 = PLOTTHEDOTS["series"]["values"]
 
 FLAGS = ["outside_limits", "run", "trend", "two_in_three"]
 IMP, CON, COM = "special cause improvement", "special cause concern", "common cause"
@@ -77,21 +73,21 @@ def rows(frame: pl.DataFrame, column: str) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    ("point_15", "screen", "centre", "lower", "upper"),
-    [
-        (None, True, 0.1416238, -3.01138, 3.294627),
-        (10.0, True, 0.6694159, -2.383666, 3.722497),
-        (10.0, False, 0.6694159, -4.596625, 5.935457),
-    ],
+    "case", PLOTTHEDOTS["xmr_limits"], ids=lambda c: f"{c['point_15']}-{c['screen']}"
 )
-def test_xmr_limits_agree_with_nhsrplotthedots(point_15, screen, centre, lower, upper):
+def test_xmr_limits_agree_with_nhsrplotthedots(case):
     values = list(RNORM_SEED_123)
-    if point_15 is not None:
-        values[14] = point_15
-    result = xmr_limits(series(values), "x", order="t", screen=screen)
-    assert result["centre"].to_list() == pytest.approx([centre] * 20, abs=1e-6)
-    assert result["lower"].to_list() == pytest.approx([lower] * 20, abs=1e-5)
-    assert result["upper"].to_list() == pytest.approx([upper] * 20, abs=1e-5)
+    if case["point_15"] is not None:
+        values[14] = case["point_15"]
+    result = xmr_limits(series(values), "x", order="t", screen=case["screen"])
+    assert result["centre"].to_list() == pytest.approx([case["centre"]] * 20, abs=1e-6)
+    assert result["lower"].to_list() == pytest.approx([case["lower"]] * 20, abs=1e-5)
+    assert result["upper"].to_list() == pytest.approx([case["upper"]] * 20, abs=1e-5)
+
+
+@pytest.mark.parametrize("case", PLOTTHEDOTS["two_in_three"]["cases"])
+def test_two_in_three_agrees_with_nhsrplotthedots(case):
+    assert rows(flagged(case["values"]), "two_in_three") == case["flagged"]
 
 
 def test_xmr_limits_screen_out_a_moving_range_above_3_267_times_the_mean():
