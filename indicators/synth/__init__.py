@@ -1,6 +1,7 @@
 """A realistic synthetic national extract for demos, tests and benchmarks."""
 
 from indicators.synth.generator import (
+    PLANTED_CASE_MIX,
     PLANTED_CHANGES,
     PLANTED_OUTLIERS,
     SynthResult,
@@ -10,6 +11,7 @@ from indicators.synth.generator import (
 )
 
 __all__ = [
+    "PLANTED_CASE_MIX",
     "PLANTED_CHANGES",
     "PLANTED_OUTLIERS",
     "SynthResult",

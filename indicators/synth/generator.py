@@ -29,6 +29,29 @@ trust_id       trust                        planted effect
                                             tool rarely used (USER-02, USER-04)
 =============  ===========================  =============================================
 
+Two catchment areas are planted for case-mix adjustment (LEVEL-01 against LEVEL-01A,
+``PLANTED_CASE_MIX``).  Both effects follow the patient's home (catchment) trust, as
+LEVEL-01 is reported by catchment area: they hold for the TSB referrals of the patients
+living there, wherever they are treated.
+
+=============  ===========================  =============================================
+trust_id       trust                        planted effect
+=============  ===========================  =============================================
+894166762      Vestre Viken HF              patients in greater need: more homeless
+                                            (24 % against 8 %) and more requests for
+                                            inpatient care (50 % against 25 %), assigned
+                                            like the typical trust given need (no trust
+                                            effect): crude LEVEL-01 high, case-mix
+                                            adjusted LEVEL-01A near 1
+983971768      Sykehuset Østfold HF         assigns more inpatient care than need
+                                            explains (log-odds + 0.9 over the typical
+                                            trust; homeless patients' wish met at 85 %),
+                                            with the usual mix of need: high on both
+=============  ===========================  =============================================
+
+Only the probabilities of these patients' draws change, never the number of draws, so
+every other trust's data are the same, bit for bit, as without the planted areas.
+
 One change in time is planted too, for statistical process control: from
 ``STEP_CHANGE_MONTH`` (March 2025) Helse Stavanger HF (``STEP_CHANGE_TRUST``) starts
 care earlier in the window between assessment and deadline (its typical fraction drops
@@ -100,6 +123,29 @@ PLANTED_OUTLIERS: dict[str, dict[str, str]] = {
         "USER-02": "low",
         "USER-04": "low",
     },
+}
+
+NEED_TRUST = "894166762"  # Vestre Viken HF
+OVER_ASSIGNING_TRUST = "983971768"  # Sykehuset Østfold HF
+#: Requested level (inpatient, outpatient, unknown) and housing (own, supported,
+#: homeless, unknown) of TSB referrals: usual, and of the need area's residents.
+TSB_REQUESTED = (0.25, 0.55, 0.20)
+NEED_TSB_REQUESTED = (0.50, 0.35, 0.15)
+TSB_HOUSING = (0.70, 0.12, 0.08, 0.10)
+NEED_TSB_HOUSING = (0.50, 0.14, 0.24, 0.12)
+#: Log-odds of inpatient care added for the over-assigning area's residents, over the
+#: typical trust, and the share of its homeless residents' wishes for inpatient care met.
+OVER_ASSIGNING_LOG_ODDS = 0.9
+OVER_ASSIGNING_WISH_MET = 0.85
+#: Typical log-odds of inpatient care and share of homeless wishes met (no trust effect).
+TYPICAL_INPATIENT = 0.24
+TYPICAL_WISH_MET = 0.62
+
+#: Planted case mix: catchment trust -> indicator -> the expected result at the catchment
+#: level ("high": a clear high outlier; "as expected": within the funnel, near 1).
+PLANTED_CASE_MIX: dict[str, dict[str, str]] = {
+    NEED_TRUST: {"LEVEL-01": "high", "LEVEL-01A": "as expected"},
+    OVER_ASSIGNING_TRUST: {"LEVEL-01": "high", "LEVEL-01A": "high"},
 }
 
 STEP_CHANGE_TRUST = "983974678"  # Helse Stavanger HF
@@ -307,8 +353,8 @@ def _trust_effects(rng: np.random.Generator, order: list[str]) -> _TrustEffects:
         assessed_on_time=vary(0.93, 0.35),
         wait_fraction=vary(0.42, 0.20),
         deadline_breach=vary(0.06, 0.35),
-        inpatient_logit=_logit(0.24) + rng.normal(0.0, 0.30, size=k),
-        homeless_wish_met=vary(0.62, 0.30),
+        inpatient_logit=_logit(TYPICAL_INPATIENT) + rng.normal(0.0, 0.30, size=k),
+        homeless_wish_met=vary(TYPICAL_WISH_MET, 0.30),
         decision_on_time=vary(0.80, 0.30),
         evaluation_on_time=vary(0.72, 0.30),
         plan_with_patient=vary(0.78, 0.30),
@@ -550,10 +596,29 @@ def _assessments(
     return assessed, assessed_known, right, received + frist
 
 
+def _choice_where(
+    rng: np.random.Generator,
+    usual: tuple[float, ...],
+    planted: tuple[float, ...],
+    is_planted: np.ndarray,
+) -> np.ndarray:
+    """A category per row drawn on ``usual`` probabilities, or ``planted`` where flagged.
+
+    Draws exactly what ``rng.choice(len(usual), m, p=usual)`` draws (one uniform per row,
+    compared with the cumulated probabilities), so rows not flagged get the same values
+    bit for bit as that call, and the generator's later draws are unchanged.
+    """
+    u = rng.random(is_planted.size)
+    cdfs = np.stack([np.cumsum(usual), np.cumsum(planted)])
+    cdfs /= cdfs[:, -1:]
+    return (cdfs[is_planted.astype(np.int64)] <= u[:, None]).sum(axis=1)
+
+
 def _care_levels(
     rng: np.random.Generator,
     eff: _TrustEffects,
     trust: np.ndarray,
+    home: np.ndarray,
     is_tsb: np.ndarray,
     male: np.ndarray,
     age: np.ndarray,
@@ -563,28 +628,43 @@ def _care_levels(
 
     Inpatient care is assigned on the trust's log-odds, raised when asked for, for men
     and with age, and lower in PHV; a homeless patient asking for inpatient care gets it
-    at the trust's own rate.  Referrals without a right to care get no level.
+    at the trust's own rate.  Referrals without a right to care get no level.  The
+    planted case-mix areas (module docstring) go by the patient's home trust ``home``:
+    the need area's TSB referrals ask for inpatient care and are homeless more often and
+    are assigned on the typical log-odds; the over-assigning area's on the typical
+    log-odds plus ``OVER_ASSIGNING_LOG_ODDS``.
     """
     m = trust.size
+    need = is_tsb & (home == eff.order.index(NEED_TRUST))
+    over = is_tsb & (home == eff.order.index(OVER_ASSIGNING_TRUST))
     requested = np.where(
         is_tsb,
-        rng.choice(3, m, p=[0.25, 0.55, 0.20]),
+        _choice_where(rng, TSB_REQUESTED, NEED_TSB_REQUESTED, need),
         rng.choice(3, m, p=[0.07, 0.81, 0.12]),
     )
     housing = np.where(
         is_tsb,
-        rng.choice(4, m, p=[0.70, 0.12, 0.08, 0.10]),
+        _choice_where(rng, TSB_HOUSING, NEED_TSB_HOUSING, need),
         rng.choice(4, m, p=[0.85, 0.07, 0.02, 0.06]),
     )
     homeless_wants_inpatient = (housing == 2) & (requested == 0)
+    typical = _logit(TYPICAL_INPATIENT)
+    base = np.where(
+        need, typical, np.where(over, typical + OVER_ASSIGNING_LOG_ODDS, eff.inpatient_logit[trust])
+    )
+    wish_met = np.where(
+        need,
+        TYPICAL_WISH_MET,
+        np.where(over, OVER_ASSIGNING_WISH_MET, eff.homeless_wish_met[trust]),
+    )
     p_inpatient = _expit(
-        eff.inpatient_logit[trust]
+        base
         + np.where(requested == 0, 0.9, np.where(requested == 1, -0.6, 0.0))
         + np.where(male, 0.15, 0.0)
         + (np.clip(age, 18, 80) - 38) * 0.01
         - np.where(is_tsb, 0.0, 1.2)
     )
-    p_inpatient = np.where(homeless_wants_inpatient, eff.homeless_wish_met[trust], p_inpatient)
+    p_inpatient = np.where(homeless_wants_inpatient, wish_met, p_inpatient)
     inpatient = rng.random(m) < p_inpatient
     assigned = np.where(right, np.where(inpatient, 0, 1), 2)  # inpatient / outpatient / none
     return requested, housing, assigned
@@ -641,7 +721,14 @@ def _generate_referrals(
         rng, eff, trust, is_tsb, received, alive_until
     )
     requested, housing, assigned = _care_levels(
-        rng, eff, trust, is_tsb, patients.male[owner], patients.age[owner], right
+        rng,
+        eff,
+        trust,
+        patients.home[owner],
+        is_tsb,
+        patients.male[owner],
+        patients.age[owner],
+        right,
     )
     care_start = _care_starts(rng, eff, trust, received, assessed, deadline)
     return _Referrals(
