@@ -156,22 +156,39 @@ def synth(
 @command("list")
 def list_indicators(
     lang: Annotated[str, typer.Option(help="Language of the titles: nb or en.")] = "en",
+    catalogue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--catalogue",
+            help="A local catalogue: a .py file (or module) defining INDICATORS; repeat for "
+            "several. Installed catalogues (entry point group indicators.catalogues) are "
+            "always included.",
+        ),
+    ] = None,
 ) -> None:
-    """Print the indicator catalogue: ids, titles, unit, direction, method and periods."""
+    """Print the indicator catalogue: ids, titles, unit, direction, method and periods.
+
+    With --catalogue (or installed catalogues), the local indicators follow the built-in
+    ones, each definition checked as compute checks it.
+    """
     from rich.table import Table
 
-    from indicators.catalogue import CATALOGUE
+    from indicators.catalogue.local import full_catalogue, local_catalogues
 
+    catalogues = local_catalogues(catalogue or [])
     table = Table(title="Indicator catalogue")
     for column in ("id", "title", "unit", "better", "method", "min n", "periods"):
         table.add_column(column)
-    for ind in CATALOGUE:
+    for ind in full_catalogue(catalogues):
         better = "higher" if ind.direction == "higher_is_better" else "lower"
         periods = ", ".join(ind.periods)
         table.add_row(
             ind.id, ind.title(lang), ind.unit, better, ind.method, str(ind.min_denominator), periods
         )
     _console().print(table)
+    for local in catalogues:
+        ids = ", ".join(i.id for i in local.indicators) or "none"
+        _console().print(f"local catalogue {local.source}: {ids}")
 
 
 @command()
@@ -201,6 +218,15 @@ def compute(
             "`indicators validate` (the manifest records that).",
         ),
     ] = False,
+    catalogue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--catalogue",
+            help="A local catalogue: a .py file (or module) defining INDICATORS; repeat for "
+            "several. Installed catalogues (entry point group indicators.catalogues) are "
+            "always included.",
+        ),
+    ] = None,
 ) -> None:
     """Compute every indicator for every unit and period, with disclosure control.
 
@@ -208,12 +234,14 @@ def compute(
     EXTRACT/validation.json must match the files as they are now), unless
     --allow-unvalidated is given.
     """
+    from indicators.catalogue.local import local_catalogues
     from indicators.compute import compute_extract
     from indicators.errors import ExtractReadError
     from indicators.validate.record import ValidationRequiredError
 
     if not extract.is_dir():
         raise ExtractReadError(f"{extract}: no such extract directory")
+    catalogues = local_catalogues(catalogue or [])  # checked before anything is read
     outward.output_directory(out)
 
     def unvalidated(error: ValidationRequiredError) -> None:
@@ -228,6 +256,7 @@ def compute(
                 prevalence=prevalence,
                 allow_unvalidated=allow_unvalidated,
                 on_unvalidated=unvalidated,
+                catalogues=catalogues,
             )
     except ValidationRequiredError as error:
         console.print(styled(("not computed:", "red"), f" {error}"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -25,6 +25,7 @@ import polars as pl
 
 from indicators import __version__
 from indicators.catalogue import BY_ID, CATALOGUE, CaseContext, Indicator
+from indicators.catalogue.local import LocalCatalogue, full_catalogue
 from indicators.catalogue.model import LEVEL_TABLES
 from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
 from indicators.compute.periods import mark_incomplete_periods
@@ -111,6 +112,7 @@ def compute_indicators(
     extract_date: date | None = None,
     validation: str | None = None,
     rule: ProtectionRule | None = None,
+    catalogues: Sequence[LocalCatalogue] = (),
 ) -> ComputeResult:
     """Compute every indicator for every level, unit and period of ``extract``.
 
@@ -138,6 +140,16 @@ def compute_indicators(
     rule
         The disclosure audit's protection rule (:class:`indicators.disclosure.ProtectionRule`);
         default N = 3, p = 0.5.  Recorded in the manifest.
+    catalogues
+        Local catalogues (:func:`indicators.catalogue.local.local_catalogues`): their
+        indicators are checked and computed after the built-in ones (when ``indicators``
+        is the built-in catalogue), and the manifest records them (``catalogues``) so
+        the reports and the audit load the same definitions.
+    catalogues
+        Local catalogues (:func:`indicators.catalogue.local.local_catalogues`): their
+        indicators are checked and computed after the built-in ones (when ``indicators``
+        is the built-in catalogue), and the manifest records them (``catalogues``) so
+        the reports and the audit load the same definitions.
 
     Returns
     -------
@@ -146,6 +158,8 @@ def compute_indicators(
         the results manifest.
     """
     started = time.perf_counter()
+    if catalogues and indicators is CATALOGUE:
+        indicators = full_catalogue(catalogues)
     when = extract_date or extract.manifest.extract_date
     if when is None:
         raise ComputeError(
@@ -195,11 +209,7 @@ def compute_indicators(
     spc = spc_table(published, by_id)
     parameters = {
         "validation": validation or "not checked (computed without `indicators validate`)",
-        "prevalence": {
-            "source": prevalence_source,
-            "sha256": _table_hash(prev),
-            "illustrative": prevalence is None,
-        },
+        "prevalence": _prevalence_record(prev, prevalence_source, illustrative=prevalence is None),
         **STATISTICS_PARAMETERS,
         "spc": spc_parameters(spc),
         "disclosure": disclosure_manifest(
@@ -210,12 +220,10 @@ def compute_indicators(
         ),
     }
     manifest = _manifest(extract, when, parameters, runnable, skipped, partial)
-    manifest["rows_written"] = {
-        "indicators": published.height,
-        "variation": variation.height,
-        "waiting_curves": curve_table.height,
-        "spc": spc.height,
-    }
+    manifest["catalogues"] = [c.record() for c in catalogues]
+    manifest["rows_written"] = _heights(
+        indicators=published, variation=variation, waiting_curves=curve_table, spc=spc
+    )
     manifest["suppressed"] = _suppressed_counts(published)
     manifest["seconds"] = round(time.perf_counter() - started, 2)
     return ComputeResult(
@@ -265,6 +273,16 @@ def _manifest(
             name: extract.tables[name].select(pl.len()).collect().item() for name in extract.tables
         },
     }
+
+
+def _prevalence_record(table: pl.DataFrame, source: str, *, illustrative: bool) -> dict:
+    """Where the prevalence table came from and a hash of its content."""
+    return {"source": source, "sha256": _table_hash(table), "illustrative": illustrative}
+
+
+def _heights(**tables: pl.DataFrame) -> dict[str, int]:
+    """Rows written, per table."""
+    return {name: table.height for name, table in tables.items()}
 
 
 def _suppressed_counts(published: pl.DataFrame) -> dict[str, int]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from indicators.catalogue import BY_ID
+from indicators.catalogue.local import definitions_of_results
 from indicators.disclosure.audit import AuditResult, ProtectionRule, run_audit
 from indicators.disclosure.relations import COUNTS, build_relations
 from indicators.disclosure.rules import MIN_COUNT, RULES, WITHHELD
@@ -194,7 +194,7 @@ def audit_published(table: pl.DataFrame, manifest: dict[str, Any]) -> PublishedA
     if not isinstance(relaxed, dict):
         raise PublishedTableError("manifest.json: disclosure.relations.relaxed is not an object")
     result = PublishedAudit(breaches=rule_breaches(table))
-    relations = build_relations(table, BY_ID, relaxed=relaxed)
+    relations = build_relations(table, definitions_of_results(manifest), relaxed=relaxed)
     result.audit = run_audit(relations, table, rule=rule)
     labels = table.with_row_index("row")
     for row, target, low, high in result.audit.exposed.select(

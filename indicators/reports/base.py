@@ -44,11 +44,9 @@ class ReportBase:
 
     @cached_property
     def catalogue(self) -> tuple[Indicator, ...]:
-        """The catalogue's indicators that the results hold, in catalogue order."""
-        from indicators.catalogue import CATALOGUE
-
+        """The indicators the results hold, in catalogue order (local ones last)."""
         present = set(self.data.indicators["indicator_id"].unique().to_list())
-        return tuple(i for i in CATALOGUE if i.id in present)
+        return tuple(i for i in self.data.definitions.values() if i.id in present)
 
     @property
     def chance_signal_share(self) -> float | None:

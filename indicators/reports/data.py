@@ -20,13 +20,17 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from indicators.errors import IndicatorsError
 from indicators.results import SPC_SCHEMA, read_results
+
+if TYPE_CHECKING:
+    from indicators.catalogue.model import Indicator
 
 
 class ReportError(IndicatorsError):
@@ -247,6 +251,17 @@ class ResultsData:
                 resolve_recorded_path(recorded, results_dir=directory) if recorded else None
             ),
         )
+
+    @cached_property
+    def definitions(self) -> dict[str, Indicator]:
+        """Every indicator definition the results were computed with, by id.
+
+        The built-in catalogue and the local catalogues the manifest records
+        (:func:`indicators.catalogue.local.definitions_of_results`).
+        """
+        from indicators.catalogue.local import definitions_of_results
+
+        return definitions_of_results(self.manifest)
 
     # ------------------------------------------------------------------ periods
     def years(self) -> list[str]:

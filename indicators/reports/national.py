@@ -302,7 +302,6 @@ class NationalOverview(ReportBase):
         The nation's SPC chart of every monthly indicator, the trusts' special causes of
         the year, and the matrix of trusts x indicators with their variation verdicts.
         """
-        from indicators.catalogue import BY_ID
         from indicators.reference import trusts
         from indicators.reports.spc import (
             changes,
@@ -329,7 +328,12 @@ class NationalOverview(ReportBase):
         found = changes(trust_spc, unit_ids=list(units), year=year, until=until)
         body = f"<h3>{escape(text('what_changed', lang))}</h3>"
         body += what_changed_html(
-            found, BY_ID, year=year, chance=self.chance_signal_share, lang=lang, units=units
+            found,
+            self.data.definitions,
+            year=year,
+            chance=self.chance_signal_share,
+            lang=lang,
+            units=units,
         )
         body += f"<h3>{escape(text('spc_matrix', lang))}</h3>"
         body += spc_matrix_html(trust_spc, self.monthly, units, until=until, lang=lang)

@@ -275,15 +275,15 @@ def spc_chart(
     ReportError
         The indicator has no monthly series for the unit in the results.
     """
-    from indicators.catalogue import BY_ID
     from indicators.compute.spc import spc_table
     from indicators.reports.data import ReportError, ResultsData
 
     data = ResultsData.read(results_dir)
+    definitions = data.definitions
     rows = data.spc.filter(
         (pl.col("indicator_id") == indicator_id) & (pl.col("unit_id") == str(unit_id))
     )
-    if rows.is_empty() or indicator_id not in BY_ID:
+    if rows.is_empty() or indicator_id not in definitions:
         monthly = sorted(data.spc["indicator_id"].unique().to_list())
         raise ReportError(
             f"no monthly series of {indicator_id!r} for unit {unit_id!r} in "
@@ -293,7 +293,7 @@ def spc_chart(
         published = data.indicators.filter(
             (pl.col("indicator_id") == indicator_id) & (pl.col("unit_id") == str(unit_id))
         )
-        rows = spc_table(published, BY_ID, rebase_at=rebase_at)
-    ind = BY_ID[indicator_id]
+        rows = spc_table(published, definitions, rebase_at=rebase_at)
+    ind = definitions[indicator_id]
     label = rows["unit_name"][0] or str(unit_id)
     return spc_view(rows, ind, unit_label=label, lang=lang)[0]

@@ -215,7 +215,6 @@ class TrustReport(ReportBase):
 
     def what_changed(self) -> Html:
         """The monthly indicators with a special cause in the report's year (to its end)."""
-        from indicators.catalogue import BY_ID
         from indicators.reports.spc import changes, period_end, what_changed_html
 
         year = self.period.split("-")[0]
@@ -227,7 +226,11 @@ class TrustReport(ReportBase):
         )
         body = f'<h2 id="what-changed">{escape(text("what_changed", self.lang))}</h2>'
         body += what_changed_html(
-            found, BY_ID, year=year, chance=self.chance_signal_share, lang=self.lang
+            found,
+            self.data.definitions,
+            year=year,
+            chance=self.chance_signal_share,
+            lang=self.lang,
         )
         return self._html(body)
 
@@ -282,9 +285,7 @@ class TrustReport(ReportBase):
 
     def indicator_section(self, indicator_id: str) -> Parts:
         """The parts of one indicator's section (see :meth:`indicator_sections`)."""
-        from indicators.catalogue import BY_ID
-
-        ind = BY_ID[indicator_id]
+        ind = self.data.definitions[indicator_id]
         row = self._rows_by_indicator.get(ind.id)
         parts: list[Any] = [self._html(self._indicator_intro(ind, row))]
         if row is None:
