@@ -90,3 +90,24 @@ def test_the_spc_notebook_holds_no_logic_and_is_committed_clean():
     source = "\n".join("".join(c["source"]) for c in code)
     for construct in ("def ", "class ", "lambda", "pl.", "for ", "import polars"):
         assert construct not in source, construct
+
+
+def test_the_workbench_notebook_tries_a_new_indicator_and_saves_it(small_extract, tmp_path):
+    """Define, compute for every unit, look, save: the saved file is a local catalogue."""
+    from indicators.catalogue.local import load_catalogue
+
+    saved = tmp_path / "my_indicators.py"
+    out = tmp_path / "workbench.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS / "workbench.ipynb"),
+        str(out),
+        parameters={"extract_dir": str(small_extract), "catalogue_file": str(saved)},
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    cells = json.loads(out.read_text("utf-8"))["cells"]
+    shown = json.dumps([o.get("data", {}) for c in cells for o in c.get("outputs", [])])
+    assert "LOCAL-01" in shown
+    assert "image/svg+xml" in shown  # funnel and trend drawn
+    assert "FT1" in shown  # the variation table
+    assert [i.id for i in load_catalogue(saved).indicators] == ["LOCAL-01"]
