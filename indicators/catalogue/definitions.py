@@ -259,20 +259,133 @@ def _with_age_sex(referrals: pl.LazyFrame, t: Tables) -> pl.LazyFrame:
     )
 
 
-def inpatient_share_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
-    """TSB referrals given a right to care: assigned inpatient care, with age band and sex."""
-    referrals = t["referrals"].filter(
+def _tsb_referrals_with_right(t: Tables) -> pl.LazyFrame:
+    """TSB referrals given a right to care and assigned a level: LEVEL-01's population."""
+    return t["referrals"].filter(
         (pl.col("service") == "TSB")
         & pl.col("right_to_care").fill_null(False)
         & pl.col("assigned_level").is_not_null()
     )
-    return _with_age_sex(referrals, t).select(
+
+
+def inpatient_share_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """TSB referrals given a right to care: assigned inpatient care, with age band and sex."""
+    return _with_age_sex(_tsb_referrals_with_right(t), t).select(
         "trust_id",
         "patient_id",
         pl.col("received_date").alias("period_date"),
         (pl.col("assigned_level") == "inpatient").alias("numerator"),
         "age_band",
         "sex",
+    )
+
+
+#: Main diagnosis group of a TSB referral by the ICD-10 category of F10–F19 (mental and
+#: behavioural disorders due to psychoactive substance use), by substance.
+SUBSTANCE_GROUPS = {
+    "F10": "alcohol",
+    "F11": "opioids",
+    "F12": "cannabinoids",
+    "F13": "sedatives",
+    "F14": "cocaine",
+    "F15": "stimulants",
+    "F16": "hallucinogens",
+    "F17": "tobacco",
+    "F18": "solvents",
+    "F19": "multiple",
+}
+
+
+def diagnosis_groups(t: Tables) -> pl.LazyFrame:
+    """Each referral's main diagnosis group: ``referral_id``, ``diagnosis_group``.
+
+    The main diagnosis of the referral's first psychiatric contact with one (earliest
+    ``start_date``, then lowest ``contact_id``), grouped by substance
+    (:data:`SUBSTANCE_GROUPS`); any other diagnosis is ``other``.  A referral without
+    such a contact (care not started, or no ``contacts`` table) has none (``unknown`` in
+    the case-mix model).
+    """
+    if "contacts" not in t:
+        return pl.LazyFrame(schema={"referral_id": pl.String, "diagnosis_group": pl.String})
+    first = (
+        t["contacts"]
+        .filter(pl.col("referral_id").is_not_null() & pl.col("main_diagnosis").is_not_null())
+        .group_by("referral_id")
+        .agg(pl.col("main_diagnosis").sort_by("start_date", "contact_id").first())
+    )
+    return first.select(
+        "referral_id",
+        pl.col("main_diagnosis")
+        .str.slice(0, 3)
+        .replace_strict(SUBSTANCE_GROUPS, default="other", return_dtype=pl.String)
+        .alias("diagnosis_group"),
+    )
+
+
+def previous_inpatient(t: Tables) -> pl.LazyFrame:
+    """Whether the patient was assigned inpatient care before: ``previous_inpatient``.
+
+    Returns ``referral_id`` and ``previous_inpatient`` (bool).
+
+    True when another referral of the same patient (any service or trust), received on
+    an earlier day, was assigned inpatient care; an as-of join of each referral on the
+    patient's inpatient referrals, backward in ``received_date``, same day excluded.
+    Only the extract's referrals are seen: early in its period the history is short.
+    """
+    inpatient = (
+        t["referrals"]
+        .filter(pl.col("assigned_level") == "inpatient")
+        .select("patient_id", pl.col("received_date").alias("_earlier"))
+        .sort("_earlier")
+    )
+    return (
+        t["referrals"]
+        .select("referral_id", "patient_id", "received_date")
+        .sort("received_date")
+        .join_asof(
+            inpatient,
+            left_on="received_date",
+            right_on="_earlier",
+            by="patient_id",
+            strategy="backward",
+            allow_exact_matches=False,
+            check_sortedness=False,  # both sides sorted just above
+        )
+        .select("referral_id", pl.col("_earlier").is_not_null().alias("previous_inpatient"))
+    )
+
+
+#: LEVEL-01A's case-mix covariates, columns of :func:`inpatient_need_cases`.
+NEED_COVARIATES = (
+    "age_band",
+    "sex",
+    "housing",
+    "diagnosis_group",
+    "previous_inpatient",
+    "requested_level",
+)
+
+
+def inpatient_need_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
+    """LEVEL-01's cases (assigned inpatient care) with the need covariates of LEVEL-01A.
+
+    Without ``patients`` the age band and sex are unknown (the model does not adjust
+    for them), as is the diagnosis group without ``contacts``.
+    """
+    tsb = _tsb_referrals_with_right(t)
+    if "patients" in t:
+        tsb = _with_age_sex(tsb, t)
+    else:
+        tsb = tsb.with_columns(pl.lit(None, pl.String).alias(c) for c in ("age_band", "sex"))
+    referrals = tsb.join(diagnosis_groups(t), on="referral_id", how="left").join(
+        previous_inpatient(t), on="referral_id", how="left"
+    )
+    return referrals.select(
+        "trust_id",
+        "patient_id",
+        pl.col("received_date").alias("period_date"),
+        (pl.col("assigned_level") == "inpatient").alias("numerator"),
+        *NEED_COVARIATES,
     )
 
 
@@ -480,6 +593,13 @@ _WITHOUT_PRIMARY_CARE = (
     "the ICPC-2 part was not used: without the primary-care (KPR) table only diagnoses "
     "recorded in specialist care (ICD-10) count, so O/E is lower than with it"
 )
+_WITHOUT_AGE_SEX = (
+    "age band and sex are unknown for every referral: the model does not adjust for them"
+)
+_WITHOUT_DIAGNOSIS = (
+    "the main diagnosis group is unknown for every referral: the model does not adjust "
+    "for diagnosis"
+)
 _SHARE_TARGETS = Targets(high=0.8, moderate=0.6, illustrative=True)
 
 CATALOGUE: tuple[Indicator, ...] = (
@@ -657,6 +777,43 @@ CATALOGUE: tuple[Indicator, ...] = (
         population_within=("WAIT-01",),
         # No national target: the point is the variation between catchment areas, and no
         # share is "right"; target_level stays null.
+        targets=None,
+        sources=(NPR, "Seed article: unwarranted variation in TSB treatment level"),
+        variation=True,
+    ),
+    Indicator(
+        id="LEVEL-01A",
+        title_nb="Tildelt døgnbehandling ved vurdering, justert for behov (TSB)",
+        title_en="Assigned inpatient care at assessment, adjusted for need (TSB)",
+        description_nb="Observert mot forventet antall TSB-henvisninger med rett til "
+        "helsehjelp som ble tildelt døgnbehandling, per opptaksområde. Forventet antall "
+        "kommer fra en nasjonal modell for pasientenes behov: alder, kjønn, bosituasjon, "
+        "hoveddiagnosegruppe, tidligere døgnbehandling og ønsket behandlingsnivå. Over 1 "
+        "betyr mer døgnbehandling enn behovet tilsier.",
+        description_en="Observed against expected TSB referrals given a right to care that "
+        "were assigned inpatient care, by catchment area. The expected number comes from a "
+        "national model of the patients' need: age, sex, housing, main diagnosis group, "
+        "previous inpatient care and requested level. Above 1 means more inpatient care "
+        "than need explains.",
+        population="TSB referrals given a right to care",
+        exclusions="unassessed referrals",
+        numerator="assigned_level = inpatient",
+        population_nb="TSB-henvisninger som fikk rett til helsehjelp",
+        numerator_nb="tildelt døgnbehandling (assigned_level = inpatient)",
+        unit="ratio",
+        direction="higher_is_better",
+        period_date="referrals.received_date",
+        kind="case_mix",
+        method="Case-mix adjustment: logistic regression on all the extract's cases "
+        "nationally (age band, sex, housing, main diagnosis group F10–F19, previous "
+        "inpatient care, requested level); O/E with the exact Poisson interval on O",
+        min_denominator=5,
+        cases=inpatient_need_cases,
+        tables=("referrals",),
+        optional_tables=(("patients", _WITHOUT_AGE_SEX), ("contacts", _WITHOUT_DIAGNOSIS)),
+        covariates=NEED_COVARIATES,
+        population_same_as="LEVEL-01",
+        numerator_all_of=("LEVEL-01",),
         targets=None,
         sources=(NPR, "Seed article: unwarranted variation in TSB treatment level"),
         variation=True,

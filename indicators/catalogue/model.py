@@ -19,7 +19,9 @@ Unit = Literal["fraction", "days", "ratio"]
 Direction = Literal["higher_is_better", "lower_is_better"]
 Level = Literal["national", "rhf", "trust", "catchment"]
 PeriodType = Literal["year", "tertial", "month"]
-Kind = Literal["proportion", "standardised_proportion", "observed_expected", "waiting_time"]
+Kind = Literal[
+    "proportion", "standardised_proportion", "observed_expected", "case_mix", "waiting_time"
+]
 Counting = Literal["cases", "patients"]
 
 ALL_LEVELS: tuple[Level, ...] = ("national", "rhf", "trust", "catchment")
@@ -83,6 +85,7 @@ class Indicator:
     - for ``proportion``: ``numerator`` (bool);
     - for ``standardised_proportion``: ``numerator`` (bool), ``age_band``, ``sex``;
     - for ``observed_expected``: ``numerator`` (bool) and ``expected`` (probability);
+    - for ``case_mix``: ``numerator`` (bool) and every column named in ``covariates``;
     - for ``waiting_time``: ``days`` (float) and ``event`` (bool; False = censored).
 
     ``counting`` says what one case is when the rows are summed to a unit: ``"cases"``
@@ -96,6 +99,12 @@ class Indicator:
     (unwarranted geographic variation): such indicators get a variation section (CV,
     FT1–FT3, SCV where expected counts come from standardisation, φ, τ²) in a trust's
     report.  ``variation.parquet`` and the national overview cover every indicator.
+
+    ``covariates`` (``case_mix`` only): the columns of the case selector, each
+    categorical, that a logistic regression fitted on all the extract's cases
+    nationally adjusts for; each case's fitted probability is its ``expected``, and the
+    indicator is then an O/E ratio like ``observed_expected``
+    (:mod:`indicators.compute.casemix`).
 
     ``targets`` None means there is no national target: no goal achievement is given.
 
@@ -164,6 +173,7 @@ class Indicator:
     numerator_nb: str = ""
     run_in_days: int = 0
     follow_up_days: int = 0
+    covariates: tuple[str, ...] = ()
 
     @property
     def needs(self) -> tuple[str, ...]:

@@ -20,6 +20,10 @@ from indicators.results import NATIONAL_UNIT_ID, period_label
 
 KEYS = ["indicator_id", "level", "unit_id", "period", "period_type"]
 
+#: Kinds whose cases carry their own expected probability (``expected``): O/E ratios.
+#: A ``case_mix`` indicator's ``expected`` is added by :mod:`indicators.compute.casemix`.
+EXPECTED_KINDS = ("observed_expected", "case_mix")
+
 
 def unit_map() -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """Lookup frames: trust -> RHF code, and municipality -> catchment trust."""
@@ -86,14 +90,14 @@ def finest_cases(
             pl.col("numerator").cast(pl.Int64).max().alias("numerator"),
             *(
                 [fixed_point(pl.col("expected")).max().alias("_expected_fp")]
-                if indicator.kind == "observed_expected"
+                if indicator.kind in EXPECTED_KINDS
                 else []
             ),
         )
     measures = [pl.len().cast(pl.Int64).alias("n_cases")]
     if indicator.kind != "waiting_time":
         measures.append(pl.col("numerator").cast(pl.Int64).sum().alias("numerator"))
-    if indicator.kind == "observed_expected":
+    if indicator.kind in EXPECTED_KINDS:
         measures.append(fixed_point(pl.col("expected")).sum().alias("_expected_fp"))
     return cases.group_by(grain).agg(measures)
 
@@ -107,6 +111,7 @@ EXTRA_GRAIN: dict[str, list[str]] = {
     "proportion": [],
     "standardised_proportion": ["age_band", "sex"],
     "observed_expected": [],
+    "case_mix": [],
     "waiting_time": ["days", "event"],
 }
 
@@ -182,11 +187,12 @@ def count_cases(indicator: Indicator, rolled: pl.LazyFrame) -> pl.LazyFrame:
     For ``standardised_proportion`` the expected count is indirect standardisation on
     the national rates of the same period: ``E = Σ_g n_g · r_g`` with
     ``r_g = x_g / n_g`` nationally in age band and sex stratum ``g``.
-    For ``observed_expected`` it is the sum of each case's expected probability.
+    For ``observed_expected`` and ``case_mix`` it is the sum of each case's expected
+    probability (for ``case_mix`` the fitted probability of the national case-mix model).
     """
     if indicator.kind == "proportion":
         return rolled
-    if indicator.kind == "observed_expected":
+    if indicator.kind in EXPECTED_KINDS:
         return rolled.with_columns((pl.col("_expected_fp") / FIXED_POINT).alias("expected")).drop(
             "_expected_fp"
         )

@@ -27,7 +27,14 @@ from indicators import __version__
 from indicators.catalogue import BY_ID, CATALOGUE, CaseContext, Indicator
 from indicators.catalogue.local import LocalCatalogue, full_catalogue
 from indicators.catalogue.model import LEVEL_TABLES
-from indicators.compute.aggregate import KEYS, count_cases, finest_cases, roll_up
+from indicators.compute.aggregate import (
+    EXPECTED_KINDS,
+    KEYS,
+    count_cases,
+    finest_cases,
+    roll_up,
+)
+from indicators.compute.casemix import CaseMixModel, fit_case_mix_models
 from indicators.compute.periods import mark_incomplete_periods
 from indicators.compute.spc import spc_parameters, spc_table
 from indicators.compute.statistics import (
@@ -171,7 +178,7 @@ def compute_indicators(
     runnable, skipped, partial = _runnable(extract, indicators)
     if not runnable:
         raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
-    table, curves = _counted(extract, runnable, ctx)
+    table, curves, case_mix = _counted(extract, runnable, ctx)
     by_id = {i.id: i for i in runnable}
     table = (
         add_intervals(table, by_id)
@@ -211,6 +218,7 @@ def compute_indicators(
         "validation": validation or "not checked (computed without `indicators validate`)",
         "prevalence": _prevalence_record(prev, prevalence_source, illustrative=prevalence is None),
         **STATISTICS_PARAMETERS,
+        **({"case_mix": {i: m.summary() for i, m in case_mix.items()}} if case_mix else {}),
         "spc": spc_parameters(spc),
         "disclosure": disclosure_manifest(
             protection,
@@ -334,9 +342,12 @@ def _runnable(
 
 def _counted(
     extract: Extract, runnable: list[Indicator], ctx: CaseContext
-) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    """Counts of every indicator at every level, unit and period, and the waiting curves.
+) -> tuple[pl.DataFrame, list[pl.DataFrame], dict[str, CaseMixModel]]:
+    """Counts of every indicator at every level, unit and period; curves; case-mix models.
 
+    Stage 0: each case-mix indicator's national logistic model, fitted on its cases in
+    the extract's period (:func:`indicators.compute.casemix.fit_case_mix_models`, one
+    collect), gives its cases their ``expected``.
     Stage 1: every indicator's cases counted at the finest grain, in one collect_all
     over the extract.  Each table is one cached node shared by every indicator's plan,
     so the optimiser merges their scans (at scale 5: 10 Parquet scans for 5 tables
@@ -346,14 +357,12 @@ def _counted(
     them sorted, so float sums (national values, φ, τ², variation) are reproducible.
     """
     shared = {name: frame.cache() for name, frame in extract.tables.items()}
+    start, end = extract.manifest.period_start, extract.manifest.period_end
+    runnable, models = fit_case_mix_models(
+        runnable, shared, ctx, period_start=start, period_end=end
+    )
     plans = [
-        finest_cases(
-            indicator,
-            shared,
-            ctx,
-            period_start=extract.manifest.period_start,
-            period_end=extract.manifest.period_end,
-        )
+        finest_cases(indicator, shared, ctx, period_start=start, period_end=end)
         for indicator in runnable
     ]
     finest_frames = pl.collect_all(plans)
@@ -373,7 +382,7 @@ def _counted(
             curves.append(curve)
         else:
             counted.append(_counts_to_rows(indicator, frame))
-    return pl.concat(counted, how="diagonal_relaxed").sort(KEYS), curves
+    return pl.concat(counted, how="diagonal_relaxed").sort(KEYS), curves, models
 
 
 def _check_period_holds_cases(extract: Extract, finest: list[pl.DataFrame]) -> None:
@@ -440,8 +449,8 @@ def _iso(d: date | None) -> str | None:
 
 
 def _counts_to_rows(indicator: Indicator, counts: pl.DataFrame) -> pl.DataFrame:
-    statistic = "ratio" if indicator.kind == "observed_expected" else "proportion"
-    denominator = "expected" if indicator.kind == "observed_expected" else "n_cases"
+    statistic = "ratio" if indicator.kind in EXPECTED_KINDS else "proportion"
+    denominator = "expected" if indicator.kind in EXPECTED_KINDS else "n_cases"
     return counts.with_columns(
         pl.lit(statistic).alias("statistic"),
         pl.col("numerator").cast(pl.Float64),

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from indicators.catalogue.model import Indicator
-from indicators.compute.aggregate import KEYS
+from indicators.compute.aggregate import EXPECTED_KINDS, KEYS
 from indicators.stats._common import z_value
 from indicators.stats.funnels import (
     mean_funnel_limits,
@@ -32,9 +32,15 @@ GROUP = ["indicator_id", "level", "period", "period_type"]
 
 
 def _kind_map(by_id: dict[str, Indicator]) -> pl.Expr:
+    """Each row's kind as the statistics treat it: a case-mix O/E as ``observed_expected``."""
     return pl.col("indicator_id").replace_strict(
-        {i: ind.kind for i, ind in by_id.items()}, return_dtype=pl.String
+        {i: _statistical_kind(ind) for i, ind in by_id.items()}, return_dtype=pl.String
     )
+
+
+def _statistical_kind(indicator: Indicator) -> str:
+    """``observed_expected`` for both O/E kinds (their E is a sum of case probabilities)."""
+    return "observed_expected" if indicator.kind in EXPECTED_KINDS else indicator.kind
 
 
 def add_intervals(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.DataFrame:
@@ -185,7 +191,8 @@ def _funnel_centre(among: pl.Expr) -> pl.Expr:
     """The centre line of each unit's funnel, by indicator kind.
 
     - proportion: the national value;
-    - O/E ratio (``observed_expected``): the pooled ratio ΣO/ΣE of the published units
+    - O/E ratio (``observed_expected``, and ``case_mix``, whose national model puts the
+      pooled ratio near 1): the pooled ratio ΣO/ΣE of the published units
       (``among``) of the group (indicator, level, period), or of all its units when none
       is published.  Expected counts from general-population prevalence put the national
       O/E well below 1 (0.6–0.76 for SOM-01/02); around 1, φ and the flags would measure
@@ -381,16 +388,14 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
     overdispersion step over the same units.  Only published units count, so a withheld
     value cannot be recovered from FT1 x min or the like.
 
-    For O/E ratios (``observed_expected``) the SCV is computed on E rescaled so that
+    For O/E ratios (``observed_expected``, ``case_mix``) the SCV is computed on E rescaled so that
     ΣE = ΣO over the group's published units, E'_i = E_i·ΣO/ΣE: its expected counts come
     from general-population prevalence, and the SCV should measure variation between
     units, not the shortfall of all of them against the population (the funnels are
     centred on the same pooled ratio ΣO/ΣE).
     """
     standardised = [
-        i
-        for i, ind in by_id.items()
-        if ind.kind in ("standardised_proportion", "observed_expected")
+        i for i, ind in by_id.items() if ind.kind in ("standardised_proportion", *EXPECTED_KINDS)
     ]
     groups = table.filter(pl.col("level") != "national").select(GROUP).unique()
     published = table.filter((pl.col("level") != "national") & pl.col("suppressed").is_null()).sort(
@@ -399,7 +404,7 @@ def variation_table(table: pl.DataFrame, by_id: dict[str, Indicator]) -> pl.Data
     pooled = published.select(
         pl.col("numerator").sum().over(GROUP) / pl.col("expected").sum().over(GROUP)
     ).to_series()
-    observed_expected = [i for i, ind in by_id.items() if ind.kind == "observed_expected"]
+    observed_expected = [i for i, ind in by_id.items() if ind.kind in EXPECTED_KINDS]
     stats = variation_statistics(
         published.with_columns(
             pl.when(pl.col("indicator_id").is_in(observed_expected))
