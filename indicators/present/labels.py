@@ -452,6 +452,60 @@ TEXT: dict[str, dict[str, str]] = {
         "the process limits with the target. Months are computed for the nation, the regions "
         "and the trusts, not for catchment areas.",
     },
+    "case_mix_title": {"nb": "Justering for behov", "en": "Case-mix adjustment"},
+    "case_mix_model": {
+        "nb": "Forventet antall er summen av sannsynlighetene for hvert tilfelle, beregnet med "
+        "en logistisk regresjonsmodell som er tilpasset alle tilfellene i landet i uttrekkets "
+        "periode, alle år samlet. Forklaringsvariablene er kategoriske, og hver av dem "
+        "sammenlignes med sitt vanligste nivå: {covariates}. Et forholdstall over 1 betyr "
+        "mer enn det pasientenes behov tilsier, sammenlignet med landet som helhet.",
+        "en": "The expected number is the sum of each case's probability from a logistic "
+        "regression model fitted on every case in the country in the extract's period, "
+        "all years together. The covariates are categorical, each compared with its most "
+        "common level: {covariates}. A ratio above 1 means more than the patients' need "
+        "explains, compared with the country as a whole.",
+    },
+    "case_mix_fit": {
+        "nb": "Modellen er tilpasset {n} tilfeller, {events} av dem med utfallet.",
+        "en": "The model is fitted on {n} cases, {events} of them with the outcome.",
+    },
+    "case_mix_discrimination": {
+        "nb": "Diskriminering: c-statistikken (arealet under ROC-kurven, regnet med "
+        "Mann–Whitney-formelen på de predikerte sannsynlighetene) er {c}. Den er "
+        "sannsynligheten for at et tilfeldig valgt tilfelle med utfallet har høyere "
+        "predikert sannsynlighet enn et tilfeldig valgt tilfelle uten; 0,5 skiller ikke bedre enn "
+        "tilfeldig, 1 skiller helt.",
+        "en": "Discrimination: the c-statistic (area under the ROC curve, computed with the "
+        "Mann–Whitney formula on the predicted probabilities) is {c}: the probability that a "
+        "random case with the outcome has a higher predicted probability than a random one "
+        "without; 0.5 separates no better than chance, 1 separates perfectly.",
+    },
+    "case_mix_calibration": {
+        "nb": "Kalibrering: observert og forventet andel med utfallet etter tidel av predikert "
+        "sannsynlighet. En godt kalibrert modell har like andeler i hver tidel.",
+        "en": "Calibration: observed and expected share with the outcome by tenth of predicted "
+        "probability. In a well-calibrated model the shares agree in every tenth.",
+    },
+    "case_mix_missing": {
+        "nb": "Modellens tilpasning er ikke med i resultatene denne rapporten bygger på.",
+        "en": "The model's fit is not in the results this report is built on.",
+    },
+    "case_mix_decile": {"nb": "Tidel", "en": "Tenth"},
+    "case_mix_cases": {"nb": "Tilfeller", "en": "Cases"},
+    "case_mix_observed_rate": {"nb": "Observert andel", "en": "Observed share"},
+    "case_mix_expected_rate": {"nb": "Forventet andel", "en": "Expected share"},
+    "covariate_age_band": {"nb": "aldersgruppe", "en": "age band"},
+    "covariate_sex": {"nb": "kjønn", "en": "sex"},
+    "covariate_housing": {"nb": "bosituasjon", "en": "housing"},
+    "covariate_diagnosis_group": {
+        "nb": "hoveddiagnosegruppe (F10–F19 etter rusmiddel)",
+        "en": "main diagnosis group (F10–F19 by substance)",
+    },
+    "covariate_previous_inpatient": {
+        "nb": "tidligere tildelt døgnbehandling",
+        "en": "inpatient care assigned before",
+    },
+    "covariate_requested_level": {"nb": "ønsket behandlingsnivå", "en": "requested level"},
     "methods_general": {
         "nb": "Andeler har Wilson-intervall, forholdstall (observert/forventet) Byar- eller "
         "eksakte Poisson-intervall, ventetider Kaplan–Meier-estimat med sensurering ved "

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from indicators.present.format import format_count, format_value
+from indicators.disclosure import MIN_COUNT
+from indicators.present.format import format_count, format_number, format_percent, format_value
 from indicators.present.labels import catalogue_text, text
 from indicators.reports.html import escape
 
@@ -123,13 +124,27 @@ def indicator_definition_html(indicator: Indicator, lang: str = "nb") -> str:
     )
 
 
-def methods_html(indicators: Iterable[Indicator] | None = None, *, lang: str = "nb") -> str:
-    """The whole appendix: general methods, then every indicator's definition."""
+def methods_html(
+    indicators: Iterable[Indicator] | None = None,
+    *,
+    lang: str = "nb",
+    manifest: dict[str, Any] | None = None,
+) -> str:
+    """The whole appendix: general methods, then every indicator's definition.
+
+    A case-mix indicator's definition is followed by its model (:func:`case_mix_html`),
+    with the fit recorded in ``manifest`` (the results manifest) when it is given.
+    """
     if indicators is None:
         from indicators.catalogue import CATALOGUE
 
         indicators = CATALOGUE
-    definitions = [indicator_definition_html(i, lang) for i in indicators]
+    fits = ((manifest or {}).get("parameters") or {}).get("case_mix") or {}
+    definitions = [
+        indicator_definition_html(i, lang)
+        + (case_mix_html(i, fits.get(i.id), lang) if i.kind == "case_mix" else "")
+        for i in indicators
+    ]
     # The note on text marked "(engelsk)" only where some text is still English.
     english = any('<span lang="en">' in d for d in definitions)
     notes = (text("methods_intro", lang), text("in_english_note", lang) if english else "")
@@ -142,6 +157,77 @@ def methods_html(indicators: Iterable[Indicator] | None = None, *, lang: str = "
         *definitions,
     ]
     return "".join(parts)
+
+
+def covariate_name(covariate: str, lang: str = "nb") -> str:
+    """A covariate in words (``housing`` -> ``bosituasjon``); an unknown one as it is.
+
+    >>> covariate_name("previous_inpatient"), covariate_name("income")
+    ('tidligere tildelt døgnbehandling', 'income')
+    """
+    try:
+        return text(f"covariate_{covariate}", lang)
+    except KeyError:
+        return covariate
+
+
+def case_mix_html(indicator: Indicator, fit: dict[str, Any] | None, lang: str = "nb") -> str:
+    """A case-mix indicator's model: covariates, size, discrimination and calibration.
+
+    ``fit`` is the indicator's entry of the results manifest (``parameters.case_mix``);
+    without it only the model and its covariates are stated.  The calibration table
+    shows national shares by tenth of predicted probability (observed = events / cases,
+    expected = Σ p̂ / cases); a tenth whose events or non-events number 1 to
+    ``MIN_COUNT - 1`` shows no shares, as small counts are shown nowhere else.
+    """
+    covariates = ", ".join(covariate_name(c, lang) for c in indicator.covariates)
+    parts = [
+        f"<h4>{escape(text('case_mix_title', lang))}</h4>",
+        f"<p>{escape(text('case_mix_model', lang).format(covariates=covariates))}</p>",
+    ]
+    if not fit:
+        parts.append(f'<p class="ind-note">{escape(text("case_mix_missing", lang))}</p>')
+        return "".join(parts)
+    size = text("case_mix_fit", lang).format(
+        n=format_count(fit["n"], lang=lang), events=format_count(fit["events"], lang=lang)
+    )
+    c = fit.get("c_statistic")
+    discrimination = text("case_mix_discrimination", lang).format(
+        c=format_number(c, decimals=3, lang=lang)
+    )
+    parts += [
+        f"<p>{escape(size)} {escape(discrimination)}</p>",
+        f"<p>{escape(text('case_mix_calibration', lang))}</p>",
+        calibration_html(fit.get("calibration") or [], lang),
+    ]
+    return "".join(parts)
+
+
+def calibration_html(calibration: list[dict[str, Any]], lang: str = "nb") -> str:
+    """The calibration table: tenth, cases, observed share and expected share."""
+    heads = (
+        "case_mix_decile",
+        "case_mix_cases",
+        "case_mix_observed_rate",
+        "case_mix_expected_rate",
+    )
+    head = "".join(f"<th>{escape(text(h, lang))}</th>" for h in heads)
+
+    def shown(row: dict[str, Any], share: str) -> str:
+        events, n = int(row["observed"]), int(row["n"])
+        small = any(0 < count < MIN_COUNT for count in (events, n - events))
+        return "–" if small else format_percent(row[share], lang=lang)
+
+    def cases(n: int) -> str:
+        return f"<{MIN_COUNT}" if 0 < n < MIN_COUNT else format_count(n, lang=lang)
+
+    body = "".join(
+        f"<tr><td>{int(row['decile'])}</td><td>{escape(cases(int(row['n'])))}</td>"
+        f"<td>{escape(shown(row, 'observed_rate'))}</td>"
+        f"<td>{escape(shown(row, 'expected_rate'))}</td></tr>"
+        for row in calibration
+    )
+    return f'<table class="ind-meta"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 #: The rules that withhold a row, in the order the disclosure table shows them.

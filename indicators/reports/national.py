@@ -416,6 +416,6 @@ class NationalOverview(ReportBase):
     def methods(self) -> Html:
         """The methods appendix, generated from the catalogue, and what disclosure withheld."""
         return self._html(
-            methods_html(self.catalogue, lang=self.lang)
+            methods_html(self.catalogue, lang=self.lang, manifest=self.data.manifest)
             + disclosure_html(self.data.manifest, lang=self.lang)
         )

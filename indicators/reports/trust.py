@@ -596,4 +596,4 @@ class TrustReport(ReportBase):
 
     def methods(self) -> Html:
         """The methods appendix, generated from the catalogue."""
-        return self._html(methods_html(self.catalogue, lang=self.lang))
+        return self._html(methods_html(self.catalogue, lang=self.lang, manifest=self.data.manifest))

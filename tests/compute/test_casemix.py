@@ -207,3 +207,17 @@ def test_case_mix_results_need_no_more_than_the_extract(tmp_path: Path):
     assert not any(c["term"].startswith("diagnosis_group=") for c in fit["coefficients"])
     national = result.internal.filter(indicator_id="LEVEL-01A", level="national")
     assert national["numerator"].sum() == pytest.approx(national["denominator"].sum(), rel=1e-6)
+
+
+def test_the_methods_appendix_states_the_model_its_discrimination_and_calibration(model):
+    from indicators.reports.methods import methods_html
+
+    manifest = {"parameters": {"case_mix": {"LEVEL-01A": model.summary()}}}
+    html = methods_html([LEVEL_01A], lang="nb", manifest=manifest)
+    assert "logistisk regresjonsmodell" in html
+    assert "bosituasjon" in html
+    assert "tidligere tildelt døgnbehandling" in html
+    assert f"{model.c_statistic:.3f}".replace(".", ",") in html
+    assert html.count("<tr><td>") == 10  # one row per tenth of predicted probability
+    without = methods_html([LEVEL_01A], lang="en")
+    assert "fit is not in the results" in without
