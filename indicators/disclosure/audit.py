@@ -66,7 +66,7 @@ REACH_ROUNDS = 12
 #: Relations around a target freed when looking for its witnesses (:meth:`_Problem.probe`).
 PROBE_HOPS = 2
 #: Relations around a target kept when first trying to expose it (:meth:`_Problem.local_interval`).
-RELAX_HOPS = 2
+RELAX_HOPS = 3
 #: Slack for comparing LP bounds with whole numbers.
 EPS = 1e-6
 
@@ -297,7 +297,11 @@ def _row_intervals(row_targets, seen, problem, rule, result, *, exact: bool) -> 
             checked.append((target, None, None, True, seen_values, []))
             continue
         low, high, binding = problem.local_interval(target, objective, seen, rule, result)
-        if is_protected(low, high, rule):
+        # The exact interval lies between the witnesses' and this one: it has no small
+        # value if this one has none, and it has the witnesses' if both agree.
+        near_values = small_values(low, high)
+        decided = near_values == 0 or (seen.protects(target, rule) and near_values == seen_values)
+        if is_protected(low, high, rule) and not decided:
             low, high, binding = problem.interval(objective, seen, rule, result)
         checked.append(
             (target, low, high, is_protected(low, high, rule), small_values(low, high), binding)
@@ -496,20 +500,14 @@ class _Problem:
         near = self.near(objective, RELAX_HOPS)
         if near.size == self.lower.size:
             return 0.0, math.inf, []
-        inside = np.zeros(self.lower.size, dtype=bool)
-        inside[near] = True
-        parts = []
-        for matrix, rhs, ids in ((self.a_eq, self.b_eq, self.eq_relations),
-                                 (self.a_ub, self.b_ub, self.ub_relations)):  # fmt: skip
-            if matrix is None:
-                parts += [None, None, ids[:0]]
-                continue
-            outside = abs(matrix[:, np.flatnonzero(~inside)]).sum(axis=1)
-            keep = np.flatnonzero(np.asarray(outside).ravel() == 0)
-            parts += [matrix[keep][:, near] if keep.size else None,
-                      rhs[keep] if keep.size else None, ids[keep]]  # fmt: skip
-        sub = _Problem(*parts[:2], *parts[3:5], lower=self.lower[near], eq_relations=parts[2],
-                       ub_relations=parts[5], relation_rows=self.relation_rows)  # fmt: skip
+        outside = np.ones(self.lower.size, dtype=bool)
+        outside[near] = False
+        eq = _sub_rows(self.a_eq, self.b_eq, self.eq_relations, _rows_only_in(self.a_eq, outside),
+                       near)  # fmt: skip
+        ub = _sub_rows(self.a_ub, self.b_ub, self.ub_relations, _rows_only_in(self.a_ub, outside),
+                       near)  # fmt: skip
+        sub = _Problem(eq[0], eq[1], ub[0], ub[1], lower=self.lower[near], eq_relations=eq[2],
+                       ub_relations=ub[2], relation_rows=self.relation_rows)  # fmt: skip
         position = {int(v): i for i, v in enumerate(near)}
         local = {position[v]: coef for v, coef in objective.items()}
         alone = _Witnesses({target: local})
@@ -537,20 +535,14 @@ class _Problem:
         """
         far = np.ones(self.lower.size, dtype=bool)
         far[near] = False
-        parts = []
-        for matrix, rhs, ids in ((self.a_eq, self.b_eq, self.eq_relations),
-                                 (self.a_ub, self.b_ub, self.ub_relations)):  # fmt: skip
-            if matrix is None:
-                parts.append((None, None, ids[:0]))
-                continue
-            rows = _rows_within(matrix, near)
-            held = matrix[rows]
-            fixed = rhs[rows] - held[:, np.flatnonzero(far)] @ base[far]
-            parts.append((held[:, near] if rows.size else None, fixed if rows.size else None,
-                          ids[rows]))  # fmt: skip
+        held = (np.flatnonzero(far), base[far])
+        (a_eq, b_eq, eq_ids), (a_ub, b_ub, ub_ids) = (
+            _sub_rows(matrix, rhs, ids, _rows_within(matrix, near), near, held)
+            for matrix, rhs, ids in ((self.a_eq, self.b_eq, self.eq_relations),
+                                     (self.a_ub, self.b_ub, self.ub_relations))
+        )  # fmt: skip
         position = {int(v): i for i, v in enumerate(near)}
         local = {position[v]: coef for v, coef in objective.items()}
-        (a_eq, b_eq, eq_ids), (a_ub, b_ub, ub_ids) = parts
         if sign < 0:
             value = sum(coef * base[v] for v, coef in objective.items())
             row = sparse.csr_array(_dense(local, near.size)[None, :])
@@ -744,9 +736,29 @@ def _integer_bound(c, problem: _Problem, relaxed: float) -> float:
     return float(res.fun) if res.status == 0 else relaxed
 
 
-def _rows_within(matrix: sparse.csr_array, keep: np.ndarray) -> np.ndarray:
+def _sub_rows(matrix, rhs, ids: np.ndarray, rows: np.ndarray, cols: np.ndarray, held=None):
+    """Rows ``rows`` of a constraint block over columns ``cols``: (matrix, rhs, ids).
+
+    ``held`` = (columns, values) fixes those columns, moving them to the right-hand side.
+    """
+    if matrix is None or rows.size == 0:
+        return None, None, ids[:0]
+    part = matrix[rows]
+    rhs = rhs[rows] if held is None else rhs[rows] - part[:, held[0]] @ held[1]
+    return part[:, cols], rhs, ids[rows]
+
+
+def _rows_only_in(matrix: sparse.csr_array | None, outside: np.ndarray) -> np.ndarray:
+    """Rows of ``matrix`` with no non-zero in the columns flagged ``outside``."""
+    if matrix is None or matrix.shape[0] == 0:
+        return np.array([], dtype=np.int64)
+    touched = abs(matrix[:, np.flatnonzero(outside)]).sum(axis=1)
+    return np.flatnonzero(np.asarray(touched).ravel() == 0)
+
+
+def _rows_within(matrix: sparse.csr_array | None, keep: np.ndarray) -> np.ndarray:
     """Rows of ``matrix`` with a non-zero in the columns ``keep``."""
-    if matrix.shape[0] == 0:
+    if matrix is None or matrix.shape[0] == 0:
         return np.array([], dtype=np.int64)
     touched = abs(matrix[:, keep]).sum(axis=1)
     return np.flatnonzero(np.asarray(touched).ravel() > 0)
