@@ -775,6 +775,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         cases=inpatient_share_cases,
         tables=("referrals", "patients"),
         population_within=("WAIT-01",),
+        # LEVEL-01A counts the same numerator in the same population: with its own
+        # numerator_all_of this makes the two numerators equal for the disclosure audit.
+        numerator_all_of=("LEVEL-01A",),
         # No national target: the point is the variation between catchment areas, and no
         # share is "right"; target_level stays null.
         targets=None,
@@ -812,6 +815,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         tables=("referrals",),
         optional_tables=(("patients", _WITHOUT_AGE_SEX), ("contacts", _WITHOUT_DIAGNOSIS)),
         covariates=NEED_COVARIATES,
+        # Same population and numerator as LEVEL-01 (with LEVEL-01's numerator_all_of,
+        # the audit knows the two published numerators are equal).
         population_same_as="LEVEL-01",
         numerator_all_of=("LEVEL-01",),
         targets=None,
