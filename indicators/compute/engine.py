@@ -283,7 +283,7 @@ def _manifest(
     }
 
 
-def _prevalence_record(table: pl.DataFrame, source: str, *, illustrative: bool) -> dict:
+def _prevalence_record(table: pl.DataFrame, source: str, *, illustrative: bool) -> dict[str, Any]:
     """Where the prevalence table came from and a hash of its content."""
     return {"source": source, "sha256": _table_hash(table), "illustrative": illustrative}
 

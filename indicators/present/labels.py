@@ -737,6 +737,14 @@ CATALOGUE_NB: dict[str, str] = {
         "avsluttede ventetider; grensen på 45 dager for middels er illustrativ)"
     ),
     "National goal: 80 %": "Nasjonalt mål: 80 %",
+    "Case-mix adjustment: logistic regression on all the extract's cases nationally (age "
+    "band, sex, housing, main diagnosis group F10–F19, previous inpatient care, requested "
+    "level); O/E with the exact Poisson interval on O": (
+        "Justering for pasientsammensetning: logistisk regresjon på alle tilfellene i "
+        "uttrekket nasjonalt (aldersgruppe, kjønn, bosituasjon, hoveddiagnosegruppe "
+        "F10–F19, tidligere døgnbehandling, ønsket behandlingsnivå); observert/forventet "
+        "med eksakt Poisson-intervall på observert antall"
+    ),
     "Seed article: unwarranted variation in TSB treatment level": (
         "Utgangsartikkel: uberettiget variasjon i behandlingsnivå i TSB"
     ),

@@ -112,7 +112,7 @@ def resolve_recorded_path(value: str | Path, *, results_dir: Path) -> Path | Non
 
 #: Level at which an indicator is shown in a trust's report when not the treating trust.
 #: LEVEL-01 is about the catchment population.
-REPORT_LEVEL_OVERRIDES = {"LEVEL-01": "catchment"}
+REPORT_LEVEL_OVERRIDES = {"LEVEL-01": "catchment", "LEVEL-01A": "catchment"}
 
 
 def report_level(indicator_id: str) -> str:
