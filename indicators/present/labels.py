@@ -657,6 +657,16 @@ TEXT: dict[str, dict[str, str]] = {
         "stable indicators show special cause variation within a year.",
     },
     "spc_since": {"nb": "Siden", "en": "Since"},
+    "remaining_variation": {
+        "nb": "Variasjon mellom opptaksområdene som gjenstår etter justering for "
+        "pasientsammensetning: overspredningen φ er {phi_adjusted} for {adjusted} mot "
+        "{phi_crude} for {crude} (justert bare for alder og kjønn); den systematiske "
+        "variasjonen (SCV) er {scv_adjusted} % mot {scv_crude} %.",
+        "en": "Variation between catchment areas that remains after case-mix adjustment: "
+        "the overdispersion φ is {phi_adjusted} for {adjusted} against {phi_crude} for "
+        "{crude} (adjusted for age and sex only); the systematic component of variation "
+        "(SCV) is {scv_adjusted} % against {scv_crude} %.",
+    },
     "spc_latest_value": {"nb": "Siste verdi", "en": "Latest value"},
     "spc_latest_month": {"nb": "Siste måned", "en": "Latest month"},
     "spc_improvement_short": {"nb": "forbedring", "en": "improvement"},

@@ -355,7 +355,37 @@ class NationalOverview(ReportBase):
         return self._html(
             f'<h2 id="variation">{escape(text("variation_all", self.lang))}</h2>'
             + variation_table_html(rows, titles=self._titles, lang=self.lang)
+            + "".join(self._remaining_variation(ind, rows) for ind in self.catalogue)
         )
+
+    def _remaining_variation(self, ind: Indicator, rows: pl.DataFrame) -> str:
+        """How much variation between units remains after case-mix adjustment (a sentence).
+
+        For a case-mix indicator with the same population as another (LEVEL-01A beside
+        LEVEL-01): the overdispersion φ and the systematic component of variation (SCV)
+        of both at the reporting level, which are on the same scale for both.
+        """
+        base = ind.population_same_as
+        if ind.kind != "case_mix" or base is None:
+            return ""
+        level = report_level(ind.id)
+        stats = {
+            r["indicator_id"]: r
+            for r in rows.filter(pl.col("level") == level).iter_rows(named=True)
+            if r["indicator_id"] in (ind.id, base)
+        }
+        if len(stats) < 2:
+            return ""
+        crude, adjusted = stats[base], stats[ind.id]
+        sentence = text("remaining_variation", self.lang).format(
+            adjusted=ind.id,
+            crude=base,
+            phi_adjusted=format_number(adjusted["phi"], decimals=2, lang=self.lang),
+            phi_crude=format_number(crude["phi"], decimals=2, lang=self.lang),
+            scv_adjusted=format_number(adjusted["scv"], decimals=1, lang=self.lang),
+            scv_crude=format_number(crude["scv"], decimals=1, lang=self.lang),
+        )
+        return f"<p>{escape(sentence)}</p>"
 
     def outliers(self) -> Html:
         """Per indicator, the trusts outside the 99.8 % overdispersion-adjusted limits.

@@ -95,3 +95,21 @@ def test_spc_chart_says_what_is_wrong_with_a_bad_request(results_dir):
 def test_a_report_is_made_for_a_year_or_tertial_not_for_a_month(results_dir):
     with pytest.raises(PeriodError, match="2025-03"):
         TrustReport.load(results_dir, trust_id=STEP_TRUST, period="2025-03")
+
+
+def test_the_overview_says_how_much_variation_remains_after_case_mix_adjustment(results_dir):
+    from indicators.catalogue import BY_ID
+
+    overview = NationalOverview.load(results_dir)
+    rows = pl.DataFrame(
+        {
+            "indicator_id": ["LEVEL-01", "LEVEL-01A", "LEVEL-01A"],
+            "level": ["catchment", "catchment", "trust"],
+            "phi": [3.11, 1.66, 9.0],
+            "scv": [4.83, 4.98, 9.0],
+        }
+    )
+    sentence = overview._remaining_variation(BY_ID["LEVEL-01A"], rows)
+    assert "overspredningen φ er 1,66 for LEVEL-01A mot 3,11 for LEVEL-01" in sentence
+    assert "(SCV) er 5,0 % mot 4,8 %" in sentence
+    assert overview._remaining_variation(BY_ID["LEVEL-01"], rows) == ""
