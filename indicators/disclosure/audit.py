@@ -321,6 +321,9 @@ class _Witnesses:
         self.least = dict.fromkeys(objectives, math.inf)
         self.greatest = dict.fromkeys(objectives, -math.inf)
         self.base: np.ndarray | None = None
+        self._matrix: sparse.csr_array | None = None
+        self._low = np.full(len(objectives), math.inf)
+        self._high = np.full(len(objectives), -math.inf)
 
     def add(self, point: np.ndarray) -> None:
         """Record a solution, if it is whole (the first one is kept as :attr:`base`)."""
@@ -328,10 +331,32 @@ class _Witnesses:
             return
         if self.base is None:
             self.base = np.round(point)
-        for target, objective in self.objectives.items():
-            value = sum(coef * point[v] for v, coef in objective.items())
-            self.least[target] = min(self.least[target], value)
-            self.greatest[target] = max(self.greatest[target], value)
+        if self._matrix is None or self._matrix.shape[1] != point.size:
+            rows = [i for i, o in enumerate(self.objectives.values()) for _ in o]
+            cols = [v for o in self.objectives.values() for v in o]
+            coefs = [c for o in self.objectives.values() for c in o.values()]
+            shape = (len(self.objectives), point.size)
+            self._matrix = sparse.csr_array((coefs, (rows, cols)), shape=shape)
+        values = self._matrix @ point
+        names = list(self.objectives)
+        for i in np.flatnonzero(values < self._low):
+            self.least[names[i]] = float(values[i])
+        for i in np.flatnonzero(values > self._high):
+            self.greatest[names[i]] = float(values[i])
+        self._low = np.minimum(self._low, values)
+        self._high = np.maximum(self._high, values)
+
+    def note(self, target: tuple[int, str], least: float, greatest: float) -> None:
+        """Record that ``target`` was seen at ``least`` and ``greatest`` elsewhere.
+
+        Only values seen in solutions of a problem whose solutions are solutions of this
+        one (the whole component, for one of its relaxations).
+        """
+        i = list(self.objectives).index(target)
+        self._low[i] = min(self._low[i], least)
+        self._high[i] = max(self._high[i], greatest)
+        self.least[target] = float(self._low[i])
+        self.greatest[target] = float(self._high[i])
 
     def progress(self, high: float, low: float) -> tuple[int, int]:
         """How many targets were seen at ``high`` or more, and at ``low`` or less."""
@@ -511,7 +536,7 @@ class _Problem:
         position = {int(v): i for i, v in enumerate(near)}
         local = {position[v]: coef for v, coef in objective.items()}
         alone = _Witnesses({target: local})
-        alone.greatest[target] = seen.greatest[target]
+        alone.note(target, seen.least[target], seen.greatest[target])
         return sub.interval(local, alone, rule, result)
 
     def near(self, objective: dict[int, float], hops: int) -> np.ndarray:
@@ -581,24 +606,33 @@ class _Problem:
         bounds: list[tuple[float | None, float | None]] = [(lo, None) for lo in self.lower]
         bounds += [(None, float(level))] * k if up else [(0.0, None)] * k
         result.linear_programs += 1
-        res = linprog(c, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=None if a_eq is None else a_eq.tocsr(),
-                      b_eq=self.b_eq, bounds=bounds, method="highs")  # fmt: skip
-        return res.x[:n] if res.status == 0 else None
+        a_eq = None if a_eq is None else a_eq.tocsr()
+        res = linprog(c, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=a_eq, b_eq=self.b_eq, bounds=bounds,
+                      method="highs")  # fmt: skip
+        if res.status != 0:
+            return None
+        return res.x[:n]
 
     def interval(self, objective, seen, rule, result) -> tuple[float, float, list[int]]:
         """The attacker's [min, max] of ``objective`` and the published rows that bind it.
 
         The minimum first: at ``MIN_COUNT`` or more the count cannot be the small one and
         the maximum is not needed (reported as infinite); nor is it when the witnesses
-        already reach ``high`` and the minimum is at most ``low``.
+        already reach ``high`` and the minimum is at most ``low``.  The minimum of a
+        single count that a witness shows at its least possible value (0, or 1 for a
+        population) is that value, without an LP.
         """
         c = np.zeros(self.lower.size)
         for var, coef in objective.items():
             c[var] = coef
         below: set[int] = set()
         above: set[int] = set()
-        low = self._bound(c, seen, result, below)
         target = next(t for t, o in seen.objectives.items() if o == objective)
+        (var, coef), *others = objective.items()
+        if not others and coef == 1.0 and seen.least[target] <= self.lower[var] + EPS:
+            low = float(self.lower[var])
+        else:
+            low = self._bound(c, seen, result, below)
         lowest, highest = certificate_bounds(rule)
         if low >= MIN_COUNT - EPS or (low <= lowest + EPS and seen.greatest[target] >= highest):
             high = math.inf
