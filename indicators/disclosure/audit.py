@@ -64,7 +64,9 @@ from indicators.results import SUPPRESSED_SMALL_COUNT
 #: Most rounds of joint witness searches per component (:func:`_certify`).
 REACH_ROUNDS = 12
 #: Relations around a target freed when looking for its witnesses (:meth:`_Problem.probe`).
-PROBE_HOPS = 2
+PROBE_HOPS = (2, 4)
+#: Largest neighbourhood worth a local LP, as a share of its component's cells.
+LOCAL_SHARE = 0.4
 #: Relations around a target kept when first trying to expose it (:meth:`_Problem.local_interval`).
 RELAX_HOPS = 3
 #: Slack for comparing LP bounds with whole numbers.
@@ -492,17 +494,25 @@ class _Problem:
     def probe(self, target, objective, seen, rule, result) -> None:
         """Witnesses for one target from its neighbourhood, the rest held at a witness.
 
-        With every cell beyond :data:`PROBE_HOPS` relations of the target fixed at the
+        With every cell beyond :data:`PROBE_HOPS` relations of the target (nearest
+        first, while the neighbourhood is not much of the component) fixed at the
         values of a whole solution already seen (:attr:`_Witnesses.base`), the target's
         least value and its greatest up to ``MIN_COUNT`` are sought over the cells near
         it: a restriction of the attacker's problem, so what it finds is a solution of
         the whole problem (a witness), found with a small LP.
         """
-        near = self.near(objective, PROBE_HOPS)
-        if seen.base is None or near.size == self.lower.size:
-            return
         low, high = certificate_bounds(rule)
         high = max(high, MIN_COUNT)
+        for hops in PROBE_HOPS:
+            near = self.near(objective, hops)
+            if seen.base is None or near.size > self.lower.size * LOCAL_SHARE:
+                return
+            self._probe_near(near, target, objective, seen, low, high, result)
+            if seen.protects(target, rule):
+                return
+
+    def _probe_near(self, near, target, objective, seen, low, high, result) -> None:
+        """One :meth:`probe` over the cells ``near``."""
         for sign, done in ((1.0, seen.least[target] <= low + EPS),
                            (-1.0, seen.greatest[target] >= high - EPS)):  # fmt: skip
             if done:
@@ -520,10 +530,10 @@ class _Problem:
         Only the relations whose cells all lie within :data:`RELAX_HOPS` relations of
         the target are kept: a relaxation, so the interval holds the attacker's exact
         one, and a count it already exposes is exposed.  ``(0, inf)`` when the
-        neighbourhood is the whole component.
+        neighbourhood is much of the component (:data:`LOCAL_SHARE`).
         """
         near = self.near(objective, RELAX_HOPS)
-        if near.size == self.lower.size:
+        if near.size > self.lower.size * LOCAL_SHARE:
             return 0.0, math.inf, []
         outside = np.ones(self.lower.size, dtype=bool)
         outside[near] = False
