@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from indicators.disclosure import (
     ProtectionRule,
+    audit,
     audit_published,
     disclosure_problems,
     fit_relations,
@@ -346,3 +347,45 @@ def test_counts_linked_to_no_published_count_pass_as_shape():
     assert protection.added == 0
     assert protection.audit.passed
     assert set(protection.audit.intervals["method"].to_list()) == {"shape"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(hierarchies(), st.booleans())
+def test_local_shortcuts_give_the_verdicts_of_the_whole_component(frame, with_truth):
+    """Witnesses near a count and relaxations around it decide only what the whole
+    component would: the rows exposed are those of an audit that solves every count over
+    its whole component (with the true counts as a witness, and without any).  (Within
+    an exposed row, a count may be reported protected by one and not the other: a
+    relaxation's interval exposes a count without giving the row's exact small values.)"""
+    marked = mark_suppressed(frame)
+    shown = marked if with_truth else published(marked)
+    relations = fit_relations(marked)
+
+    def exposed(**settings) -> set[int]:
+        default = {name: getattr(audit, name) for name in settings}
+        for name, value in settings.items():
+            setattr(audit, name, value)
+        try:
+            result = run_audit(relations, shown)
+        finally:
+            for name, value in default.items():
+                setattr(audit, name, value)
+        return set(result.exposed["row"].to_list())
+
+    exact = exposed(LOCAL_SHARE=-1.0)  # no neighbourhood is small enough
+    assert exposed(LOCAL_SHARE=1.0, PROBE_HOPS=(1,), RELAX_HOPS=1) == exact
+    assert exposed(LOCAL_SHARE=1.0) == exact
+
+
+@given(st.integers(0, 6), st.integers(0, 6))
+def test_witnessed_protection_holds_for_every_wider_interval(least, greatest):
+    """What the witnesses prove stays true of the attacker's interval, which holds them."""
+    if least > greatest:
+        least, greatest = greatest, least
+    rule = ProtectionRule()
+    seen = audit._Witnesses({(0, "x"): {0: 1.0}})
+    seen.note((0, "x"), least, greatest)
+    if seen.protects((0, "x"), rule):
+        for low in range(least + 1):
+            for high in [*range(greatest, 9), float("inf")]:
+                assert is_protected(low, high, rule), (least, greatest, low, high)
