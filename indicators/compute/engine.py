@@ -35,7 +35,7 @@ from indicators.compute.aggregate import (
     roll_up,
 )
 from indicators.compute.casemix import CaseMixModel, fit_case_mix_models
-from indicators.compute.periods import mark_incomplete_periods
+from indicators.compute.periods import mark_incomplete_periods, publishable_months
 from indicators.compute.spc import spc_parameters, spc_table
 from indicators.compute.statistics import (
     CONFIDENCE,
@@ -179,6 +179,7 @@ def compute_indicators(
     if not runnable:
         raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
     table, curves, case_mix = _counted(extract, runnable, ctx)
+    table, months = publishable_months(table)
     by_id = {i.id: i for i in runnable}
     table = (
         add_intervals(table, by_id)
@@ -209,7 +210,7 @@ def compute_indicators(
     published = conform(withhold(table), INDICATOR_SCHEMA)
     curve_table = conform(
         pl.concat(curves) if curves else pl.DataFrame(schema=CURVE_SCHEMA), CURVE_SCHEMA
-    )
+    ).filter(~pl.col("period").str.contains(MONTH_LABEL))  # curves by year and tertial
     curve_table = conform(disclose_curves(curve_table, published), CURVE_SCHEMA).sort(
         "indicator_id", "level", "unit_id", "period", "time"
     )
@@ -219,7 +220,7 @@ def compute_indicators(
         "prevalence": _prevalence_record(prev, prevalence_source, illustrative=prevalence is None),
         **STATISTICS_PARAMETERS,
         **({"case_mix": {i: m.summary() for i, m in case_mix.items()}} if case_mix else {}),
-        "spc": spc_parameters(spc),
+        "spc": spc_parameters(spc) | {"months": months},
         "disclosure": disclosure_manifest(
             protection,
             min_denominator={i.id: i.min_denominator for i in runnable},
@@ -245,6 +246,9 @@ def compute_indicators(
         partial=partial,
     )
 
+
+#: A month's period label (``2025-03``); months have no waiting-time curves.
+MONTH_LABEL = r"^\d{4}-\d{2}$"
 
 #: The statistical choices the results manifest records.
 STATISTICS_PARAMETERS = {

@@ -74,3 +74,63 @@ def mark_incomplete_periods(
         .then(pl.lit("follow_up"))
     )
     return table.with_columns(reason.otherwise(None).alias("period_incomplete"))
+
+
+#: Months of an indicator and year are published only where the nation's year holds at
+#: least this many cases per trust and month: below it most trust-months would be
+#: withheld, an SPC chart of them would show mostly gaps, and every withheld month is
+#: one more count for the disclosure audit to protect.
+MONTH_MIN_CASES_PER_TRUST = 20
+
+
+def publishable_months(table: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, object]]:
+    """Drop the months of every indicator and year too small to chart, at every level.
+
+    A year's months are kept when the national population of the year (``n_cases`` of
+    the national yearly row) is at least ``MONTH_MIN_CASES_PER_TRUST`` x 12 x the trusts
+    with rows in that year.  Months are dropped at every level at once, so no published
+    sum has a month missing from it.  Returns the table and what the manifest records:
+    the rule and, per indicator, the years whose months were published and those whose
+    were not.
+    """
+    year = pl.col("period").str.slice(0, 4)
+    least = MONTH_MIN_CASES_PER_TRUST * 12
+    national = table.filter(
+        (pl.col("level") == "national") & (pl.col("period_type") == "year")
+    ).select("indicator_id", pl.col("period").alias("_year"), pl.col("n_cases").alias("_n"))
+    trusts = (
+        table.filter((pl.col("level") == "trust") & (pl.col("period_type") == "year"))
+        .group_by("indicator_id", pl.col("period").alias("_year"))
+        .agg(pl.len().alias("_trusts"))
+    )
+    monthly = (
+        table.filter(pl.col("period_type") == "month")
+        .select("indicator_id", year.alias("_year"))
+        .unique()
+        .join(national, on=["indicator_id", "_year"], how="left")
+        .join(trusts, on=["indicator_id", "_year"], how="left")
+        .with_columns(
+            (pl.col("_n").fill_null(0) >= least * pl.col("_trusts").fill_null(1)).alias("_keep")
+        )
+        .sort("indicator_id", "_year")
+    )
+    dropped = monthly.filter(~pl.col("_keep")).select("indicator_id", "_year")
+    kept = table.join(
+        dropped.with_columns(pl.lit("month").alias("period_type")),
+        left_on=["indicator_id", year, "period_type"],
+        right_on=["indicator_id", "_year", "period_type"],
+        how="anti",
+        maintain_order="left",
+    )
+    record = {
+        "rule": f"an indicator's months of a year are published only where the nation's "
+        f"year holds at least {MONTH_MIN_CASES_PER_TRUST} cases per trust and month",
+        "published": _years_by_indicator(monthly.filter("_keep")),
+        "not_published": _years_by_indicator(monthly.filter(~pl.col("_keep"))),
+    }
+    return kept, record
+
+
+def _years_by_indicator(frame: pl.DataFrame) -> dict[str, list[str]]:
+    grouped = frame.group_by("indicator_id", maintain_order=True).agg(pl.col("_year"))
+    return {row[0]: list(row[1]) for row in grouped.iter_rows()}

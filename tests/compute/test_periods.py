@@ -104,3 +104,34 @@ def test_months_are_marked_like_other_periods():
     )
     # September ends 2025-09-30: + 92 days is 2025-12-31, not past the extract date.
     assert marked["period_incomplete"].to_list() == [None, "follow_up", "run_in", None]
+
+
+def test_months_too_small_to_chart_are_dropped_at_every_level_at_once():
+    """WAIT-01's 2025 holds 20 x 12 cases per trust: its months stay; WAIT-02's do not."""
+    import polars as pl
+
+    from indicators.compute.periods import MONTH_MIN_CASES_PER_TRUST, publishable_months
+
+    least = MONTH_MIN_CASES_PER_TRUST * 12 * 2  # two trusts
+    rows = []
+    for ind, n_year in (("WAIT-01", least), ("WAIT-02", least - 1)):
+        rows += [
+            (ind, "national", "NO", "2025", "year", n_year),
+            (ind, "trust", "A", "2025", "year", n_year // 2),
+            (ind, "trust", "B", "2025", "year", n_year - n_year // 2),
+            (ind, "trust", "A", "2025-03", "month", 30),
+            (ind, "rhf", "1", "2025-03", "month", 60),
+            (ind, "national", "NO", "2025-03", "month", 60),
+        ]
+    table = pl.DataFrame(
+        rows,
+        schema=["indicator_id", "level", "unit_id", "period", "period_type", "n_cases"],
+        orient="row",
+    )
+    kept, record = publishable_months(table)
+    months = kept.filter(pl.col("period_type") == "month")
+    assert set(months["indicator_id"]) == {"WAIT-01"}
+    assert months.height == 3  # every level of WAIT-01's month
+    assert kept.filter(pl.col("indicator_id") == "WAIT-02").height == 3  # its year rows
+    assert record["published"] == {"WAIT-01": ["2025"]}
+    assert record["not_published"] == {"WAIT-02": ["2025"]}
