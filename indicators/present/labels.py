@@ -440,7 +440,8 @@ TEXT: dict[str, dict[str, str]] = {
         "utenfor grensene, sju punkter på rad på samme side av senterlinjen, sju punkter på "
         "rad som stiger eller synker, eller to av tre punkter nær samme grense. Vurderingen av "
         "målet sammenligner kontrollgrensene med målet. Månedene beregnes for landet, "
-        "regionene og helseforetakene, ikke for opptaksområdene.",
+        "regionene og helseforetakene, ikke for opptaksområdene, og bare for år der landet "
+        "har minst 20 tilfeller per helseforetak og måned.",
         "en": "The waiting-time, pathway and user-involvement indicators are also followed "
         "month by month with statistical process control (NHS England's Making Data Count): "
         "shares in a p-chart, or Laney's p′ chart where the months vary more than binomially "
@@ -450,7 +451,8 @@ TEXT: dict[str, dict[str, str]] = {
         "points in a row on one side of the centre line, seven points in a row rising or "
         "falling, or two of three points close to the same limit. Target assurance compares "
         "the process limits with the target. Months are computed for the nation, the regions "
-        "and the trusts, not for catchment areas.",
+        "and the trusts, not for catchment areas, and only for years in which the nation "
+        "holds at least 20 cases per trust and month.",
     },
     "case_mix_title": {"nb": "Justering for behov", "en": "Case-mix adjustment"},
     "case_mix_model": {
