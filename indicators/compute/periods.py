@@ -122,7 +122,7 @@ def publishable_months(table: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, obj
         how="anti",
         maintain_order="left",
     )
-    record = {
+    record: dict[str, object] = {
         "rule": f"an indicator's months of a year are published only where the nation's "
         f"year holds at least {MONTH_MIN_CASES_PER_TRUST} cases per trust and month",
         "published": _years_by_indicator(monthly.filter("_keep")),
