@@ -208,12 +208,7 @@ def compute_indicators(
     internal = conform(table, INDICATOR_SCHEMA).with_columns(table["n_cases"])
     variation = conform(variation_table(table, by_id), VARIATION_SCHEMA)
     published = conform(withhold(table), INDICATOR_SCHEMA)
-    curve_table = conform(
-        pl.concat(curves) if curves else pl.DataFrame(schema=CURVE_SCHEMA), CURVE_SCHEMA
-    ).filter(~pl.col("period").str.contains(MONTH_LABEL))  # curves by year and tertial
-    curve_table = conform(disclose_curves(curve_table, published), CURVE_SCHEMA).sort(
-        "indicator_id", "level", "unit_id", "period", "time"
-    )
+    curve_table = _published_curves(curves, published)
     spc = spc_table(published, by_id)
     parameters = {
         "validation": validation or "not checked (computed without `indicators validate`)",
@@ -244,6 +239,16 @@ def compute_indicators(
         manifest=manifest,
         skipped=skipped,
         partial=partial,
+    )
+
+
+def _published_curves(curves: list[pl.DataFrame], published: pl.DataFrame) -> pl.DataFrame:
+    """The waiting-time curves by year and tertial that disclosure control lets through."""
+    table = conform(
+        pl.concat(curves) if curves else pl.DataFrame(schema=CURVE_SCHEMA), CURVE_SCHEMA
+    ).filter(~pl.col("period").str.contains(MONTH_LABEL))
+    return conform(disclose_curves(table, published), CURVE_SCHEMA).sort(
+        "indicator_id", "level", "unit_id", "period", "time"
     )
 
 

@@ -56,24 +56,40 @@ def test_notebooks_hold_no_logic(name):
 SPC_NOTEBOOK = "spc.ipynb"
 
 
+def execute(name: str, out: Path, parameters: dict) -> list[dict]:
+    """Run a notebook with papermill in this process; return the executed cells.
+
+    papermill leaves its kernel client's sockets to the garbage collector; they are
+    collected here, so that their warnings do not surface in a later test.
+    """
+    import gc
+    import warnings
+
+    papermill.execute_notebook(
+        str(NOTEBOOKS / name), str(out), parameters=parameters, kernel_name="python3",
+        progress_bar=False,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    return json.loads(out.read_text("utf-8"))["cells"]
+
+
 def test_the_spc_notebook_draws_a_trusts_series_with_a_rebase(results_dir, tmp_path):
     """The exploration notebook runs with papermill and shows the chart it was asked for."""
     from .conftest import STEP_TRUST
 
-    out = tmp_path / "spc.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOKS / SPC_NOTEBOOK),
-        str(out),
-        parameters={
+    cells = execute(
+        SPC_NOTEBOOK,
+        tmp_path / "spc.ipynb",
+        {
             "indicator_id": "WAIT-01",
             "unit_id": STEP_TRUST,
             "rebase_at": ["2025-03"],
             "results_dir": str(results_dir),
         },
-        kernel_name="python3",
-        progress_bar=False,
     )
-    outputs = [o for c in json.loads(out.read_text("utf-8"))["cells"] for o in c.get("outputs", [])]
+    outputs = [o for c in cells for o in c.get("outputs", [])]
     shown = [o["data"] for o in outputs if "data" in o]
     assert any("image/svg+xml" in d and any(k.startswith("application/vnd.vegalite") for k in d)
                for d in shown)  # fmt: skip
@@ -97,15 +113,11 @@ def test_the_workbench_notebook_tries_a_new_indicator_and_saves_it(small_extract
     from indicators.catalogue.local import load_catalogue
 
     saved = tmp_path / "my_indicators.py"
-    out = tmp_path / "workbench.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOKS / "workbench.ipynb"),
-        str(out),
-        parameters={"extract_dir": str(small_extract), "catalogue_file": str(saved)},
-        kernel_name="python3",
-        progress_bar=False,
+    cells = execute(
+        "workbench.ipynb",
+        tmp_path / "workbench.ipynb",
+        {"extract_dir": str(small_extract), "catalogue_file": str(saved)},
     )
-    cells = json.loads(out.read_text("utf-8"))["cells"]
     shown = json.dumps([o.get("data", {}) for c in cells for o in c.get("outputs", [])])
     assert "LOCAL-01" in shown
     assert "image/svg+xml" in shown  # funnel and trend drawn
