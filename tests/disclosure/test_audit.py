@@ -349,7 +349,7 @@ def test_counts_linked_to_no_published_count_pass_as_shape():
     assert set(protection.audit.intervals["method"].to_list()) == {"shape"}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(hierarchies(), st.booleans())
 def test_local_shortcuts_give_the_verdicts_of_the_whole_component(frame, with_truth):
     """Witnesses near a count and relaxations around it decide only what the whole
