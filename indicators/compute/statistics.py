@@ -333,6 +333,9 @@ def waiting_time_results(
     ``event``), n = Σw_j: mean m = Σw_j·d_j / n and s² = Σw_j·(d_j − m)² / (n − 1), the
     sample variance of the n waits (null when n < 2).
     """
+    # Float sums (the squares below) depend on the order of their terms: fix it, so the
+    # same extract gives the same bits (rows come from group-bys in no fixed order).
+    counts = counts.sort([*KEYS, "days", "event"])
     curves = waiting_time_curve(
         counts, "days", "event", group_by=KEYS, confidence=CONFIDENCE, weight="n_cases"
     )
