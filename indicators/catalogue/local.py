@@ -39,7 +39,6 @@ import hashlib
 import importlib
 import importlib.util
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -151,11 +150,9 @@ def _import_file(path: Path) -> ModuleType:
     if spec is None or spec.loader is None:
         raise CatalogueError(f"{path}: cannot be imported as a Python module")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
     except Exception as error:  # noqa: BLE001 (the adviser's code: reported, not raised)
-        del sys.modules[name]
         raise CatalogueError(f"{path}: importing it failed: {_first_line(error)}") from None
     return module
 
@@ -212,8 +209,8 @@ def entry_point_catalogues() -> list[LocalCatalogue]:
             obj = point.load()
         except Exception as error:  # noqa: BLE001 (an installed package's code: reported)
             raise CatalogueError(f"{origin}: loading it failed: {_first_line(error)}") from None
-        module = obj if isinstance(obj, ModuleType) else sys.modules.get(point.module)
-        digest = _source_hash(module) if module is not None else ""
+        module = obj if isinstance(obj, ModuleType) else importlib.import_module(point.module)
+        digest = _source_hash(module)
         found.append(
             LocalCatalogue(f"entry-point:{point.value}", digest, _indicators_of(obj, origin))
         )
