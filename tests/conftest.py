@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from indicators.compute import ComputeResult, compute_indicators
+from indicators.extract.load import load_extract
 from indicators.synth import generate_extract
 
 # Shared machines are noisy: a property test is about correctness, never about speed.
@@ -38,3 +40,9 @@ def medium_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("medium_extract")
     generate_extract(out, scale=0.3, seed=11)
     return out
+
+
+@pytest.fixture(scope="session")
+def medium(medium_extract: Path) -> ComputeResult:
+    """The whole catalogue computed from the medium extract (about 30 000 patients)."""
+    return compute_indicators(load_extract(medium_extract))
