@@ -153,18 +153,22 @@ def synth(
     console.print(styled(("wrote", "green"), f" {out} ({counts}) in {result.seconds:.1f} s"))
 
 
+#: ``--catalogue``, shared by the commands that read the catalogue.
+CatalogueOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--catalogue",
+        help="A local catalogue: a .py file (or module) defining INDICATORS; repeat for "
+        "several. Installed catalogues (entry point group indicators.catalogues) are "
+        "always included.",
+    ),
+]
+
+
 @command("list")
 def list_indicators(
     lang: Annotated[str, typer.Option(help="Language of the titles: nb or en.")] = "en",
-    catalogue: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--catalogue",
-            help="A local catalogue: a .py file (or module) defining INDICATORS; repeat for "
-            "several. Installed catalogues (entry point group indicators.catalogues) are "
-            "always included.",
-        ),
-    ] = None,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """Print the indicator catalogue: ids, titles, unit, direction, method and periods.
 
@@ -218,15 +222,7 @@ def compute(
             "`indicators validate` (the manifest records that).",
         ),
     ] = False,
-    catalogue: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--catalogue",
-            help="A local catalogue: a .py file (or module) defining INDICATORS; repeat for "
-            "several. Installed catalogues (entry point group indicators.catalogues) are "
-            "always included.",
-        ),
-    ] = None,
+    catalogue: CatalogueOption = None,
 ) -> None:
     """Compute every indicator for every unit and period, with disclosure control.
 
