@@ -9,7 +9,8 @@ from pathlib import Path
 import nox
 
 nox.needs_version = ">=2024.10.9"
-nox.options.default_venv_backend = "venv"
+#: uv where nox has it (``noxw.py`` installs it), the standard library's venv otherwise.
+nox.options.default_venv_backend = "uv|venv"
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
@@ -25,7 +26,8 @@ LOCK = str(ROOT / "constraints.txt")
 
 def install(session: nox.Session, *groups: str, extras: str = "reports") -> None:
     """Install the package (editable, with ``extras``) and dependency ``groups`` from the lock."""
-    session.install("--upgrade", "pip")
+    if session.venv_backend != "uv":
+        session.install("--upgrade", "pip")
     deps = [d for g in groups for d in nox.project.dependency_groups(PYPROJECT, g)]
     target = f".[{extras}]" if extras else "."
     session.install("-c", LOCK, "-e", target, *deps)
@@ -103,7 +105,10 @@ def wheel(session: nox.Session) -> None:
     tmp = Path(session.create_tmp()).resolve()
     for path in tmp.iterdir():
         shutil.rmtree(path) if path.is_dir() else path.unlink()
-    session.run("python", "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp), str(ROOT))
+    if session.venv_backend == "uv":
+        session.run("uv", "build", "--wheel", "-q", "-o", str(tmp), str(ROOT))
+    else:
+        session.run("python", "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp), str(ROOT))
     (built,) = tmp.glob("indicators-*.whl")
     work = tmp / "elsewhere"
     work.mkdir()
@@ -117,7 +122,7 @@ def wheel(session: nox.Session) -> None:
         session.run(
             core / "indicators", "report", "r", "--out", "o", external=True, success_codes=[2]
         )
-    session.run(core / "pip", "install", "-q", "-c", LOCK, f"{built}[reports]", external=True)
+    _install_into(session, core, f"{built}[reports]")
     with session.chdir(work):
         session.run(
             core / "indicators", "report", "r", "--out", "o", "--trusts", "983971709",
@@ -127,10 +132,21 @@ def wheel(session: nox.Session) -> None:
 
 def _venv(session: nox.Session, where: Path, requirement: str) -> Path:
     """A fresh venv with ``requirement`` installed from the lock; returns its bin directory."""
-    session.run("python", "-m", "venv", str(where))
-    pip = where / "bin" / "pip"
-    session.run(pip, "install", "-q", "-c", LOCK, requirement, external=True)
+    if session.venv_backend == "uv":
+        session.run("uv", "venv", "-q", str(where))
+    else:
+        session.run("python", "-m", "venv", str(where))
+    _install_into(session, where / "bin", requirement)
     return where / "bin"
+
+
+def _install_into(session: nox.Session, bin_dir: Path, requirement: str) -> None:
+    """Install ``requirement`` from the lock into the venv whose bin directory is ``bin_dir``."""
+    if session.venv_backend == "uv":
+        python = str(bin_dir / "python")
+        session.run("uv", "pip", "install", "-q", "--python", python, "-c", LOCK, requirement)
+    else:
+        session.run(bin_dir / "pip", "install", "-q", "-c", LOCK, requirement, external=True)
 
 
 @nox.session(python=PYTHON, default=False)
