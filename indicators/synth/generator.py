@@ -82,6 +82,7 @@ The defects that ``defects=True`` injects are listed in :mod:`indicators.synth.d
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,10 +94,12 @@ import numpy as np
 import polars as pl
 
 from indicators import __version__
+from indicators.errors import IndicatorsError
 from indicators.extract.load import Manifest
 from indicators.extract.model import EXTRACT
 from indicators.extract.write import write_manifest, write_table
 from indicators.reference import municipalities, prevalence, trusts
+from indicators.synth.spill import CONTACT_ORDER, Spill, numbered_contacts
 
 #: Patients at ``scale=1``: roughly the national TSB + adult PHV volume over three years.
 PATIENTS_AT_SCALE_1 = 100_000
@@ -395,6 +398,7 @@ class _Patients:
     age: np.ndarray  # years, at the middle of the period
     death_day: np.ndarray  # days since 1970-01-01; -1 for patients alive at the extract date
     true_status: dict[str, np.ndarray]  # has diabetes / hypertension, recorded or not
+    muni_weight: np.ndarray  # population weight per municipality (see _home_municipalities)
 
     @property
     def count(self) -> int:
@@ -408,14 +412,19 @@ def _home_trusts(rng: np.random.Generator, order: list[str], n: int) -> np.ndarr
 
 
 def _home_municipalities(
-    rng: np.random.Generator, order: list[str], home: np.ndarray
-) -> np.ndarray:
+    rng: np.random.Generator,
+    order: list[str],
+    home: np.ndarray,
+    muni_weight: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Each patient's municipality code, among the municipalities of the home trust.
 
-    Municipalities get random (lognormal) population weights; a patient is placed by a
-    uniform draw within the home trust's share of the cumulated weights.  Trusts serving
-    only part of a split municipality (Lovisenberg and Diakonhjemmet in Oslo) draw their
-    patients from that municipality.
+    Municipalities get random (lognormal) population weights, drawn here unless
+    ``muni_weight`` gives them (the national weights, drawn by the first chunk); a
+    patient is placed by a uniform draw within the home trust's share of the cumulated
+    weights.  Trusts serving only part of a split municipality (Lovisenberg and
+    Diakonhjemmet in Oslo) draw their patients from that municipality.  Returns the
+    codes and the weights used.
     """
     n = home.size
     t_index = {t: i for i, t in enumerate(order)}
@@ -431,7 +440,8 @@ def _home_municipalities(
     )
     muni_codes = munis["municipality"].to_numpy()
     muni_trust = munis["t"].to_numpy()
-    muni_weight = rng.lognormal(0.0, 1.0, size=len(muni_codes))
+    if muni_weight is None:
+        muni_weight = rng.lognormal(0.0, 1.0, size=len(muni_codes))
     cum = np.cumsum(muni_weight)
     first_of_trust = np.searchsorted(muni_trust, np.arange(len(order)), side="left")
     last_of_trust = np.searchsorted(muni_trust, np.arange(len(order)), side="right") - 1
@@ -439,7 +449,7 @@ def _home_municipalities(
     trust_hi = cum[last_of_trust]
     target = trust_lo[home] + rng.random(n) * (trust_hi[home] - trust_lo[home])
     muni = np.minimum(np.searchsorted(cum, target), len(cum) - 1)
-    return muni_codes[muni]
+    return muni_codes[muni], muni_weight
 
 
 def _true_somatic_status(
@@ -468,15 +478,23 @@ def _true_somatic_status(
     return true_status
 
 
-def _generate_patients(rng: np.random.Generator, order: list[str], scale: float) -> _Patients:
-    """Patients: home trust and municipality, service, sex, birth year, death, somatic status.
+def _generate_patients(
+    rng: np.random.Generator,
+    order: list[str],
+    n: int,
+    *,
+    first: int = 0,
+    muni_weight: np.ndarray | None = None,
+) -> _Patients:
+    """``n`` patients: home trust and municipality, service, sex, birth year, death, somatic status.
 
     About 42 % are TSB patients (68 % men, mean age 38), the rest adult PHV patients (40 %
-    men, mean age 36); a few die during the period (more in TSB, more with age).
+    men, mean age 36); a few die during the period (more in TSB, more with age).  Their
+    ids are a shuffle of the numbers ``first`` to ``first + n - 1`` (plus 10 000 000);
+    ``muni_weight`` as in :func:`_home_municipalities`.
     """
-    n = max(20, round(PATIENTS_AT_SCALE_1 * scale))
     home = _home_trusts(rng, order, n)
-    municipality = _home_municipalities(rng, order, home)
+    municipality, muni_weight = _home_municipalities(rng, order, home, muni_weight)
     is_tsb = rng.random(n) < 0.42
     male = np.where(is_tsb, rng.random(n) < 0.68, rng.random(n) < 0.40)
     age = np.where(is_tsb, rng.normal(38, 13, n), rng.normal(36, 15, n))
@@ -485,7 +503,7 @@ def _generate_patients(rng: np.random.Generator, order: list[str], scale: float)
     birth_year = mid_year - age
     dies = rng.random(n) < np.where(is_tsb, 0.02, 0.006) * (1 + age / 40)
     death_day = np.where(dies, rng.integers(_FIRST_DAY, _LAST_DAY + 1, n), -1)
-    pid_numbers = rng.permutation(n) + 10_000_000
+    pid_numbers = rng.permutation(n) + 10_000_000 + first
     patient_id = _ids("P", pid_numbers, 8)
     table = pl.DataFrame(
         {
@@ -506,6 +524,7 @@ def _generate_patients(rng: np.random.Generator, order: list[str], scale: float)
         age=age,
         death_day=death_day,
         true_status=true_status,
+        muni_weight=muni_weight,
     )
 
 
@@ -700,13 +719,19 @@ def _care_starts(
 
 
 def _generate_referrals(
-    rng: np.random.Generator, patients: _Patients, rhf_of_trust: np.ndarray, eff: _TrustEffects
+    rng: np.random.Generator,
+    patients: _Patients,
+    rhf_of_trust: np.ndarray,
+    eff: _TrustEffects,
+    *,
+    first: int = 0,
 ) -> _Referrals:
     """Referrals: one or more per patient, with treating trust, dates, right to care and levels.
 
     Most referrals are to the patient's usual service (95 %).  Care that would start
     after the patient's death never starts: the waiting ends at death
-    (``patients.death_date``), and so does the referral's pathway.
+    (``patients.death_date``), and so does the referral's pathway.  Referral ids are
+    numbered on from ``first + 1``.
     """
     n = patients.count
     per_patient = 1 + rng.poisson(0.5, n)
@@ -732,7 +757,7 @@ def _generate_referrals(
     )
     care_start = _care_starts(rng, eff, trust, received, assessed, deadline)
     return _Referrals(
-        referral_id=_ids("H", np.arange(m) + 1, 9),
+        referral_id=_ids("H", np.arange(m) + first + 1, 9),
         owner=owner,
         is_tsb=is_tsb,
         trust=trust,
@@ -860,7 +885,7 @@ def _psychiatric_contacts(
     patient_id: pl.Series,
     order: list[str],
 ) -> pl.DataFrame:
-    """TSB and PHV contacts with their diagnoses, in the working columns of ``_numbered_contacts``.
+    """TSB and PHV contacts with their diagnoses, in the working columns of ``_contacts_by_start``.
 
     Secondary diagnoses: a comorbid mental disorder on 18 % of contacts; diabetes and
     hypertension only when the patient has it, the trust records it, and then on 35 % of
@@ -905,7 +930,7 @@ def _somatic_contacts(
     recorded: dict[str, np.ndarray],
     order: list[str],
 ) -> pl.DataFrame:
-    """Somatic contacts at the home trust, in the working columns of ``_numbered_contacts``.
+    """Somatic contacts at the home trust, in the working columns of ``_contacts_by_start``.
 
     About a third of patients have some (4 on average), none after death; 8 % are short
     inpatient stays.  A recorded diabetes or hypertension is the main diagnosis of a
@@ -950,18 +975,16 @@ def _somatic_contacts(
     )
 
 
-def _numbered_contacts(psychiatric: pl.DataFrame, somatic: pl.DataFrame) -> pl.DataFrame:
-    """The ``contacts`` table: all contacts by start date, numbered, diagnoses assembled.
+def _contacts_by_start(psychiatric: pl.DataFrame, somatic: pl.DataFrame) -> pl.DataFrame:
+    """All contacts in ``CONTACT_ORDER``, diagnoses assembled, not yet numbered.
 
     The working columns become the table's: ``_missing`` empties the main diagnosis, and
     ``_has`` says which of ``_comorbid``, ``_diab`` and ``_hyp`` are secondary diagnoses.
     """
     return (
         pl.concat([psychiatric, somatic])
-        .sort("start_date", "patient_id", maintain_order=True)
-        .with_row_index("_i", offset=1)
+        .sort(CONTACT_ORDER, maintain_order=True)
         .select(
-            pl.format("K{}", pl.col("_i").cast(pl.String).str.zfill(10)).alias("contact_id"),
             "patient_id",
             "referral_id",
             "trust_id",
@@ -988,7 +1011,10 @@ def _generate_contacts(
     eff: _TrustEffects,
     order: list[str],
 ) -> pl.DataFrame:
-    """Contacts: TSB and PHV contacts of started referrals, and somatic contacts at home trusts."""
+    """Contacts: TSB and PHV contacts of started referrals, and somatic contacts at home trusts.
+
+    In ``CONTACT_ORDER`` and not yet numbered (see :func:`numbered_contacts`).
+    """
     main_index = _main_diagnoses(rng, refs.is_tsb)
     spells = _psychiatric_spells(rng, refs)
     recorded = _recorded_somatic_status(rng, patients, eff)
@@ -996,7 +1022,7 @@ def _generate_contacts(
         rng, spells, refs, main_index, recorded, patients.patient_id, order
     )
     somatic = _somatic_contacts(rng, patients, recorded, order)
-    return _numbered_contacts(psychiatric, somatic)
+    return _contacts_by_start(psychiatric, somatic)
 
 
 @dataclass(frozen=True)
@@ -1120,12 +1146,12 @@ def _pathway_event_days(
 
 
 def _pathway_columns(
-    pathways: _Pathways, refs: _Referrals, patient_id: pl.Series, order: list[str]
+    pathways: _Pathways, refs: _Referrals, patient_id: pl.Series, order: list[str], first: int
 ) -> pl.DataFrame:
-    """One row per pathway with the columns every one of its events repeats."""
+    """One row per pathway with the columns its events repeat; ids from ``first + 1`` on."""
     return pl.DataFrame(
         {
-            "pathway_id": _ids("F", np.arange(pathways.count) + 1, 8),
+            "pathway_id": _ids("F", np.arange(pathways.count) + first + 1, 8),
             "patient_id": patient_id.gather(pl.Series(refs.owner[pathways.referral])),
             "referral_id": refs.referral_id.gather(pl.Series(pathways.referral)),
             "trust_id": _pick(order, pathways.trust),
@@ -1174,12 +1200,17 @@ def _generate_pathway_events(
     refs: _Referrals,
     eff: _TrustEffects,
     order: list[str],
-) -> pl.DataFrame:
-    """Pathway events: the course of each pathway, as far as it was registered."""
+    *,
+    first: int = 0,
+) -> tuple[pl.DataFrame, int]:
+    """Pathway events and the number of pathways opened (ids from ``first + 1`` on).
+
+    The events are the course of each pathway, as far as it was registered.
+    """
     pathways = _open_pathways(rng, refs, patients.death_day, eff)
     events = _pathway_event_days(rng, pathways, refs, eff)
-    columns = _pathway_columns(pathways, refs, patients.patient_id, order)
-    return _registered_events(rng, pathways, events, columns, eff)
+    columns = _pathway_columns(pathways, refs, patients.patient_id, order, first)
+    return _registered_events(rng, pathways, events, columns, eff), pathways.count
 
 
 def _generate_primary_care(
@@ -1233,48 +1264,204 @@ def _generate_primary_care(
     )
 
 
-def _generate_tables(
-    rng: np.random.Generator, scale: float, step: Callable[[str], None]
-) -> dict[str, pl.DataFrame]:
-    """All five tables, drawn from ``rng`` part by part, reporting each part to ``step``.
+#: Patients generated together as one chunk (the national volume at ``scale=1``).  An
+#: extract of at most this many patients is one chunk, drawn from
+#: ``np.random.default_rng(seed)``; a larger one is drawn and written chunk by chunk, so
+#: memory holds one chunk at a time whatever the scale (see the module docstring).
+CHUNK_PATIENTS = PATIENTS_AT_SCALE_1
 
-    The parts draw from ``rng`` in a fixed order (trust effects, patients, referrals,
-    contacts, pathway events, primary care), so the same seed gives the same tables.
+
+class SynthError(IndicatorsError):
+    """A synthetic extract cannot be made with the options given."""
+
+
+def _patient_count(scale: float) -> int:
+    """Patients in an extract of ``scale`` (at least 20)."""
+    return max(20, round(PATIENTS_AT_SCALE_1 * scale))
+
+
+def _chunk_sizes(patients: int, chunk_patients: int) -> list[int]:
+    """Patients per chunk: the fewest chunks of at most ``chunk_patients``, sizes within one."""
+    if chunk_patients < 1:
+        raise ValueError(f"chunk_patients must be 1 or more, not {chunk_patients}")
+    count = -(-patients // chunk_patients)
+    size, larger = divmod(patients, count)
+    return [size + 1] * larger + [size] * (count - larger)
+
+
+def _chunk_rng(seed: int, index: int) -> np.random.Generator:
+    """The random stream of chunk ``index``.
+
+    Chunk 0 draws from ``np.random.default_rng(seed)``, so a one-chunk extract is the one
+    the seed has always given; chunk ``i`` from the seed's ``i``-th child sequence
+    (``SeedSequence(seed, spawn_key=(i,))``), independent of every other chunk's.
     """
+    if index == 0:
+        return np.random.default_rng(seed)
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
+
+
+@dataclass(frozen=True)
+class _National:
+    """What every chunk shares, drawn once, by the first chunk.
+
+    The trusts (order and RHF codes), their effects and the municipalities' population
+    weights: so trust differences and planted effects hold over the whole extract.
+    """
+
+    order: list[str]
+    rhf_of_trust: np.ndarray
+    eff: _TrustEffects
+    muni_weight: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Offsets:
+    """Patients, referrals and pathways of the chunks before: a chunk's ids go on from these."""
+
+    patients: int = 0
+    referrals: int = 0
+    pathways: int = 0
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """A chunk's tables, the national draws, and the offsets for the next chunk."""
+
+    tables: dict[str, pl.DataFrame]  # canonical, ``contacts`` not yet numbered
+    national: _National
+    offsets: _Offsets
+
+
+def _national_trusts() -> tuple[list[str], np.ndarray]:
+    """The trust order (organisation numbers) and each trust's RHF code (1-4)."""
     trust_table = trusts()
-    order = trust_table["trust_id"].to_list()
-    rhf_of_trust = trust_table["rhf_code"].cast(pl.Int32).to_numpy()
-    eff = _trust_effects(rng, order)
+    return trust_table["trust_id"].to_list(), trust_table["rhf_code"].cast(pl.Int32).to_numpy()
+
+
+def _generate_chunk(
+    rng: np.random.Generator,
+    size: int,
+    national: _National | None,
+    offsets: _Offsets,
+    step: Callable[[str], None],
+) -> _Chunk:
+    """``size`` patients and all that hangs off them, drawn from ``rng`` part by part.
+
+    The parts draw in a fixed order (trust effects, patients, referrals, contacts,
+    pathway events, primary care), reporting each to ``step``, so the same stream gives
+    the same tables.  The first chunk (``national`` None) draws the trust effects and the
+    municipality weights too, where a one-chunk extract always drew them; later chunks
+    take them from ``national``.
+    """
+    order, rhf_of_trust = (
+        (national.order, national.rhf_of_trust) if national else _national_trusts()
+    )
+    eff = national.eff if national else _trust_effects(rng, order)
     step("patients")
-    patients = _generate_patients(rng, order, scale)
+    weight = national.muni_weight if national else None
+    patients = _generate_patients(rng, order, size, first=offsets.patients, muni_weight=weight)
     step("referrals")
-    refs = _generate_referrals(rng, patients, rhf_of_trust, eff)
+    refs = _generate_referrals(rng, patients, rhf_of_trust, eff, first=offsets.referrals)
     referrals = _referrals_table(refs, patients.patient_id, order)
     step("contacts")
     contacts = _generate_contacts(rng, patients, refs, eff, order)
     step("pathway events")
-    pathway_events = _generate_pathway_events(rng, patients, refs, eff, order)
+    pathway_events, pathways = _generate_pathway_events(
+        rng, patients, refs, eff, order, first=offsets.pathways
+    )
     step("primary care")
-    primary_care = _generate_primary_care(rng, patients, eff)
-    return {
+    tables = {
         "patients": patients.table.sort("patient_id"),
         "referrals": referrals,
         "contacts": contacts,
         "pathway_events": pathway_events,
-        "primary_care": primary_care,
+        "primary_care": _generate_primary_care(rng, patients, eff),
     }
+    return _Chunk(
+        tables=_canonical(tables),
+        national=national or _National(order, rhf_of_trust, eff, patients.muni_weight),
+        offsets=_Offsets(
+            offsets.patients + size, offsets.referrals + refs.count, offsets.pathways + pathways
+        ),
+    )
 
 
 def _canonical(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The tables with the model's columns, in its order and dtypes."""
+    """The tables with the model's columns, in its order and dtypes.
+
+    ``contacts`` may come without ``contact_id`` (numbered once the chunks are joined).
+    """
     return {
-        name: frame.select(pl.col(c.name).cast(c.polars_dtype) for c in EXTRACT[name].columns)
+        name: frame.select(
+            pl.col(c.name).cast(c.polars_dtype)
+            for c in EXTRACT[name].columns
+            if c.name in frame.columns or c.name != "contact_id"
+        )
         for name, frame in tables.items()
     }
 
 
+def _quiet(_: str) -> None:
+    """A progress step nobody is shown."""
+
+
+def _each_chunk(
+    seed: int,
+    sizes: list[int],
+    step: Callable[[str], None],
+    use: Callable[[int, dict[str, pl.DataFrame]], None],
+) -> None:
+    """Generate the chunks of ``sizes`` patients in order, handing each one's tables to ``use``.
+
+    A chunk is dropped before the next is drawn.  ``step`` hears of each chunk, or, for
+    an extract of one chunk, of each of its parts (``GENERATION_STEPS``).
+    """
+    national, offsets = None, _Offsets()
+    for index, size in enumerate(sizes):
+        if len(sizes) > 1:
+            step(f"chunk {index + 1} of {len(sizes)}")
+        chunk = _generate_chunk(
+            _chunk_rng(seed, index), size, national, offsets, step if len(sizes) == 1 else _quiet
+        )
+        national, offsets = chunk.national, chunk.offsets
+        use(index, chunk.tables)
+        del chunk
+
+
+def _generation_steps(chunks: int) -> int:
+    """Progress steps of generating ``chunks`` chunks (see :func:`_each_chunk`)."""
+    return len(GENERATION_STEPS) if chunks == 1 else chunks
+
+
+def _tables_in_memory(
+    seed: int, sizes: list[int], step: Callable[[str], None]
+) -> dict[str, pl.DataFrame]:
+    """The five tables in memory (canonical): the chunks' rows one after the other.
+
+    Only ``contacts`` is sorted again over all chunks (by start date) before it is
+    numbered, as :class:`indicators.synth.spill.Spill` does on disk.
+    """
+    parts: dict[str, list[pl.DataFrame]] = {}
+    _each_chunk(
+        seed,
+        sizes,
+        step,
+        lambda _, tables: [parts.setdefault(n, []).append(f) for n, f in tables.items()],
+    )
+    tables = {name: pl.concat(frames) for name, frames in parts.items()}
+    if len(sizes) > 1:
+        tables["contacts"] = tables["contacts"].sort(CONTACT_ORDER, maintain_order=True)
+    tables["contacts"] = numbered_contacts(tables["contacts"])
+    return tables
+
+
 def generate_tables(
-    *, scale: float = 1.0, seed: int = 2025, progress: bool = False
+    *,
+    scale: float = 1.0,
+    seed: int = 2025,
+    progress: bool = False,
+    chunk_patients: int = CHUNK_PATIENTS,
 ) -> dict[str, pl.DataFrame]:
     """Generate the extract's tables in memory (canonical columns and dtypes).
 
@@ -1286,11 +1473,15 @@ def generate_tables(
         Seed of the random generator; the same seed gives the same tables.
     progress
         Show a progress bar on the terminal.
+    chunk_patients
+        Patients per chunk: the tables are those :func:`generate_extract` writes with
+        the same value (all of them are held in memory here, though).
     """
-    steps = _Steps(progress, total=len(GENERATION_STEPS))
+    sizes = _chunk_sizes(_patient_count(scale), chunk_patients)
+    steps = _Steps(progress, total=_generation_steps(len(sizes)))
     finished = False
     try:
-        tables = _canonical(_generate_tables(np.random.default_rng(seed), scale, steps.step))
+        tables = _tables_in_memory(seed, sizes, steps.step)
         finished = True
     finally:
         steps.close(finished=finished)
@@ -1357,6 +1548,51 @@ def _write_tables(
     return files
 
 
+def _write_one_chunk(
+    target: Path,
+    seed: int,
+    scale: float,
+    format: Literal["parquet", "csv"],
+    defects: bool,
+    step: Callable[[str], None],
+) -> tuple[dict[str, Path], dict[str, int], Manifest]:
+    """Generate a one-chunk extract in memory, inject the defects if asked, write each table.
+
+    Returns the files written, each table's rows and the manifest (not yet written).
+    """
+    tables = _tables_in_memory(seed, [_patient_count(scale)], step)
+    manifest = synthetic_manifest(seed, scale)
+    encodings: dict[str, tuple[str, str]] = {}
+    if defects:
+        step("defects")
+        tables, manifest, encodings = _with_defects(tables, seed, manifest)
+    files = _write_tables(tables, target, format, encodings, step)
+    return files, {name: frame.height for name, frame in tables.items()}, manifest
+
+
+def _write_chunked(
+    target: Path,
+    seed: int,
+    sizes: list[int],
+    format: Literal["parquet", "csv"],
+    step: Callable[[str], None],
+) -> tuple[dict[str, Path], dict[str, int]]:
+    """Generate chunk by chunk into parts, then join each table's parts into its file.
+
+    The parts go to a hidden temporary directory in ``target`` (removed afterwards);
+    contacts are bucketed by start date into two buckets per chunk.  Returns the files
+    written and each table's rows.
+    """
+    with tempfile.TemporaryDirectory(prefix=".synth-parts-", dir=target) as parts:
+        spill = Spill(Path(parts), 2 * len(sizes), first_day=_FIRST_DAY, last_day=_EXTRACT_DAY)
+        _each_chunk(seed, sizes, step, spill.add)
+        files = {}
+        for name in spill.rows:
+            step(f"writing {name}")
+            files[name] = spill.write(name, target, format)
+    return files, dict(spill.rows)
+
+
 def generate_extract(
     out: str | Path,
     *,
@@ -1365,6 +1601,7 @@ def generate_extract(
     format: Literal["parquet", "csv"] = "parquet",
     defects: bool = False,
     progress: bool = False,
+    chunk_patients: int = CHUNK_PATIENTS,
 ) -> SynthResult:
     """Write a synthetic national extract to ``out`` and return what was written.
 
@@ -1380,9 +1617,13 @@ def generate_extract(
         ``"parquet"`` or ``"csv"`` (Norwegian conventions: ``;``, UTF-8).
     defects
         Inject the documented defects of :mod:`indicators.synth.defects` and list them,
-        with the rows affected, under ``defects`` in ``manifest.json``.
+        with the rows affected, under ``defects`` in ``manifest.json``.  Only for an
+        extract of one chunk (``scale`` 1 or less by default): else :class:`SynthError`.
     progress
         Show a progress bar.
+    chunk_patients
+        Patients generated at a time (see ``CHUNK_PATIENTS``); an extract of more
+        patients is generated and written chunk by chunk.
 
     Examples
     --------
@@ -1392,27 +1633,34 @@ def generate_extract(
     (True, ['contacts', 'pathway_events'])
     """
     started = time.perf_counter()
+    sizes = _chunk_sizes(_patient_count(scale), chunk_patients)
+    if defects and len(sizes) > 1:
+        raise SynthError(
+            f"defects are injected only into an extract of one chunk (at most "
+            f"{chunk_patients:,} patients, scale {chunk_patients / PATIENTS_AT_SCALE_1:g}); "
+            f"scale {scale:g} is {len(sizes)} chunks"
+        )
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
     _remove_stale_tables(target)
-    # The generation steps, the defects if asked for, then writing each table.
-    steps = _Steps(progress, total=len(GENERATION_STEPS) + int(defects) + len(EXTRACT))
+    # Generation (each part, or each chunk), the defects if asked for, writing each table.
+    steps = _Steps(progress, total=_generation_steps(len(sizes)) + int(defects) + len(EXTRACT))
     finished = False
     try:
-        tables = _canonical(_generate_tables(np.random.default_rng(seed), scale, steps.step))
-        manifest = synthetic_manifest(seed, scale)
-        encodings: dict[str, tuple[str, str]] = {}
-        if defects:
-            steps.step("defects")
-            tables, manifest, encodings = _with_defects(tables, seed, manifest)
-        files = _write_tables(tables, target, format, encodings, steps.step)
+        if len(sizes) == 1:
+            files, rows, manifest = _write_one_chunk(
+                target, seed, scale, format, defects, steps.step
+            )
+        else:
+            files, rows = _write_chunked(target, seed, sizes, format, steps.step)
+            manifest = synthetic_manifest(seed, scale)
         files["manifest"] = write_manifest(target, manifest)
         finished = True
     finally:
         steps.close(finished=finished)
     return SynthResult(
         path=target,
-        row_counts={name: frame.height for name, frame in tables.items()},
+        row_counts=rows,
         seconds=time.perf_counter() - started,
         manifest=manifest,
         files=files,
