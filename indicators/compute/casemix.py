@@ -330,22 +330,29 @@ def fit_case_mix(indicator: Indicator, patterns: pl.DataFrame) -> CaseMixModel:
     )
 
 
-def with_expected(indicator: Indicator, fitted: pl.DataFrame) -> Indicator:
+def with_expected(
+    indicator: Indicator, fitted: pl.DataFrame, cases: pl.DataFrame | None = None
+) -> Indicator:
     """The indicator with a case selector that adds each case's ``expected`` (p̂).
 
     ``fitted`` has the covariates (as levels) and ``expected`` per covariate pattern
     (:attr:`CaseMixModel.patterns`); the cases' covariates become levels as in the fit
-    and p̂ is joined on them.
+    and p̂ is joined on them.  With ``cases`` (the indicator's cases, already collected
+    from one extract) the selector gives those rows instead of selecting them again, so
+    it belongs to that extract only.
     """
     select = indicator.cases
     covariates = list(indicator.covariates)
     lookup = fitted.select(*covariates, "expected").lazy()
 
-    def cases(tables: dict[str, pl.LazyFrame], ctx: CaseContext) -> pl.LazyFrame:
-        rows = select(tables, ctx).with_columns(covariate_levels(indicator.covariates))
+    def selected(tables: dict[str, pl.LazyFrame], ctx: CaseContext) -> pl.LazyFrame:
+        return select(tables, ctx) if cases is None else cases.lazy()
+
+    def with_p(tables: dict[str, pl.LazyFrame], ctx: CaseContext) -> pl.LazyFrame:
+        rows = selected(tables, ctx).with_columns(covariate_levels(indicator.covariates))
         return rows.drop("expected", strict=False).join(lookup, on=covariates, how="left")
 
-    return replace(indicator, cases=cases)
+    return replace(indicator, cases=with_p)
 
 
 def fit_case_mix_models(
@@ -356,31 +363,54 @@ def fit_case_mix_models(
     period_start: date | None,
     period_end: date | None,
 ) -> tuple[list[Indicator], dict[str, CaseMixModel]]:
-    """Fit every case-mix indicator's model, in one collect; the others pass unchanged.
+    """Fit every case-mix indicator's model; the others pass unchanged.
 
     Each model is fitted on the indicator's cases whose ``period_date`` lies in
     ``period_start``..``period_end`` (the extract's period: the cases the indicator
     counts), nationally and over all its periods.  Returns the indicators, the case-mix
-    ones with selectors that add ``expected`` (:func:`with_expected`), and the fitted
-    models by indicator id.
+    ones with selectors that give their cases (collected here, once, in one
+    ``collect_all``) with ``expected`` added (:func:`with_expected`), and the fitted models
+    by indicator id.
     """
     case_mix = [i for i in indicators if i.kind == "case_mix"]
     if not case_mix:
         return indicators, {}
-    plans = []
-    for indicator in case_mix:
-        cases = indicator.cases(tables, ctx)
-        if period_start is not None:
-            cases = cases.filter(pl.col("period_date") >= period_start)
-        if period_end is not None:
-            cases = cases.filter(pl.col("period_date") <= period_end)
-        plans.append(covariate_patterns(indicator, cases))
+    collected = pl.collect_all(indicator.cases(tables, ctx) for indicator in case_mix)
+    cases = {i.id: frame for i, frame in zip(case_mix, collected, strict=True)}
+    return fit_on_cases(indicators, cases, period_start=period_start, period_end=period_end)
+
+
+def fit_on_cases(
+    indicators: list[Indicator],
+    cases: dict[str, pl.DataFrame],
+    *,
+    period_start: date | None,
+    period_end: date | None,
+) -> tuple[list[Indicator], dict[str, CaseMixModel]]:
+    """:func:`fit_case_mix_models` on cases already collected (``cases`` by indicator id).
+
+    The returned case-mix indicators' selectors give those rows with ``expected``
+    added, so they belong to the extract the cases came from.
+    """
     models, out = {}, {}
-    for indicator, patterns in zip(case_mix, pl.collect_all(plans), strict=True):
+    for indicator in (i for i in indicators if i.kind == "case_mix"):
+        rows = cases[indicator.id]
+        patterns = covariate_patterns(
+            indicator, _in_period(rows.lazy(), period_start, period_end)
+        ).collect()
         if patterns.height:
             models[indicator.id] = fit_case_mix(indicator, patterns)
             fitted = models[indicator.id].patterns
         else:  # no case: nothing to fit, and nothing expected
             fitted = patterns.with_columns(pl.lit(None, pl.Float64).alias("expected"))
-        out[indicator.id] = with_expected(indicator, fitted)
+        out[indicator.id] = with_expected(indicator, fitted, rows)
     return [out.get(i.id, i) for i in indicators], models
+
+
+def _in_period(cases: pl.LazyFrame, start: date | None, end: date | None) -> pl.LazyFrame:
+    """The cases whose ``period_date`` lies in ``start``..``end`` (either may be open)."""
+    if start is not None:
+        cases = cases.filter(pl.col("period_date") >= start)
+    if end is not None:
+        cases = cases.filter(pl.col("period_date") <= end)
+    return cases

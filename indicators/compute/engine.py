@@ -34,7 +34,7 @@ from indicators.compute.aggregate import (
     finest_cases,
     roll_up,
 )
-from indicators.compute.casemix import CaseMixModel, fit_case_mix_models
+from indicators.compute.casemix import CaseMixModel, check_covariates, fit_on_cases
 from indicators.compute.periods import mark_incomplete_periods, publishable_months
 from indicators.compute.spc import spc_parameters, spc_table
 from indicators.compute.statistics import (
@@ -354,27 +354,19 @@ def _counted(
 ) -> tuple[pl.DataFrame, list[pl.DataFrame], dict[str, CaseMixModel]]:
     """Counts of every indicator at every level, unit and period; curves; case-mix models.
 
-    Stage 0: each case-mix indicator's national logistic model, fitted on its cases in
-    the extract's period (:func:`indicators.compute.casemix.fit_case_mix_models`, one
-    collect), gives its cases their ``expected``.
     Stage 1: every indicator's cases counted at the finest grain, in one collect_all
     over the extract.  Each table is one cached node shared by every indicator's plan,
     so the optimiser merges their scans (at scale 5: 10 Parquet scans for 5 tables
-    instead of 20, each reading only the columns its queries use).  Stage 2: roll the
+    instead of 20, each reading only the columns its queries use) and shared sub-plans
+    are computed once.  A case-mix indicator's cases are collected in the same pass;
+    its national logistic model, fitted on those in the extract's period
+    (:func:`indicators.compute.casemix.fit_on_cases`), then gives them their
+    ``expected``, and they are counted from memory.  Stage 2: roll the
     small tables up to every level and period in memory.  The rows come sorted by
     :data:`KEYS`: group-bys return rows in no fixed order, and everything after sees
     them sorted, so float sums (national values, φ, τ², variation) are reproducible.
     """
-    shared = {name: frame.cache() for name, frame in extract.tables.items()}
-    start, end = extract.manifest.period_start, extract.manifest.period_end
-    runnable, models = fit_case_mix_models(
-        runnable, shared, ctx, period_start=start, period_end=end
-    )
-    plans = [
-        finest_cases(indicator, shared, ctx, period_start=start, period_end=end)
-        for indicator in runnable
-    ]
-    finest_frames = pl.collect_all(plans)
+    runnable, finest_frames, models = _finest_counts(extract, runnable, ctx)
     _check_period_holds_cases(extract, finest_frames)
     waiting = [indicator.kind == "waiting_time" for indicator in runnable]
     frames = pl.collect_all(
@@ -392,6 +384,46 @@ def _counted(
         else:
             counted.append(_counts_to_rows(indicator, frame))
     return pl.concat(counted, how="diagonal_relaxed").sort(KEYS), curves, models
+
+
+def _finest_counts(
+    extract: Extract, runnable: list[Indicator], ctx: CaseContext
+) -> tuple[list[Indicator], list[pl.DataFrame], dict[str, CaseMixModel]]:
+    """Stage 1 of :func:`_counted`: the finest counts of ``runnable``, in its order.
+
+    Returns the indicators (case-mix ones with ``expected`` added), their finest-grain
+    counts and the fitted case-mix models.
+    """
+    shared = {name: frame.cache() for name, frame in extract.tables.items()}
+    start, end = extract.manifest.period_start, extract.manifest.period_end
+    case_mix = [i for i in runnable if i.kind == "case_mix"]
+    for indicator in case_mix:
+        check_covariates(indicator, indicator.cases(shared, ctx))
+    others = [i for i in runnable if i.kind != "case_mix"]
+    collected = pl.collect_all(
+        [
+            *(indicator.cases(shared, ctx) for indicator in case_mix),
+            *(
+                finest_cases(indicator, shared, ctx, period_start=start, period_end=end)
+                for indicator in others
+            ),
+        ]
+    )
+    runnable, models = fit_on_cases(
+        runnable,
+        {i.id: frame for i, frame in zip(case_mix, collected, strict=False)},
+        period_start=start,
+        period_end=end,
+    )
+    finest_by_id = {i.id: f for i, f in zip(others, collected[len(case_mix) :], strict=True)}
+    adjusted = pl.collect_all(
+        finest_cases(indicator, shared, ctx, period_start=start, period_end=end)
+        for indicator in runnable
+        if indicator.kind == "case_mix"
+    )
+    finest_by_id |= {i.id: f for i, f in zip(case_mix, adjusted, strict=True)}
+    finest_frames = [finest_by_id[indicator.id] for indicator in runnable]
+    return runnable, finest_frames, models
 
 
 def _check_period_holds_cases(extract: Extract, finest: list[pl.DataFrame]) -> None:
