@@ -138,7 +138,8 @@ def synth(
         bool,
         typer.Option(
             "--defects/--no-defects",
-            help="Inject the documented defects real extracts have (listed in manifest.json).",
+            help="Inject the documented defects real extracts have (listed in manifest.json). "
+            "Only up to --scale 1 (an extract generated in one chunk); above it, an error.",
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
