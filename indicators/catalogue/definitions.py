@@ -99,11 +99,17 @@ def assessment_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     extract date, or after the patient's death, are excluded whether assessed or not:
     keeping the ones assessed early would favour the last weeks before the extract date.
     """
-    due = add_working_days(pl.col("received_date"), ASSESSMENT_WORKING_DAYS)
+    referrals = _referrals_with_observation_end(t, ctx).filter(pl.col("service") == "TSB")
+    # Working days are counted once per day of receipt, not once per referral.
+    due = (
+        referrals.select(pl.col("received_date").unique())
+        .drop_nulls()
+        .with_columns(
+            add_working_days(pl.col("received_date"), ASSESSMENT_WORKING_DAYS).alias("_due")
+        )
+    )
     return (
-        _referrals_with_observation_end(t, ctx)
-        .filter(pl.col("service") == "TSB")
-        .with_columns(due.alias("_due"))
+        referrals.join(due, on="received_date", how="left")
         .filter(pl.col("_due") < pl.col("_end"))
         .select(
             "trust_id",
@@ -143,24 +149,53 @@ def deadline_breach_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
 
 
 # ---------------------------------------------------------------- pathway times
-def _first_event(events: pl.LazyFrame, event: str, name: str) -> pl.LazyFrame:
+#: Events whose first date each pathway summary carries, and the column it goes in.
+FIRST_EVENTS = {
+    "first_attendance": "first",
+    "clinical_decision": "decision",
+    "evaluation": "evaluation",
+    "end": "end",
+}
+#: Events whose presence the user-involvement indicators count (``has_<event>``).
+COUNTED_EVENTS = (
+    "somatic_assessment",
+    "treatment_plan_with_patient",
+    "feedback_tool",
+    "individual_plan_assessed",
+)
+
+
+def pathway_summary(t: Tables, types: tuple[str, ...]) -> pl.LazyFrame:
+    """One row per pathway of the given types, from one pass over its events.
+
+    Columns: ``pathway_id``, ``trust_id`` and ``patient_id`` (of its first event row),
+    the date of the first event of each kind in :data:`FIRST_EVENTS` (null when it has
+    none), ``decision_level`` (the care level of the earliest clinical decision) and
+    ``has_<event>`` for each event in :data:`COUNTED_EVENTS`.  Every pathway indicator
+    selects from this summary, so in one computation the events are grouped once per
+    set of types (the plans are identical and the optimiser computes them once).
+    """
+    event = pl.col("event")
+    decided = event == "clinical_decision"
     return (
-        events.filter(pl.col("event") == event)
+        t["pathway_events"]
+        .filter(pl.col("pathway_type").is_in(types))
         .group_by("pathway_id")
         .agg(
-            pl.col("event_date").min().alias(name),
-            pl.col("care_level").sort_by("event_date").first().alias(f"{name}_level"),
+            pl.col("trust_id").first(),
+            pl.col("patient_id").first(),
+            *(
+                pl.col("event_date").filter(event == e).min().alias(name)
+                for e, name in FIRST_EVENTS.items()
+            ),
+            pl.col("care_level")
+            .filter(decided)
+            .sort_by(pl.col("event_date").filter(decided))
+            .first()
+            .alias("decision_level"),
+            *((event == e).any().alias(f"has_{e}") for e in COUNTED_EVENTS),
         )
     )
-
-
-def _pathways(t: Tables, types: tuple[str, ...]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """The pathways of the given types (one row each: trust, patient) and their events."""
-    events = t["pathway_events"].filter(pl.col("pathway_type").is_in(types))
-    heads = events.group_by("pathway_id").agg(
-        pl.col("trust_id").first(), pl.col("patient_id").first()
-    )
-    return heads, events
 
 
 def decision_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
@@ -171,9 +206,6 @@ def decision_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     counted, decided or not, so every one counted is decided and none is kept for
     deciding early.
     """
-    heads, events = _pathways(t, ("D01",))
-    first = _first_event(events, "first_attendance", "first")
-    decision = _first_event(events, "clinical_decision", "decision")
     limit = (
         pl.when(pl.col("decision_level") == "inpatient")
         .then(DECISION_DAYS_INPATIENT)
@@ -181,8 +213,8 @@ def decision_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     )
     days = _days_between("first", "decision")
     return (
-        heads.join(first, on="pathway_id")
-        .join(decision, on="pathway_id", how="left")
+        pathway_summary(t, ("D01",))
+        .filter(pl.col("first").is_not_null())
         .with_columns(limit.alias("_limit"))
         .filter(_days_between("first", pl.lit(ctx.extract_date)) > DECISION_DAYS_OUTPATIENT)
         .select(
@@ -200,12 +232,9 @@ def evaluation_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
     Only pathways whose decision lies more than 7 days before the extract date are
     counted, evaluated or not.
     """
-    heads, events = _pathways(t, ("D01",))
-    decision = _first_event(events, "clinical_decision", "decision")
-    evaluation = _first_event(events, "evaluation", "evaluation")
     return (
-        heads.join(decision, on="pathway_id")
-        .join(evaluation, on="pathway_id", how="left")
+        pathway_summary(t, ("D01",))
+        .filter(pl.col("decision").is_not_null())
         .filter(_days_between("decision", pl.lit(ctx.extract_date)) > EVALUATION_DAYS)
         .select(
             "trust_id",
@@ -219,16 +248,19 @@ def evaluation_on_time_cases(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
 
 
 def _ended_pathways_with(types: tuple[str, ...], required: tuple[str, ...]):
+    if unknown := sorted(set(required) - set(COUNTED_EVENTS)):
+        raise ValueError(f"{unknown}: not in COUNTED_EVENTS, so no pathway summary has them")
+
     def select(t: Tables, ctx: CaseContext) -> pl.LazyFrame:
-        heads, events = _pathways(t, types)
-        ended = _first_event(events, "end", "end")
-        has = events.group_by("pathway_id").agg(
-            pl.all_horizontal(pl.col("event").is_in([e]).any() for e in required).alias("numerator")
-        )
         return (
-            heads.join(ended, on="pathway_id")
-            .join(has, on="pathway_id")
-            .select("trust_id", "patient_id", pl.col("end").alias("period_date"), "numerator")
+            pathway_summary(t, types)
+            .filter(pl.col("end").is_not_null())
+            .select(
+                "trust_id",
+                "patient_id",
+                pl.col("end").alias("period_date"),
+                pl.all_horizontal(pl.col(f"has_{e}") for e in required).alias("numerator"),
+            )
         )
 
     select.__doc__ = (
