@@ -10,13 +10,24 @@ polars: the contacts rules of a few kinds (not null, code list, ICD-10 shape, no
 the extract date, date order) are run once more through GX alone (the same distinct-value
 batches as a validation) and once as polars expressions on the same frame, side by side.
 
+``--scales 1 5 10`` measures how validation grows with the rows instead: it validates
+``outputs/bench/extract_scale<S>`` (``--pattern``) for each scale, ``--runs`` times each
+in a fresh child process, and writes per stage (reading and converting, GX batch
+building, GX suites, cross-table rules, the rest) the median wall and CPU seconds, the
+growth exponent ``log(t_last / t_first) / log(last / first)`` (1 is linear) and the peak
+resident memory to ``--out`` (default ``outputs/bench/validate_scaling.json``).  Run it
+with ``PYTHONPATH`` set to another checkout to measure that checkout's code.
+
     python benchmarks/bench_validate.py [--scale 5] [--runs 3] [--extract DIR]
+    python benchmarks/bench_validate.py --scales 1 5 10 [--runs 3] [--out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import platform
 import resource
 import statistics
@@ -83,6 +94,46 @@ print(json.dumps({"wall": wall, "import": imported, "peak": hwm,
                   "rules_agree": agree}))
 """
 
+#: Stages of one validation, timed by wrapping the functions that do them: reading and
+#: converting the files, building the GX batches (a table's row checks outside GX), the
+#: GX runs (schema and rows), the cross-table rules.  Time inside GX is taken out of the
+#: stage that called it.
+STAGES_CHILD = """
+import json, sys, time
+from indicators.validate import gxrun, run
+spent = {}
+
+def timed(stage, fn):
+    def inner(*args, **kwargs):
+        gx_before = list(spent.get("gx_suites", (0.0, 0.0)))
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            if stage != "gx_suites":
+                gx = spent.get("gx_suites", (0.0, 0.0))
+                wall, cpu = wall - (gx[0] - gx_before[0]), cpu - (gx[1] - gx_before[1])
+            acc = spent.setdefault(stage, [0.0, 0.0])
+            acc[0] += wall
+            acc[1] += cpu
+    return inner
+
+run._read_tables = timed("read", run._read_tables)
+run.check_cross_table = timed("cross_table", run.check_cross_table)
+gxrun.GXRunner.check_rows = timed("gx_batches", gxrun.GXRunner.check_rows)
+gxrun.GXRunner._validate = timed("gx_suites", gxrun.GXRunner._validate)
+wall, cpu = time.perf_counter(), time.process_time()
+v = run.validate_extract(sys.argv[1])
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+spent["other"] = [wall - sum(w for w, _ in spent.values()), cpu - sum(c for _, c in spent.values())]
+spent["validate"] = [wall, cpu]
+hwm = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) * 1024
+print(json.dumps({"stages": spent, "peak": hwm, "passed": v.report.passed,
+                  "rows": {t.table: t.rows for t in v.report.tables.values()}}))
+"""
+STAGES = ("read", "gx_batches", "gx_suites", "cross_table", "other", "validate")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -92,7 +143,15 @@ def main() -> None:
     parser.add_argument(
         "--extract", type=Path, default=None, help="validate this extract (no generation)"
     )
+    parser.add_argument(
+        "--scales", type=float, nargs="+", default=None, help="measure growth over these scales"
+    )
+    parser.add_argument("--pattern", default=str(OUT / "extract_scale{scale:g}"))
+    parser.add_argument("--out", type=Path, default=OUT / "validate_scaling.json")
     args = parser.parse_args()
+    if args.scales:
+        scaling(args.scales, args.pattern, args.runs, args.out)
+        return
     extract = args.extract or OUT / f"extract-scale{args.scale:g}"
     if args.extract is None and not (extract / "manifest.json").exists():
         # In a child process: a parent grown by generation would pass its resident pages
@@ -160,7 +219,7 @@ def main() -> None:
             "gx_to_polars": round(median("gx_rules") / max(median("polars_rules"), 1e-9), 1),
             "same_counts": all(r["rules_agree"] for r in runs),
         },
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "targets": {"wall_s": 40, "memory_mb": 6144},
         # Imports (GX's included) and the validation: what `indicators validate` waits for
         # before it writes its reports.
@@ -174,6 +233,66 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "validate.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
+
+
+def stage_run(extract: Path) -> dict:
+    """One validation of ``extract`` in a fresh child process: seconds per stage, peak."""
+    proc = subprocess.run(
+        [sys.executable, "-c", STAGES_CHILD, str(extract)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def exponent(first: float, last: float, growth: float) -> float | None:
+    """``log(last / first) / log(growth)``: 1 when time grows as the rows do."""
+    if first <= 0 or last <= 0:
+        return None
+    return round(math.log(last / first) / math.log(growth), 2)
+
+
+def scale_medians(extract: Path, runs: int) -> dict:
+    """Median wall and CPU seconds per stage over ``runs`` child processes, and the peak."""
+    results = [stage_run(extract) for _ in range(runs)]
+    out: dict = {"extract": str(extract), "rows": results[0]["rows"]}
+    for stage in STAGES:
+        out[stage] = {
+            "wall_s": round(statistics.median(r["stages"][stage][0] for r in results), 3),
+            "cpu_s": round(statistics.median(r["stages"][stage][1] for r in results), 3),
+        }
+    out["peak_rss_mb"] = round(max(r["peak"] for r in results) / 2**20)
+    out["passed"] = results[0]["passed"]
+    return out
+
+
+def scaling(scales: list[float], pattern: str, runs: int, out: Path) -> None:
+    """Validate the extract of every scale; stage medians and growth exponents to ``out``."""
+    measured = {}
+    for scale in scales:
+        measured[f"{scale:g}"] = scale_medians(Path(pattern.format(scale=scale)), runs)
+        print(f"scale {scale:g}: {json.dumps(measured[f'{scale:g}'])}", flush=True)
+    first, last = measured[f"{scales[0]:g}"], measured[f"{scales[-1]:g}"]
+    growth = scales[-1] / scales[0]
+    result = {
+        "benchmark": "validate_scaling",
+        "pythonpath": os.environ.get("PYTHONPATH"),
+        "runs": runs,
+        "scales": measured,
+        "contacts_growth": round(last["rows"]["contacts"] / first["rows"]["contacts"], 2),
+        "exponent": {
+            stage: {
+                key: exponent(first[stage][key], last[stage][key], growth)
+                for key in ("wall_s", "cpu_s")
+            }
+            for stage in STAGES
+        },
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result["exponent"], indent=2))
 
 
 if __name__ == "__main__":
