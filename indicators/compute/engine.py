@@ -152,17 +152,15 @@ def compute_indicators(
         indicators are checked and computed after the built-in ones (when ``indicators``
         is the built-in catalogue), and the manifest records them (``catalogues``) so
         the reports and the audit load the same definitions.
-    catalogues
-        Local catalogues (:func:`indicators.catalogue.local.local_catalogues`): their
-        indicators are checked and computed after the built-in ones (when ``indicators``
-        is the built-in catalogue), and the manifest records them (``catalogues``) so
-        the reports and the audit load the same definitions.
 
     Returns
     -------
     ComputeResult
         Published tables after disclosure control, the internal table before it, and
-        the results manifest.
+        the results manifest.  The manifest's ``seconds_by_step`` splits the run's
+        ``seconds`` into ``counting`` (the one pass over the extract's rows, case-mix
+        fit included), ``disclosure_audit`` and ``other`` (statistics, funnels,
+        variation, SPC: work on the counted tables, which does not grow with rows).
     """
     started = time.perf_counter()
     if catalogues and indicators is CATALOGUE:
@@ -178,7 +176,9 @@ def compute_indicators(
     runnable, skipped, partial = _runnable(extract, indicators)
     if not runnable:
         raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
+    counting_started = time.perf_counter()
     table, curves, case_mix = _counted(extract, runnable, ctx)
+    counting_seconds = time.perf_counter() - counting_started
     table, months = publishable_months(table)
     by_id = {i.id: i for i in runnable}
     table = (
@@ -230,6 +230,11 @@ def compute_indicators(
     )
     manifest["suppressed"] = _suppressed_counts(published)
     manifest["seconds"] = round(time.perf_counter() - started, 2)
+    manifest["seconds_by_step"] = {
+        "counting": round(counting_seconds, 2),
+        "disclosure_audit": round(audit_seconds, 2),
+        "other": round(manifest["seconds"] - counting_seconds - audit_seconds, 2),
+    }
     return ComputeResult(
         indicators=published,
         variation=variation,

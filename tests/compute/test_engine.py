@@ -630,3 +630,13 @@ def test_compute_extract_records_whether_the_extract_passed_validation(tmp_path:
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
     assert manifest["parameters"]["validation"].startswith("passed")
     assert validated.manifest["parameters"]["validation"] == manifest["parameters"]["validation"]
+
+
+def test_the_manifest_splits_the_run_time_into_its_steps(result):
+    steps = result.manifest["seconds_by_step"]
+    assert set(steps) == {"counting", "disclosure_audit", "other"}
+    assert all(seconds >= 0 for seconds in steps.values())
+    assert sum(steps.values()) == pytest.approx(result.manifest["seconds"], abs=0.03)
+    assert (
+        steps["disclosure_audit"] == result.manifest["parameters"]["disclosure"]["audit"]["seconds"]
+    )
