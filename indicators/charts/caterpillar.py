@@ -14,7 +14,7 @@ import json
 import altair as alt
 import polars as pl
 
-from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.display import ChartView, fill, named, slot, spec_template
 from indicators.charts.theme import (
     GOAL_COLOURS,
     HIGHLIGHT,
@@ -35,7 +35,6 @@ from indicators.present.labels import text
 OUTLIER_FLAGS = ("high", "low")
 
 
-@unvalidated
 def caterpillar_chart(
     rows: pl.DataFrame,
     *,
@@ -82,7 +81,49 @@ def caterpillar_chart(
         outlier_text=outlier_text,
         lang=lang,
     )
-    y = alt.Y("axis_label:N", sort=data["axis_label"].to_list(), title=None, axis=_unit_axis(data))
+    mine = data.filter(pl.col("is_highlight"))["axis_label"].to_list()
+    spec = _caterpillar_spec(
+        unit=unit,
+        labels=tuple(data["axis_label"].to_list()),
+        highlighted=bool(mine),
+        has_funnel=bool(rows["funnel_flag_998_od"].is_not_null().any()),
+        national=national_value is not None,
+        title=title,
+        value_title=value_title,
+        lang=lang,
+    )
+    # The highlighted name as the literal of the axis expressions (see _unit_axis).
+    highlight_literal = json.dumps(mine[0], ensure_ascii=False) if mine else ""
+    datasets = {"units": data, "national": pl.DataFrame({"national": [national_value]})}
+    return ChartView(
+        fill(spec, highlight=highlight_literal),
+        description=f"{text('caterpillar_title', lang)}: {title}",
+        datasets=datasets,
+        lang=lang,
+    )
+
+
+@spec_template
+def _caterpillar_spec(
+    *,
+    unit: str,
+    labels: tuple[str, ...],
+    highlighted: bool,
+    has_funnel: bool,
+    national: bool,
+    title: str,
+    value_title: str,
+    lang: str,
+) -> alt.LayerChart:
+    """The caterpillar plot without its data: the same whichever unit it highlights.
+
+    ``labels``: the unit axis from top to bottom; ``highlighted``: whether a unit's name
+    is marked, the name being the slot ``highlight`` (:func:`_unit_axis`);
+    ``has_funnel``: whether the units have funnel flags (the shape legend);
+    ``national``: whether the national value is drawn.
+    """
+    outlier_text, inside_text = text("outlier_shape", lang), text("inside_shape", lang)
+    y = alt.Y("axis_label:N", sort=list(labels), title=None, axis=_unit_axis(highlighted))
     x_scale = alt.Scale(zero=unit == "fraction", nice=True)
     base = alt.Chart(named("units"))
     bars = base.mark_rule(color="#8A96A3", strokeWidth=1.5, aria=False).encode(
@@ -96,27 +137,20 @@ def caterpillar_chart(
         value_title=value_title,
         outlier_text=outlier_text,
         inside_text=inside_text,
-        has_funnel=bool(rows["funnel_flag_998_od"].is_not_null().any()),
+        has_funnel=has_funnel,
         lang=lang,
     )
     layers: list[alt.Chart] = [bars, points]
-    if national_value is not None:
+    if national:
         layers.append(
             alt.Chart(named("national"))
             .mark_rule(color=NATIONAL, strokeDash=[4, 3], aria=False)
             .encode(x=alt.X("national:Q"))
         )
-    chart = (
+    return (
         alt.layer(*layers)
-        .properties(width=WIDTH - 120, height=max(120, 18 * data.height), title=chart_title(title))
+        .properties(width=WIDTH - 120, height=max(120, 18 * len(labels)), title=chart_title(title))
         .configure(**chart_config(lang, number_format=value_format(unit)))
-    )
-    datasets = {"units": data, "national": pl.DataFrame({"national": [national_value]})}
-    return ChartView(
-        chart,
-        description=f"{text('caterpillar_title', lang)}: {title}",
-        datasets=datasets,
-        lang=lang,
     )
 
 
@@ -202,13 +236,15 @@ def _described_units(
     )
 
 
-def _unit_axis(data: pl.DataFrame) -> alt.Axis:
-    """The unit-name axis, with the highlighted unit's name in bold and in its colour."""
-    mine = data.filter(pl.col("is_highlight"))["axis_label"].to_list()
-    if not mine:
+def _unit_axis(highlighted: bool) -> alt.Axis:
+    """The unit-name axis, with the highlighted unit's name in bold and in its colour.
+
+    The name is the slot ``highlight``: the name as a JSON string literal.
+    """
+    if not highlighted:
         return alt.Axis(labelLimit=220)
     # The highlighted unit's name in bold and in its colour (the point has a ring).
-    test = f"datum.value === {json.dumps(mine[0], ensure_ascii=False)}"
+    test = f"datum.value === {slot('highlight')}"
     return alt.Axis(
         labelLimit=220,
         labelFontWeight={"expr": f"{test} ? 'bold' : 'normal'"},

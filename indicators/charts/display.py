@@ -10,6 +10,13 @@ A :class:`ChartView` offers the front end two representations of one chart:
   the Vega mimetype).  No script, font or data is fetched: vl-convert is called with no
   allowed base URL, and every dataset is inline in the spec.
 
+A chart's spec is built once per process for each distinct set of arguments
+(:func:`spec_template`): the charts of a trust's report differ from those of the next
+trust in their data and in a few texts (the trust's name), so altair builds each chart
+once per indicator and period and every further report fills in its texts
+(:func:`fill`) and data.  The report runner keeps one kernel for many reports, so the
+cache lasts for all the reports of a worker.
+
 Both go to the trust: the executed notebook keeps the spec with its datasets.  Their
 decimal numbers are rounded to :data:`DATA_DECIMALS` places before they go into the
 spec, far finer than any chart can show, so no unrounded float (which a scanner for
@@ -20,8 +27,9 @@ is formatted by each chart (:func:`~indicators.charts.theme.chart_config`).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from functools import cached_property, wraps
+import re
+from collections.abc import Callable, Mapping
+from functools import cached_property, lru_cache, wraps
 from typing import Any, ParamSpec, TypeVar
 
 import altair as alt
@@ -63,13 +71,78 @@ def unvalidated(build: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+#: Distinct chart specs kept per process (a trust report has about 40 charts).
+TEMPLATES = 1024
+#: A slot of a spec template: ``⟦slot:name⟧`` stands for a text filled in per chart.
+_SLOT = re.compile(r"⟦slot:(\w+)⟧")
+
+
+def slot(name: str) -> str:
+    """The placeholder of the text ``name`` in a spec template (see :func:`fill`).
+
+    >>> slot("title")
+    '⟦slot:title⟧'
+    """
+    return f"⟦slot:{name}⟧"
+
+
+def spec_template(
+    build: Callable[P, alt.TopLevelMixin],
+) -> Callable[P, Mapping[str, Any]]:
+    """Build a chart's Vega-Lite spec once per distinct arguments, without its data.
+
+    ``build`` makes the altair chart from hashable arguments only (strings, numbers,
+    booleans, tuples), so its arguments are the whole key of the cache: a chart that
+    differs only in its datasets and in the texts given as :func:`slot` placeholders is
+    built once per process.  Charts are built unvalidated (see :func:`unvalidated`).
+    The spec returned is shared: it is read by :func:`fill`, never changed.
+
+    Raises ``ValueError`` when the chart holds data of its own (data go to
+    :class:`ChartView` as named datasets).
+    """
+
+    @lru_cache(maxsize=TEMPLATES)
+    @wraps(build)
+    def template(*args: P.args, **kwargs: P.kwargs) -> Mapping[str, Any]:
+        with debug_mode(False):
+            spec = build(*args, **kwargs).to_dict(validate=False)
+        if "datasets" in spec:
+            raise ValueError(f"{build.__name__}: a spec template holds no data")
+        return spec
+
+    return template
+
+
+def fill(template: Mapping[str, Any], **texts: str) -> dict[str, Any]:
+    """A new copy of ``template`` with each :func:`slot` replaced by its text.
+
+    Nothing of the copy is shared with the template or another copy.  A slot without
+    a text raises ``KeyError``.
+
+    >>> fill({"title": {"text": slot("t")}, "x": [1, f"a {slot('t')}"]}, t="Bergen")
+    {'title': {'text': 'Bergen'}, 'x': [1, 'a Bergen']}
+    """
+    return _filled(template, texts)
+
+
+def _filled(node: Any, texts: Mapping[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {key: _filled(value, texts) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_filled(value, texts) for value in node]
+    if isinstance(node, str) and "⟦slot:" in node:
+        return _SLOT.sub(lambda m: texts[m.group(1)], node)
+    return node
+
+
 class ChartView:
     """An altair chart that displays as Vega-Lite (interactive) and SVG (static).
 
     Parameters
     ----------
     chart
-        The altair chart (with its config already set).
+        The altair chart (with its config already set), or its Vega-Lite spec without
+        data (as :func:`fill` makes it).
     description
         A plain-text description for non-graphical front ends and screen readers.
     datasets
@@ -83,7 +156,7 @@ class ChartView:
 
     def __init__(
         self,
-        chart: alt.TopLevelMixin,
+        chart: alt.TopLevelMixin | Mapping[str, Any],
         *,
         description: str,
         datasets: dict[str, pl.DataFrame] | None = None,
@@ -97,7 +170,8 @@ class ChartView:
     @cached_property
     def spec(self) -> dict[str, Any]:
         """The Vega-Lite spec as a dict, with all data inline."""
-        spec = self.chart.to_dict(validate=False)
+        chart = self.chart
+        spec = dict(chart) if isinstance(chart, Mapping) else chart.to_dict(validate=False)
         if self.datasets:
             spec["datasets"] = {
                 **spec.get("datasets", {}),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.display import ChartView, fill, named, spec_template
 from indicators.charts.theme import (
     HEIGHT,
     HIGHLIGHT,
@@ -72,7 +72,6 @@ def funnel_limits_long(rows: pl.DataFrame, *, lang: str = "nb") -> pl.DataFrame:
     )
 
 
-@unvalidated
 def funnel_chart(
     rows: pl.DataFrame,
     *,
@@ -115,11 +114,7 @@ def funnel_chart(
     -------
     ChartView
     """
-    # The x field is named for what it holds: a count of persons, or an expected count E
-    # (ratios), which is not a count of persons (the leak check reads the names).
-    size, size_text = ("denominator", "n_text")
-    if unit == "ratio":
-        size, size_text = ("expected", "expected_text")
+    size, size_text = _size_fields(unit)
     x_title = x_title or text("expected" if unit == "ratio" else "denominator", lang)
     y_title = y_title or axis_title(unit, lang)
     points = _funnel_points(
@@ -134,29 +129,20 @@ def funnel_chart(
     )
     limits = funnel_limits_long(rows, lang=lang).rename({"denominator": size}, strict=False)
     target = rows["funnel_target"].drop_nulls()
-    fmt = value_axis_format(unit)
-    x = alt.X(
-        f"{size}:Q",
-        title=x_title,
-        scale=alt.Scale(zero=False, nice=True),
-        axis=alt.Axis(format=",.0f"),
-    )
-    lines = _limit_lines(limits, x=x, y_title=y_title, fmt=fmt, lang=lang)
-    tooltip = _tooltip(size_text=size_text, x_title=x_title, y_title=y_title, lang=lang)
-    others = _other_points(x, fmt=fmt, tooltip=tooltip)
     flagged = points.filter(pl.col("flag").is_not_null() & ~pl.col("is_highlight"))
     mine = points.filter(pl.col("is_highlight"))
-    layers: list[alt.Chart] = [
-        *_centre_lines(target, unit=unit),
-        lines,
-        others,
-        *(_outlier_labels(x) if flagged.height else []),
-        *(_highlight_layers(x, tooltip) if mine.height else []),
-    ]
-    chart = (
-        alt.layer(*layers)
-        .properties(width=WIDTH, height=HEIGHT, title=chart_title(title))
-        .configure(**chart_config(lang, number_format=value_format(unit)))
+    series = limits["series"].unique(maintain_order=True).to_list() if limits.height else []
+    adjusted = set(limits.filter(pl.col("adjusted"))["series"]) if limits.height else set()
+    spec = _funnel_spec(
+        unit=unit,
+        title=title,
+        x_title=x_title,
+        y_title=y_title,
+        lang=lang,
+        series=tuple((s, s in adjusted) for s in series),
+        centre=_centre(target, unit=unit),
+        flagged=flagged.height > 0,
+        mine=mine.height > 0,
     )
     datasets = {
         "limits": limits,
@@ -167,7 +153,59 @@ def funnel_chart(
         "reference": pl.DataFrame({"reference": [1.0]}),
     }
     description = f"{text('funnel_title', lang)}: {title}"
-    return ChartView(chart, description=description, datasets=datasets, lang=lang)
+    return ChartView(fill(spec), description=description, datasets=datasets, lang=lang)
+
+
+def _size_fields(unit: str) -> tuple[str, str]:
+    """The x field and its text field: named for what they hold.
+
+    A count of persons (``denominator``), or for a ratio an expected count E, which is
+    not a count of persons (the leak check reads the names).
+    """
+    return ("expected", "expected_text") if unit == "ratio" else ("denominator", "n_text")
+
+
+@spec_template
+def _funnel_spec(
+    *,
+    unit: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    lang: str,
+    series: tuple[tuple[str, bool], ...],
+    centre: tuple[bool, bool],
+    flagged: bool,
+    mine: bool,
+) -> alt.LayerChart:
+    """The funnel plot without its data: the same for every unit highlighted in it.
+
+    ``series``: the limit series drawn and whether each is adjusted; ``centre``: whether
+    the centre line and the dotted line at 1 are drawn (:func:`_centre`); ``flagged`` and
+    ``mine``: whether the outliers' names and the highlighted unit are drawn.
+    """
+    size, size_text = _size_fields(unit)
+    fmt = value_axis_format(unit)
+    x = alt.X(
+        f"{size}:Q",
+        title=x_title,
+        scale=alt.Scale(zero=False, nice=True),
+        axis=alt.Axis(format=",.0f"),
+    )
+    lines = _limit_lines(series, x=x, y_title=y_title, fmt=fmt, lang=lang)
+    tooltip = _tooltip(size_text=size_text, x_title=x_title, y_title=y_title, lang=lang)
+    layers: list[alt.Chart] = [
+        *_centre_lines(*centre),
+        lines,
+        _other_points(x, fmt=fmt, tooltip=tooltip),
+        *(_outlier_labels(x) if flagged else []),
+        *(_highlight_layers(x, tooltip) if mine else []),
+    ]
+    return (
+        alt.layer(*layers)
+        .properties(width=WIDTH, height=HEIGHT, title=chart_title(title))
+        .configure(**chart_config(lang, number_format=value_format(unit)))
+    )
 
 
 def _funnel_points(
@@ -220,15 +258,17 @@ def _funnel_points(
     )
 
 
-def _limit_lines(limits: pl.DataFrame, *, x: alt.X, y_title: str, fmt: str, lang: str) -> alt.Chart:
+def _limit_lines(
+    series: tuple[tuple[str, bool], ...], *, x: alt.X, y_title: str, fmt: str, lang: str
+) -> alt.Chart:
     """The control limits as lines, with a legend that shows one set at a time on a click.
 
+    ``series``: each limit series drawn (its legend text) and whether it is adjusted.
     95 % and 99.8 % limits differ in colour; adjusted ones are solid, unadjusted dashed.
     """
-    series = limits["series"].unique(maintain_order=True).to_list() if limits.height else []
-    colours = [LIMIT_COLOURS["99.8" if ("99" in s) else "95"] for s in series]
-    adjusted = set(limits.filter(pl.col("adjusted"))["series"]) if limits.height else set()
-    dashes = [[1, 0] if s in adjusted else [5, 4] for s in series]
+    names = [name for name, _ in series]
+    colours = [LIMIT_COLOURS["99.8" if ("99" in s) else "95"] for s in names]
+    dashes = [[1, 0] if adjusted else [5, 4] for _, adjusted in series]
     # Colour and dash share the field and the title, so Vega-Lite draws one legend whose
     # symbols show both (solid: adjusted, dashed: unadjusted).
     legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2, symbolSize=400)
@@ -242,13 +282,13 @@ def _limit_lines(limits: pl.DataFrame, *, x: alt.X, y_title: str, fmt: str, lang
             detail=alt.Detail("side:N"),
             color=alt.Color(
                 "series:N",
-                scale=alt.Scale(domain=series, range=colours),
+                scale=alt.Scale(domain=names, range=colours),
                 title=text("limit", lang),
                 legend=legend,
             ),
             strokeDash=alt.StrokeDash(
                 "series:N",
-                scale=alt.Scale(domain=series, range=dashes),
+                scale=alt.Scale(domain=names, range=dashes),
                 title=text("limit", lang),
                 legend=legend,
             ),
@@ -282,19 +322,27 @@ def _other_points(x: alt.X, *, fmt: str, tooltip: list[alt.Tooltip]) -> alt.Char
     )
 
 
-def _centre_lines(target: pl.Series, *, unit: str) -> list[alt.Chart]:
-    """The line the limits are around (``funnel_target``), if any, drawn first.
+def _centre(target: pl.Series, *, unit: str) -> tuple[bool, bool]:
+    """Whether the line the limits are around (``funnel_target``) is drawn, and the line at 1.
 
-    For a ratio around a pooled O/E other than 1, the line at 1 comes before it, dotted.
+    The line at 1 (the general population) is drawn for a ratio whose limits are around a
+    pooled O/E other than 1.
     """
     if not target.len():
+        return False, False
+    return True, unit == "ratio" and abs(float(target[0]) - 1.0) > 1e-9
+
+
+def _centre_lines(centre: bool, reference: bool) -> list[alt.Chart]:
+    """The line the limits are around, if any, drawn first; the dotted line at 1 before it."""
+    if not centre:
         return []
     layers = [
         alt.Chart(named("target"))
         .mark_rule(color=NATIONAL, strokeWidth=1, aria=False)
         .encode(y=alt.Y("target:Q"))
     ]
-    if unit == "ratio" and abs(float(target[0]) - 1.0) > 1e-9:
+    if reference:
         # The limits are around the pooled O/E; the general population (O/E = 1)
         # is drawn too, dotted, so neither is taken for the other.
         layers.insert(

@@ -25,7 +25,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.display import ChartView, fill, named, slot, spec_template, unvalidated
 from indicators.charts.theme import (
     POINT_ROLE,
     WIDTH,
@@ -110,7 +110,6 @@ TIME_LOCALES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-@unvalidated
 def spc_chart(
     rows: pl.DataFrame,
     *,
@@ -142,6 +141,45 @@ def spc_chart(
     rows = rows.sort("month")
     points = _points(rows, unit=unit, value_title=value_title, lang=lang)
     lines = _lines(rows, unit=unit, lang=lang)
+    verdicts = _series_verdicts(rows)
+    spec = _spc_spec(
+        unit=unit,
+        value_title=value_title,
+        lang=lang,
+        lines=_shown(_line_styles(lang), lines["label"]),
+        signals=_shown(_signal_colours(lang), points["signal"]),
+        icons=verdicts if icons else None,
+    )
+    datasets = {"spc_points": points, "spc_lines": lines}
+    if icons:
+        datasets |= _icon_data(*verdicts, lang=lang)
+    summary = (variation_text(verdicts[0], verdicts[1], lang), assurance_text(verdicts[2], lang))
+    description = ". ".join(part for part in (title, *summary) if part)
+    return ChartView(fill(spec, title=title), description=description, datasets=datasets, lang=lang)
+
+
+def _shown(styles: dict[str, Any], labels: pl.Series) -> tuple[tuple[str, Any], ...]:
+    """The (label, style) of ``styles`` whose label is among ``labels``, in their order."""
+    present = set(labels.drop_nulls().unique().to_list())
+    return tuple((label, style) for label, style in styles.items() if label in present)
+
+
+@spec_template
+def _spc_spec(
+    *,
+    unit: str,
+    value_title: str,
+    lang: str,
+    lines: tuple[tuple[str, tuple[str, tuple[int, int]]], ...],
+    signals: tuple[tuple[str, str], ...],
+    icons: tuple[str | None, str | None, str | None] | None,
+) -> alt.TopLevelMixin:
+    """The SPC chart without its data, the same for every series with the same verdicts.
+
+    ``lines``: the lines drawn (label, colour and dash, :func:`_line_styles`);
+    ``signals``: the point verdicts drawn (label, colour); ``icons``: the series'
+    verdicts for its icons, or None for no icons.  The title is the slot ``title``.
+    """
     x = alt.X(
         "month:T",
         timeUnit="utcyearmonth",
@@ -156,22 +194,14 @@ def spc_chart(
     )
     layers = [
         _line_layer(x, y, lines, lang=lang),
-        *_value_layers(x, y, points, value_title=value_title, lang=lang),
+        *_value_layers(x, y, signals, value_title=value_title, lang=lang),
     ]
-    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=chart_title(title))
+    title = chart_title(slot("title"))
+    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title)
     view: alt.LayerChart | alt.HConcatChart = chart
-    datasets = {"spc_points": points, "spc_lines": lines}
-    verdicts = _series_verdicts(rows)
-    if icons:
-        icon_chart, icon_data = _icon_pair(*verdicts, lang=lang)
-        view = alt.hconcat(chart, icon_chart, spacing=16)
-        datasets |= icon_data
-    summary = (variation_text(verdicts[0], verdicts[1], lang), assurance_text(verdicts[2], lang))
-    description = ". ".join(part for part in (title, *summary) if part)
-    config = _config(lang, number_format=value_format(unit))
-    return ChartView(
-        view.configure(**config), description=description, datasets=datasets, lang=lang
-    )
+    if icons is not None:
+        view = alt.hconcat(chart, _icon_charts(*icons, lang=lang), spacing=16)
+    return view.configure(**_config(lang, number_format=value_format(unit)))
 
 
 def _config(lang: str, *, number_format: str = ",.2f") -> dict[str, Any]:
@@ -284,17 +314,25 @@ def _lines(rows: pl.DataFrame, *, unit: str, lang: str) -> pl.DataFrame:
     )
 
 
-def _line_layer(x: alt.X, y: alt.Y, lines: pl.DataFrame, *, lang: str) -> alt.Chart:
-    """Centre line (solid), limits (dashed) and target (dotted), one legend for all three."""
-    styles = [
-        (text("spc_centre", lang), CENTRE_COLOUR, [1, 0]),
-        (text("spc_limits", lang), LIMIT_COLOUR, [6, 4]),
-        (text("spc_target", lang), TARGET_COLOUR, [2, 3]),
-    ]
-    shown = set(lines["label"].unique().to_list())
-    domain = [label for label, _, _ in styles if label in shown]
-    colours = [colour for label, colour, _ in styles if label in shown]
-    dashes = [dash for label, _, dash in styles if label in shown]
+def _line_styles(lang: str) -> dict[str, tuple[str, tuple[int, int]]]:
+    """The colour and dash of each kind of line, by its legend text."""
+    return {
+        text("spc_centre", lang): (CENTRE_COLOUR, (1, 0)),
+        text("spc_limits", lang): (LIMIT_COLOUR, (6, 4)),
+        text("spc_target", lang): (TARGET_COLOUR, (2, 3)),
+    }
+
+
+def _line_layer(
+    x: alt.X, y: alt.Y, shown: tuple[tuple[str, tuple[str, tuple[int, int]]], ...], *, lang: str
+) -> alt.Chart:
+    """Centre line (solid), limits (dashed) and target (dotted), one legend for all three.
+
+    ``shown``: the lines drawn, with their colour and dash (:func:`_line_styles`).
+    """
+    domain = [label for label, _ in shown]
+    colours = [colour for _, (colour, _) in shown]
+    dashes = [list(dash) for _, (_, dash) in shown]
     legend = alt.Legend(
         title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400
     )
@@ -320,22 +358,26 @@ def _line_layer(x: alt.X, y: alt.Y, lines: pl.DataFrame, *, lang: str) -> alt.Ch
     )
 
 
+def _signal_colours(lang: str) -> dict[str, str]:
+    """The colour of each point verdict, by its legend text."""
+    return {text(key, lang): VERDICT_COLOURS[verdict] for verdict, key in VERDICT_KEYS.items()}
+
+
 def _value_layers(
-    x: alt.X, y: alt.Y, points: pl.DataFrame, *, value_title: str, lang: str
+    x: alt.X, y: alt.Y, signals: tuple[tuple[str, str], ...], *, value_title: str, lang: str
 ) -> list[alt.Chart]:
     """The value line (broken at withheld months) and its points.
 
-    A point is filled in its verdict's colour; an incomplete month is a hollow grey point.
-    The points are what a screen reader reads, one per month.
+    A point is filled in its verdict's colour (``signals``: the verdicts drawn, with their
+    colour); an incomplete month is a hollow grey point.  The points are what a screen
+    reader reads, one per month.
     """
     base = alt.Chart(named("spc_points"))
     line = base.mark_line(color=COMMON_COLOUR, strokeWidth=1.5, aria=False).encode(
         x=x, y=y, detail=alt.Detail("run:N")
     )
-    labels = {verdict: text(key, lang) for verdict, key in VERDICT_KEYS.items()}
-    shown = set(points["signal"].drop_nulls().unique().to_list())
-    domain = [label for label in labels.values() if label in shown]
-    colours = [VERDICT_COLOURS[verdict] for verdict, label in labels.items() if label in shown]
+    domain = [label for label, _ in signals]
+    colours = [colour for _, colour in signals]
     point = {
         "x": x,
         "y": y,
@@ -511,16 +553,22 @@ def _assurance_parts(
     )
 
 
-def _icon_pair(
+def _icon_charts(
     variation: str | None, improvement: str | None, assurance: str | None, *, lang: str
-) -> tuple[alt.HConcatChart, dict[str, pl.DataFrame]]:
-    """Both icons side by side, and their datasets by name."""
-    variation_chart, variation_marks = _variation_parts(
-        variation, improvement, "spc_icon_variation"
-    )
-    assurance_chart, assurance_marks = _assurance_parts(assurance, "spc_icon_assurance", lang)
-    datasets = {"spc_icon_variation": variation_marks, "spc_icon_assurance": assurance_marks}
-    return alt.hconcat(variation_chart, assurance_chart, spacing=6), datasets
+) -> alt.HConcatChart:
+    """Both icons side by side (their data: :func:`_icon_data`)."""
+    variation_chart, _ = _variation_parts(variation, improvement, "spc_icon_variation")
+    assurance_chart, _ = _assurance_parts(assurance, "spc_icon_assurance", lang)
+    return alt.hconcat(variation_chart, assurance_chart, spacing=6)
+
+
+def _icon_data(
+    variation: str | None, improvement: str | None, assurance: str | None, *, lang: str
+) -> dict[str, pl.DataFrame]:
+    """The marks of both icons, by the names of their datasets."""
+    _, variation_marks = _variation_parts(variation, improvement, "spc_icon_variation")
+    _, assurance_marks = _assurance_parts(assurance, "spc_icon_assurance", lang)
+    return {"spc_icon_variation": variation_marks, "spc_icon_assurance": assurance_marks}
 
 
 @unvalidated
@@ -577,7 +625,8 @@ def spc_icons(
 
     The arguments are those of :func:`variation_icon` and :func:`assurance_icon`.
     """
-    chart, datasets = _icon_pair(verdict, improvement, assurance, lang=lang)
+    chart = _icon_charts(verdict, improvement, assurance, lang=lang)
+    datasets = _icon_data(verdict, improvement, assurance, lang=lang)
     description = ". ".join(
         (variation_text(verdict, improvement, lang), assurance_text(assurance, lang))
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.display import ChartView, fill, named, slot, spec_template
 from indicators.charts.theme import (
     HIGHLIGHT,
     NATIONAL,
@@ -22,7 +22,6 @@ from indicators.present.format import format_interval, format_values
 from indicators.present.labels import text
 
 
-@unvalidated
 def trend_chart(
     rows: pl.DataFrame,
     *,
@@ -62,12 +61,43 @@ def trend_chart(
         value_title=value_title,
         lang=lang,
     )
-    periods = rows["period"].unique().sort().to_list()
-    x = alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0))
+    spec = _trend_spec(
+        unit=unit,
+        periods=tuple(rows["period"].unique().sort().to_list()),
+        national_label=national_label,
+        title=title,
+        value_title=value_title,
+        lang=lang,
+    )
+    texts = {
+        "unit_label": unit_label,
+        "own_series": str(alt.datum.series == unit_label),
+        "subtitle": text("ci_band", lang).format(unit=unit_label),
+    }
+    return ChartView(fill(spec, **texts), description=title, datasets={"trend": data}, lang=lang)
+
+
+@spec_template
+def _trend_spec(
+    *,
+    unit: str,
+    periods: tuple[str, ...],
+    national_label: str,
+    title: str,
+    value_title: str,
+    lang: str,
+) -> alt.LayerChart:
+    """The trend chart without its data, the same for every unit.
+
+    The unit's texts are slots: ``unit_label`` (its legend text), ``own_series`` (the
+    filter expression of its rows) and ``subtitle``.
+    """
+    unit_label = slot("unit_label")
+    x = alt.X("period:O", title=None, sort=list(periods), axis=alt.Axis(labelAngle=0))
     colour_scale = alt.Scale(domain=[unit_label, national_label], range=[HIGHLIGHT, NATIONAL])
     tooltip = _tooltip(value_title, lang)
     base = alt.Chart(named("trend"))
-    band, bar = _interval_layers(base, x=x, unit_label=unit_label)
+    band, bar = _interval_layers(base, x=x)
     line = _value_lines(
         base,
         x=x,
@@ -79,15 +109,12 @@ def trend_chart(
         tooltip=tooltip,
     )
     points, hollow = _value_points(base, x=x, colour_scale=colour_scale, tooltip=tooltip)
-    heading = chart_title(
-        title, subtitle=text("ci_band", lang).format(unit=unit_label), subtitleColor="#5b6b7c"
-    )
-    chart = (
+    heading = chart_title(title, subtitle=slot("subtitle"), subtitleColor="#5b6b7c")
+    return (
         alt.layer(band, bar, line, points, hollow)
         .properties(width=WIDTH, height=220, title=heading)
         .configure(**chart_config(lang, number_format=value_format(unit)))
     )
-    return ChartView(chart, description=title, datasets={"trend": data}, lang=lang)
 
 
 def _labelled_values(
@@ -183,9 +210,12 @@ def _tooltip(value_title: str, lang: str) -> list[alt.Tooltip]:
     ]
 
 
-def _interval_layers(base: alt.Chart, *, x: alt.X, unit_label: str) -> tuple[alt.Chart, alt.Chart]:
-    """The unit's interval: a band along each segment, a bar for a segment of one period."""
-    own = base.transform_filter(alt.datum.series == unit_label)
+def _interval_layers(base: alt.Chart, *, x: alt.X) -> tuple[alt.Chart, alt.Chart]:
+    """The unit's interval: a band along each segment, a bar for a segment of one period.
+
+    The unit's rows are those of the filter expression in the slot ``own_series``.
+    """
+    own = base.transform_filter(slot("own_series"))
     band = (
         own.transform_filter("!datum.alone")
         .mark_area(opacity=0.18, color=HIGHLIGHT, aria=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from indicators.charts.display import ChartView, named, unvalidated
+from indicators.charts.display import ChartView, fill, named, slot, spec_template
 from indicators.charts.theme import (
     HIGHLIGHT,
     NATIONAL,
@@ -18,7 +18,6 @@ from indicators.present.format import format_count, format_percent
 from indicators.present.labels import text
 
 
-@unvalidated
 def waiting_curve_chart(
     curves: pl.DataFrame,
     *,
@@ -43,27 +42,38 @@ def waiting_curve_chart(
         ``nb`` or ``en``.
     """
     data = _curve_points(curves, unit_label=unit_label, national_label=national_label, lang=lang)
+    spec = _waiting_spec(national_label=national_label, title=title, lang=lang)
+    texts = {"unit_label": unit_label, "own_series": str(alt.datum.series == unit_label)}
+    return ChartView(
+        fill(spec, **texts),
+        description=f"{text('waiting_title', lang)}: {title}",
+        datasets={"curves": data},
+        lang=lang,
+    )
+
+
+@spec_template
+def _waiting_spec(*, national_label: str, title: str, lang: str) -> alt.LayerChart:
+    """The waiting-time curve without its data, the same for every unit.
+
+    The unit's texts are slots: ``unit_label`` (its legend text) and ``own_series`` (the
+    filter expression of its rows).
+    """
     x = alt.X(
         "time:Q",
         title=text("days_since_referral", lang),
         axis=alt.Axis(format=",.0f", tickCount=10, labelOverlap=True),
     )
     base = alt.Chart(named("curves"))
-    chart = (
+    return (
         alt.layer(
-            _interval_band(base, x=x, unit_label=unit_label),
+            _interval_band(base, x=x),
             _survival_lines(
-                base, x=x, unit_label=unit_label, national_label=national_label, lang=lang
+                base, x=x, unit_label=slot("unit_label"), national_label=national_label, lang=lang
             ),
         )
         .properties(width=WIDTH, height=260, title=chart_title(title))
         .configure(**chart_config(lang, number_format=value_format("fraction")))
-    )
-    return ChartView(
-        chart,
-        description=f"{text('waiting_title', lang)}: {title}",
-        datasets={"curves": data},
-        lang=lang,
     )
 
 
@@ -96,10 +106,13 @@ def _curve_points(
     ).select("series", "time", "survival", "ci_low", "ci_high", "survival_text", "at_risk_text")
 
 
-def _interval_band(base: alt.Chart, *, x: alt.X, unit_label: str) -> alt.Chart:
-    """The unit's confidence band, a shaded step area (the nation's is not drawn)."""
+def _interval_band(base: alt.Chart, *, x: alt.X) -> alt.Chart:
+    """The unit's confidence band, a shaded step area (the nation's is not drawn).
+
+    The unit's rows are those of the filter expression in the slot ``own_series``.
+    """
     return (
-        base.transform_filter(alt.datum.series == unit_label)
+        base.transform_filter(slot("own_series"))
         .mark_area(interpolate="step-after", opacity=0.18, color=HIGHLIGHT, aria=False)
         .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high"))
     )
