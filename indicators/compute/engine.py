@@ -158,9 +158,10 @@ def compute_indicators(
     ComputeResult
         Published tables after disclosure control, the internal table before it, and
         the results manifest.  The manifest's ``seconds_by_step`` splits the run's
-        ``seconds`` into ``counting`` (the one pass over the extract's rows, case-mix
-        fit included), ``disclosure_audit`` and ``other`` (statistics, funnels,
-        variation, SPC: work on the counted tables, which does not grow with rows).
+        ``seconds`` into ``pass_over_rows`` (the one pass over the extract's rows, with
+        the case-mix fit), ``roll_up`` (levels, periods, Kaplan–Meier),
+        ``disclosure_audit`` and ``other`` (statistics, funnels, variation, SPC): all but
+        the first work on the counted tables, whose size does not grow with rows.
     """
     started = time.perf_counter()
     if catalogues and indicators is CATALOGUE:
@@ -176,9 +177,11 @@ def compute_indicators(
     runnable, skipped, partial = _runnable(extract, indicators)
     if not runnable:
         raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
-    counting_started = time.perf_counter()
-    table, curves, case_mix = _counted(extract, runnable, ctx)
-    counting_seconds = time.perf_counter() - counting_started
+    steps = {"pass_over_rows": time.perf_counter()}
+    runnable, finest, case_mix = _finest_counts(extract, runnable, ctx)
+    steps["roll_up"] = time.perf_counter()
+    table, curves = _rolled_up(extract, runnable, finest)
+    steps["roll_up_end"] = time.perf_counter()
     table, months = publishable_months(table)
     by_id = {i.id: i for i in runnable}
     table = (
@@ -230,11 +233,7 @@ def compute_indicators(
     )
     manifest["suppressed"] = _suppressed_counts(published)
     manifest["seconds"] = round(time.perf_counter() - started, 2)
-    manifest["seconds_by_step"] = {
-        "counting": round(counting_seconds, 2),
-        "disclosure_audit": round(audit_seconds, 2),
-        "other": round(manifest["seconds"] - counting_seconds - audit_seconds, 2),
-    }
+    manifest["seconds_by_step"] = _seconds_by_step(steps, audit_seconds, manifest["seconds"])
     return ComputeResult(
         indicators=published,
         variation=variation,
@@ -354,24 +353,37 @@ def _runnable(
     return runnable, skipped, partial
 
 
-def _counted(
-    extract: Extract, runnable: list[Indicator], ctx: CaseContext
-) -> tuple[pl.DataFrame, list[pl.DataFrame], dict[str, CaseMixModel]]:
-    """Counts of every indicator at every level, unit and period; curves; case-mix models.
+def _seconds_by_step(
+    marks: dict[str, float], audit_seconds: float, total: float
+) -> dict[str, float]:
+    """The run's seconds by step, from the start times in ``marks`` (see the manifest)."""
+    over_rows = marks["roll_up"] - marks["pass_over_rows"]
+    roll_up = marks["roll_up_end"] - marks["roll_up"]
+    return {
+        "pass_over_rows": round(over_rows, 2),
+        "roll_up": round(roll_up, 2),
+        "disclosure_audit": round(audit_seconds, 2),
+        "other": round(total - over_rows - roll_up - audit_seconds, 2),
+    }
 
-    Stage 1: every indicator's cases counted at the finest grain, in one collect_all
-    over the extract.  Each table is one cached node shared by every indicator's plan,
-    so the optimiser merges their scans (at scale 5: 10 Parquet scans for 5 tables
-    instead of 20, each reading only the columns its queries use) and shared sub-plans
-    are computed once.  A case-mix indicator's cases are collected in the same pass;
-    its national logistic model, fitted on those in the extract's period
+
+def _rolled_up(
+    extract: Extract, runnable: list[Indicator], finest_frames: list[pl.DataFrame]
+) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """Counts of every indicator at every level, unit and period, and waiting curves.
+
+    Stage 1 (:func:`_finest_counts`): every indicator's cases counted at the finest
+    grain, in one collect_all over the extract.  Each table is one cached node shared by
+    every indicator's plan, so the optimiser merges their scans (at scale 5: 10 Parquet
+    scans for 5 tables instead of 20, each reading only the columns its queries use) and
+    shared sub-plans are computed once.  A case-mix indicator's cases are collected in
+    the same pass; its national logistic model, fitted on those in the extract's period
     (:func:`indicators.compute.casemix.fit_on_cases`), then gives them their
-    ``expected``, and they are counted from memory.  Stage 2: roll the
-    small tables up to every level and period in memory.  The rows come sorted by
+    ``expected``, and they are counted from memory.  Stage 2 (here): roll the small
+    tables up to every level and period in memory.  The rows come sorted by
     :data:`KEYS`: group-bys return rows in no fixed order, and everything after sees
     them sorted, so float sums (national values, φ, τ², variation) are reproducible.
     """
-    runnable, finest_frames, models = _finest_counts(extract, runnable, ctx)
     _check_period_holds_cases(extract, finest_frames)
     waiting = [indicator.kind == "waiting_time" for indicator in runnable]
     frames = pl.collect_all(
@@ -388,13 +400,13 @@ def _counted(
             curves.append(curve)
         else:
             counted.append(_counts_to_rows(indicator, frame))
-    return pl.concat(counted, how="diagonal_relaxed").sort(KEYS), curves, models
+    return pl.concat(counted, how="diagonal_relaxed").sort(KEYS), curves
 
 
 def _finest_counts(
     extract: Extract, runnable: list[Indicator], ctx: CaseContext
 ) -> tuple[list[Indicator], list[pl.DataFrame], dict[str, CaseMixModel]]:
-    """Stage 1 of :func:`_counted`: the finest counts of ``runnable``, in its order.
+    """Stage 1 of :func:`_rolled_up`: the finest counts of ``runnable``, in its order.
 
     Returns the indicators (case-mix ones with ``expected`` added), their finest-grain
     counts and the fitted case-mix models.
