@@ -457,27 +457,28 @@ def recorded_conditions(t: Tables) -> pl.LazyFrame:
     Columns: ``patient_id``, ``year``, ``condition``.
     """
     icd = {code: c for c, codes in ICD10_CATEGORIES.items() for code in codes}
-    contacts = (
-        t["contacts"]
-        .select(
-            "patient_id",
-            pl.col("start_date").dt.year().alias("year"),
-            pl.col("main_diagnosis").str.slice(0, 3).alias("_main"),
-            "secondary_diagnoses",
-        )
-        .filter(pl.col("_main").is_in(list(icd)) | (pl.col("secondary_diagnoses").list.len() > 0))
-        .select(
-            "patient_id",
-            "year",
-            pl.concat_list(
-                "_main", pl.col("secondary_diagnoses").list.eval(pl.element().str.slice(0, 3))
-            ).alias("_code"),
-        )
-        .explode("_code")
-        .filter(pl.col("_code").is_in(list(icd)))
-        .select("patient_id", "year", pl.col("_code").replace_strict(icd).alias("condition"))
+    # A code counts when its first three characters are one of the categories; the
+    # pattern tests that without cutting every code of the table to three characters.
+    wanted = "^(?:" + "|".join(sorted(icd)) + ")"
+    contacts = t["contacts"].select(
+        "patient_id", pl.col("start_date").dt.year().alias("year"), "main_diagnosis",
+        "secondary_diagnoses",
+    )  # fmt: skip
+    main = contacts.filter(pl.col("main_diagnosis").str.contains(wanted)).select(
+        "patient_id", "year", pl.col("main_diagnosis").alias("_code")
     )
-    sources = [contacts]
+    secondary = (
+        contacts.filter(pl.col("secondary_diagnoses").list.len() > 0)
+        .select("patient_id", "year", pl.col("secondary_diagnoses").alias("_code"))
+        .explode("_code")
+        .filter(pl.col("_code").str.contains(wanted))
+    )
+    coded = pl.concat([main, secondary]).select(
+        "patient_id",
+        "year",
+        pl.col("_code").str.slice(0, 3).replace_strict(icd).alias("condition"),
+    )
+    sources = [coded]
     if "primary_care" in t:
         icpc = {code: c for c, codes in ICPC2.items() for code in codes}
         sources.append(
