@@ -106,11 +106,34 @@ def spec_template(
     def template(*args: P.args, **kwargs: P.kwargs) -> Mapping[str, Any]:
         with debug_mode(False):
             spec = build(*args, **kwargs).to_dict(validate=False)
-        if "datasets" in spec:
+        if "datasets" in spec or _inline_data(spec):
             raise ValueError(f"{build.__name__}: a spec template holds no data")
         return spec
 
+    _CACHES.append(template)
     return template
+
+
+def _inline_data(node: Any) -> bool:
+    """Whether a spec holds rows of data inline (``"data": {"values": ...}``)."""
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and "values" in data:
+            return True
+        return any(_inline_data(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_inline_data(value) for value in node)
+    return False
+
+
+#: The caches of every :func:`spec_template`.
+_CACHES: list[Any] = []
+
+
+def clear_spec_templates() -> None:
+    """Forget every spec template built in this process (they are built again on use)."""
+    for cache in _CACHES:
+        cache.cache_clear()
 
 
 def fill(template: Mapping[str, Any], **texts: str) -> dict[str, Any]:

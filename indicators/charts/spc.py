@@ -148,7 +148,7 @@ def spc_chart(
         lang=lang,
         lines=_shown(_line_styles(lang), lines["label"]),
         signals=_shown(_signal_colours(lang), points["signal"]),
-        icons=verdicts if icons else None,
+        icons=_icon_colours(*verdicts, lang=lang) if icons else None,
     )
     datasets = {"spc_points": points, "spc_lines": lines}
     if icons:
@@ -172,13 +172,14 @@ def _spc_spec(
     lang: str,
     lines: tuple[tuple[str, tuple[str, tuple[int, int]]], ...],
     signals: tuple[tuple[str, str], ...],
-    icons: tuple[str | None, str | None, str | None] | None,
+    icons: tuple[str, str] | None,
 ) -> alt.TopLevelMixin:
     """The SPC chart without its data, the same for every series with the same verdicts.
 
     ``lines``: the lines drawn (label, colour and dash, :func:`_line_styles`);
-    ``signals``: the point verdicts drawn (label, colour); ``icons``: the series'
-    verdicts for its icons, or None for no icons.  The title is the slot ``title``.
+    ``signals``: the point verdicts drawn (label, colour); ``icons``: the colours of the
+    variation and assurance icons (:func:`_icon_colours`), or None for no icons.  The
+    title is the slot ``title``.
     """
     x = alt.X(
         "month:T",
@@ -200,7 +201,7 @@ def _spc_spec(
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title)
     view: alt.LayerChart | alt.HConcatChart = chart
     if icons is not None:
-        view = alt.hconcat(chart, _icon_charts(*icons, lang=lang), spacing=16)
+        view = alt.hconcat(chart, _icon_charts(*icons), spacing=16)
     return view.configure(**_config(lang, number_format=value_format(unit)))
 
 
@@ -522,10 +523,8 @@ def _icon_chart(name: str, colour: str) -> alt.LayerChart:
     return alt.layer(*layers).properties(width=ICON_SIZE, height=ICON_SIZE)
 
 
-def _variation_parts(
-    verdict: str | None, improvement: str | None, name: str
-) -> tuple[alt.LayerChart, pl.DataFrame]:
-    """The variation icon and its marks: a run of dots, its last ones in the verdict's colour."""
+def _variation_parts(verdict: str | None, improvement: str | None) -> tuple[str, pl.DataFrame]:
+    """The variation icon's colour and marks: a run of dots, its last in the verdict's colour."""
     colour = VERDICT_COLOURS.get(verdict or "", COMMON_COLOUR)
     side = verdict_side(verdict, improvement)
     heights = _DOTS_Y[side]
@@ -536,38 +535,40 @@ def _variation_parts(
         dots, letter = [], (_CENTRE, "–", 16)
     else:
         letter = (_LETTER_Y[side], side, 12) if side else None
-    return _icon_chart(name, colour), _icon_marks(colour, dots, letter)
+    return colour, _icon_marks(colour, dots, letter)
 
 
-def _assurance_parts(
-    verdict: str | None, name: str, lang: str
-) -> tuple[alt.LayerChart, pl.DataFrame]:
-    """The assurance icon and its marks: a letter above a dashed target line."""
+def _assurance_parts(verdict: str | None, lang: str) -> tuple[str, pl.DataFrame]:
+    """The assurance icon's colour and marks: a letter above a dashed target line."""
     if verdict is None or verdict not in ASSURANCE_ICONS:
         no_target = text("spc_no_target", lang).replace(" ", "\n")
-        chart = _icon_chart(name, COMMON_COLOUR)
-        return chart, _icon_marks(COMMON_COLOUR, [], (_CENTRE, no_target, 8))
+        return COMMON_COLOUR, _icon_marks(COMMON_COLOUR, [], (_CENTRE, no_target, 8))
     _, letter, colour = ASSURANCE_ICONS[verdict]
-    return _icon_chart(name, colour), _icon_marks(
-        colour, [], (_CENTRE + 3, letter, 16), target=True
-    )
+    return colour, _icon_marks(colour, [], (_CENTRE + 3, letter, 16), target=True)
 
 
-def _icon_charts(
+def _icon_colours(
     variation: str | None, improvement: str | None, assurance: str | None, *, lang: str
-) -> alt.HConcatChart:
-    """Both icons side by side (their data: :func:`_icon_data`)."""
-    variation_chart, _ = _variation_parts(variation, improvement, "spc_icon_variation")
-    assurance_chart, _ = _assurance_parts(assurance, "spc_icon_assurance", lang)
-    return alt.hconcat(variation_chart, assurance_chart, spacing=6)
+) -> tuple[str, str]:
+    """The colours of the variation and the assurance icon (their marks are data)."""
+    return _variation_parts(variation, improvement)[0], _assurance_parts(assurance, lang)[0]
+
+
+def _icon_charts(variation_colour: str, assurance_colour: str) -> alt.HConcatChart:
+    """Both icons side by side, in their colours (their data: :func:`_icon_data`)."""
+    return alt.hconcat(
+        _icon_chart("spc_icon_variation", variation_colour),
+        _icon_chart("spc_icon_assurance", assurance_colour),
+        spacing=6,
+    )
 
 
 def _icon_data(
     variation: str | None, improvement: str | None, assurance: str | None, *, lang: str
 ) -> dict[str, pl.DataFrame]:
     """The marks of both icons, by the names of their datasets."""
-    _, variation_marks = _variation_parts(variation, improvement, "spc_icon_variation")
-    _, assurance_marks = _assurance_parts(assurance, "spc_icon_assurance", lang)
+    _, variation_marks = _variation_parts(variation, improvement)
+    _, assurance_marks = _assurance_parts(assurance, lang)
     return {"spc_icon_variation": variation_marks, "spc_icon_assurance": assurance_marks}
 
 
@@ -586,9 +587,9 @@ def variation_icon(verdict: str | None, improvement: str | None, *, lang: str = 
     lang
         ``nb`` or ``en``: the language of the icon's description.
     """
-    chart, marks = _variation_parts(verdict, improvement, "spc_icon_variation")
+    colour, marks = _variation_parts(verdict, improvement)
     return ChartView(
-        chart.configure(**_config(lang)),
+        _icon_chart("spc_icon_variation", colour).configure(**_config(lang)),
         description=variation_text(verdict, improvement, lang),
         datasets={"spc_icon_variation": marks},
         lang=lang,
@@ -608,9 +609,9 @@ def assurance_icon(verdict: str | None, *, lang: str = "nb") -> ChartView:
     lang
         ``nb`` or ``en``.
     """
-    chart, marks = _assurance_parts(verdict, "spc_icon_assurance", lang)
+    colour, marks = _assurance_parts(verdict, lang)
     return ChartView(
-        chart.configure(**_config(lang)),
+        _icon_chart("spc_icon_assurance", colour).configure(**_config(lang)),
         description=assurance_text(verdict, lang),
         datasets={"spc_icon_assurance": marks},
         lang=lang,
@@ -625,7 +626,7 @@ def spc_icons(
 
     The arguments are those of :func:`variation_icon` and :func:`assurance_icon`.
     """
-    chart = _icon_charts(verdict, improvement, assurance, lang=lang)
+    chart = _icon_charts(*_icon_colours(verdict, improvement, assurance, lang=lang))
     datasets = _icon_data(verdict, improvement, assurance, lang=lang)
     description = ". ".join(
         (variation_text(verdict, improvement, lang), assurance_text(assurance, lang))
