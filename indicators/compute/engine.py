@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
@@ -403,6 +403,12 @@ def _rolled_up(
     return pl.concat(counted, how="diagonal_relaxed").sort(KEYS), curves
 
 
+#: The polars engine of the pass over the extract's rows.  Measured at scale 5 (about
+#: 10 million contacts): the same counts as the in-memory engine in about the same
+#: time, with a third less peak memory (2.2 GB against 3.2 GB).
+PASS_ENGINE: Literal["streaming", "in-memory"] = "streaming"
+
+
 def _finest_counts(
     extract: Extract, runnable: list[Indicator], ctx: CaseContext
 ) -> tuple[list[Indicator], list[pl.DataFrame], dict[str, CaseMixModel]]:
@@ -424,7 +430,8 @@ def _finest_counts(
                 finest_cases(indicator, shared, ctx, period_start=start, period_end=end)
                 for indicator in others
             ),
-        ]
+        ],
+        engine=PASS_ENGINE,
     )
     runnable, models = fit_on_cases(
         runnable,
