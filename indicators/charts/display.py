@@ -13,9 +13,10 @@ A :class:`ChartView` offers the front end two representations of one chart:
 A chart's spec is built once per process for each distinct set of arguments
 (:func:`spec_template`): the charts of a trust's report differ from those of the next
 trust in their data and in a few texts (the trust's name), so altair builds each chart
-once per indicator and period and every further report fills in its texts
-(:func:`fill`) and data.  The report runner keeps one kernel for many reports, so the
-cache lasts for all the reports of a worker.
+once for each indicator and period (an SPC chart also for the lines and verdict colours
+it draws), and every further report fills in its texts (:func:`fill`) and data.  The
+report runner keeps one kernel for many reports, so the cache lasts for all the reports
+of a worker.
 
 Both go to the trust: the executed notebook keeps the spec with its datasets.  Their
 decimal numbers are rounded to :data:`DATA_DECIMALS` places before they go into the
@@ -86,16 +87,16 @@ def slot(name: str) -> str:
     return f"⟦slot:{name}⟧"
 
 
-def spec_template(
-    build: Callable[P, alt.TopLevelMixin],
-) -> Callable[P, Mapping[str, Any]]:
+def spec_template(build: Callable[..., alt.TopLevelMixin]) -> Any:
     """Build a chart's Vega-Lite spec once per distinct arguments, without its data.
 
-    ``build`` makes the altair chart from hashable arguments only (strings, numbers,
-    booleans, tuples), so its arguments are the whole key of the cache: a chart that
-    differs only in its datasets and in the texts given as :func:`slot` placeholders is
-    built once per process.  Charts are built unvalidated (see :func:`unvalidated`).
-    The spec returned is shared: it is read by :func:`fill`, never changed.
+    Returns the cached function (``functools.lru_cache``): called as ``build``, it
+    returns the spec.  ``build`` makes the altair chart from hashable arguments only
+    (strings, numbers, booleans, tuples), so its arguments are the whole key of the
+    cache: a chart that differs only in its datasets and in the texts given as
+    :func:`slot` placeholders is built once per process.  Charts are built unvalidated
+    (see :func:`unvalidated`).  The spec returned is shared: it is read by :func:`fill`,
+    never changed.
 
     Raises ``ValueError`` when the chart holds data of its own (data go to
     :class:`ChartView` as named datasets).
@@ -103,7 +104,7 @@ def spec_template(
 
     @lru_cache(maxsize=TEMPLATES)
     @wraps(build)
-    def template(*args: P.args, **kwargs: P.kwargs) -> Mapping[str, Any]:
+    def template(*args: Any, **kwargs: Any) -> Mapping[str, Any]:
         with debug_mode(False):
             spec = build(*args, **kwargs).to_dict(validate=False)
         if "datasets" in spec or _inline_data(spec):
