@@ -77,11 +77,32 @@ assessed without a right to care, so have no deadline and no care.  Referrals st
 waiting at the extract date are therefore recent ones, within their deadline or just
 past it.
 
-The defects that ``defects=True`` injects are listed in :mod:`indicators.synth.defects`.
+Large extracts: chunks
+----------------------
+An extract of up to ``CHUNK_PATIENTS`` patients (100 000: ``scale`` 1 or less) is one
+chunk, drawn from ``np.random.default_rng(seed)`` and written table by table, the same
+files as ever.  A larger one is generated a chunk of patients at a time, with
+everything that hangs off them (referrals, contacts, pathway events, primary care), so
+memory holds one chunk whatever the scale (about 1.5 GB at peak, against some 1.3 GB
+per unit of scale held at once).  What is national is drawn once, by the first chunk,
+where a one-chunk extract draws it: the trust effects (planted ones included) and the
+municipalities' population weights, used by every chunk.  Chunk ``i`` draws the rest
+from its own stream, ``SeedSequence(seed, spawn_key=(i,))`` (chunk 0 from the seed
+itself), so the same seed and scale give byte-identical files.  Ids go on from chunk to
+chunk (patient, referral and pathway numbers), and each chunk's tables are written as
+parts on disk and joined into one file per table in the tables' usual order
+(:mod:`indicators.synth.spill`; contacts are sorted by start date over all chunks and
+numbered then).  Chunks are balanced: 150 000 patients are two chunks of 75 000.
+
+The defects that ``defects=True`` injects are listed in :mod:`indicators.synth.defects`;
+they are injected only into an extract of one chunk (their rows are chosen in, and
+counted over, the whole of each table in memory), and a larger extract with defects
+is refused (:class:`SynthError`; ``indicators synth`` exits 2).
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -1271,6 +1292,10 @@ def _generate_primary_care(
 CHUNK_PATIENTS = PATIENTS_AT_SCALE_1
 
 
+#: Name prefix of the hidden directory of parts in the output directory (see ``Spill``).
+_PARTS_PREFIX = ".synth-parts-"
+
+
 class SynthError(IndicatorsError):
     """A synthetic extract cannot be made with the options given."""
 
@@ -1504,10 +1529,15 @@ def synthetic_manifest(seed: int, scale: float) -> Manifest:
 
 
 def _remove_stale_tables(target: Path) -> None:
-    """Delete the table files of an earlier extract in ``target``; other files stay."""
+    """Delete the table files of an earlier extract in ``target``; other files stay.
+
+    Parts left by a chunked generation that was killed (``.synth-parts-*``) go too.
+    """
     for stale in [*target.glob("*.parquet"), *target.glob("*.csv")]:
         if stale.stem in EXTRACT:
             stale.unlink()
+    for parts in target.glob(f"{_PARTS_PREFIX}*"):
+        shutil.rmtree(parts)
 
 
 def _with_defects(
@@ -1583,7 +1613,7 @@ def _write_chunked(
     contacts are bucketed by start date into two buckets per chunk.  Returns the files
     written and each table's rows.
     """
-    with tempfile.TemporaryDirectory(prefix=".synth-parts-", dir=target) as parts:
+    with tempfile.TemporaryDirectory(prefix=_PARTS_PREFIX, dir=target) as parts:
         spill = Spill(Path(parts), 2 * len(sizes), first_day=_FIRST_DAY, last_day=_EXTRACT_DAY)
         _each_chunk(seed, sizes, step, spill.add)
         files = {}
