@@ -15,6 +15,14 @@ same report; failing rows are quarantined the same way.  A rule whose table, or 
 it reads, was not read row by row (stopped by a table-level failure, or missing) is
 reported as *not checked* with the reason.
 
+No rule sorts the rows or uses a window function, and none joins a table to another
+more than once.  A foreign key is a hash lookup of the column's values among the
+parent's keys.  A row's referral is joined once (:func:`link`, one row per referral id:
+the earliest received date and the referral's patient), and both the within-referral
+and the same-patient rule of the table read that join.  The birth-year rule looks up
+only the rows that can break it (:func:`before_birth`).  A pathway's events are
+compared with one aggregation per pathway joined back to its rows.
+
 Examples
 --------
 >>> from datetime import date
@@ -52,17 +60,21 @@ def pathway_order_broken(events: pl.DataFrame) -> pl.Series:
     pathway; any other event is flagged if it is dated after the pathway's ``end``.
     Events without a date take no part (``not_null`` reports them).
 
-    One aggregation per pathway gives the earliest and latest date of each rank; each row
-    is then compared with the latest date of the ranks below its own and the earliest
-    of the ranks above.
+    One aggregation per pathway gives the earliest and latest date of each rank (plain
+    minima and maxima of a date column per rank, null where the row has another rank);
+    each row is then compared with the latest date of the ranks below its own and the
+    earliest of the ranks above.
     """
     ranks = sorted(set(PATHWAY_EVENT_ORDER.values()))
     rank = pl.col("event").replace_strict(PATHWAY_EVENT_ORDER, default=None, return_dtype=pl.Int32)
-    frame = events.select("pathway_id", "event_date", rank.alias("rank"))
     date = pl.col("event_date")
-    spans = frame.group_by("pathway_id").agg(
-        *(date.filter(pl.col("rank") == r).min().alias(f"lo{r}") for r in ranks),
-        *(date.filter(pl.col("rank") == r).max().alias(f"hi{r}") for r in ranks),
+    frame = events.select("pathway_id", "event_date", rank.alias("rank"))
+    by_rank = frame.select(
+        "pathway_id", *(pl.when(pl.col("rank") == r).then(date).alias(f"d{r}") for r in ranks)
+    )
+    spans = by_rank.group_by("pathway_id").agg(
+        *(pl.col(f"d{r}").min().alias(f"lo{r}") for r in ranks),
+        *(pl.col(f"d{r}").max().alias(f"hi{r}") for r in ranks),
     )
     end = PATHWAY_EVENT_ORDER["end"]
     verdict: Any = pl.when(pl.col("rank").is_null()).then(date > pl.col(f"lo{end}"))
@@ -130,6 +142,7 @@ def check_cross_table(
     rules = load_cross_table() if rules is None else rules
     results: list[RuleResult] = []
     failing: dict[str, pl.Series] = {}
+    links = Links(tables)
     for table in EXTRACT:
         if table not in tables and table not in unavailable:
             continue
@@ -140,7 +153,7 @@ def check_cross_table(
                 results.append(RuleResult.skipped(rule, "; ".join(reasons)))
                 continue
             frame = tables[table]
-            broken = _broken(rule, frame, tables)
+            broken = _broken(rule, frame, links)
             result = _result(rule, frame, broken, _shown(rule))
             results.append(result)
             if result.unexpected:
@@ -173,9 +186,9 @@ def _shown(rule: Rule) -> pl.Expr:
     return pl.col(rule.columns[0]).cast(pl.String)
 
 
-def _broken(rule: Rule, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
+def _broken(rule: Rule, frame: pl.DataFrame, links: Links) -> pl.Series:
     if rule.kind == "foreign_key":
-        parent = tables[str(rule.param("table"))]
+        parent = links.tables[str(rule.param("table"))]
         column = rule.columns[0]
         keys = parent.get_column(str(rule.param("ref_column"))).unique().implode()
         return frame.select(
@@ -184,20 +197,97 @@ def _broken(rule: Rule, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) ->
     if rule.kind == "pathway_order":
         return pathway_order_broken(frame)
     if rule.kind == "within_referral":
-        received = tables["referrals"].group_by("referral_id").agg(pl.col("received_date").min())
-        return (
-            frame.select("referral_id", "start_date")
-            .join(received, on="referral_id", how="left", maintain_order="left")
-            .select((pl.col("start_date") < pl.col("received_date")).fill_null(False).alias("b"))
-            .get_column("b")
-        )
+        linked = links.get(rule.table, "referral_id", "referrals", "referral_id")
+        return (frame.get_column("start_date") < linked.get_column(RECEIVED)).fill_null(False)
     if rule.kind == "same_patient":
-        return other_patients_referral(frame, tables["referrals"])
+        linked = links.get(rule.table, "referral_id", "referrals", "referral_id")
+        return _other_patient(frame, linked, links.tables["referrals"])
     if rule.kind == "not_before_birth":
-        return before_birth(frame, tables["patients"], rule.columns[0])
+        return before_birth(frame, links.tables["patients"], rule.columns[0])
     from indicators.validate.suites import SuiteError
 
     raise SuiteError(f"cross_table.json: rule {rule.id} has an unknown kind {rule.kind!r}")
+
+
+#: Columns of a parent summary (:func:`parent_summary`) and of a link (:func:`link`).
+FOUND, RECEIVED = "__found", "__received"
+PATIENT_LO, PATIENT_HI, PATIENT_NULLS = "__patient_lo", "__patient_hi", "__patient_nulls"
+
+
+def parent_summary(parent: pl.DataFrame, key: str) -> pl.DataFrame:
+    """One row per ``key`` of ``parent``: that it exists, and what the rules read of its rows.
+
+    The earliest received date, and the smallest and largest patient with the count of
+    rows without one (referrals), for the columns the parent has.  Null keys have no row.
+    """
+    aggregations = [pl.len().alias(FOUND)]
+    if key != "patient_id" and "patient_id" in parent.columns:
+        patient = pl.col("patient_id")
+        aggregations += [
+            patient.min().alias(PATIENT_LO),
+            patient.max().alias(PATIENT_HI),
+            patient.null_count().alias(PATIENT_NULLS),
+        ]
+    if "received_date" in parent.columns:
+        aggregations.append(pl.col("received_date").min().alias(RECEIVED))
+    return parent.filter(pl.col(key).is_not_null()).group_by(key).agg(aggregations)
+
+
+def link(rows: pl.DataFrame, column: str, parent: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Per row of ``rows``, in order, the summary of the parent rows its ``column`` names.
+
+    One left join with :func:`parent_summary`; a row whose value is null or not a key
+    of ``parent`` has nulls (:data:`FOUND` among them).
+    """
+    return (
+        rows.select(pl.col(column).alias(key))
+        .join(parent_summary(parent, key), on=key, how="left", maintain_order="left")
+        .drop(key)
+    )
+
+
+class Links:
+    """The links of one check (:func:`link`), each made once and read by every rule."""
+
+    def __init__(self, tables: dict[str, pl.DataFrame]) -> None:
+        self.tables = tables
+        self._made: dict[tuple[str, str, str, str], pl.DataFrame] = {}
+
+    def get(self, table: str, column: str, parent: str, key: str) -> pl.DataFrame:
+        """The link of ``table.column`` to ``parent.key``, made on first use."""
+        made = (table, column, parent, key)
+        if made not in self._made:
+            rows, parents = self.tables[table], self.tables[parent]
+            self._made[made] = link(rows, column, parents, key)
+        return self._made[made]
+
+
+def _other_patient(rows: pl.DataFrame, linked: pl.DataFrame, referrals: pl.DataFrame) -> pl.Series:
+    """:func:`other_patients_referral` on the rows' link to the referrals.
+
+    A referral id whose rows all name one patient (the usual case) is compared with it
+    directly; rows naming a referral id held by several patients, or by a row without
+    one, are looked up among the referrals' (referral, patient) pairs.
+    """
+    patient = rows.get_column("patient_id")
+    named = linked.get_column(FOUND).is_not_null() & patient.is_not_null()
+    single = linked.select(
+        (pl.col(PATIENT_LO) == pl.col(PATIENT_HI)) & (pl.col(PATIENT_NULLS) == 0)
+    ).to_series()
+    single = single.fill_null(False)
+    broken = named & single & (patient != linked.get_column(PATIENT_LO))
+    unsure = named & ~single
+    if not unsure.any():
+        return broken
+    pairs = referrals.select("referral_id", "patient_id").unique()
+    other = (
+        rows.select("referral_id", "patient_id")
+        .with_row_index(ROW)
+        .filter(unsure)
+        .join(pairs, on=["referral_id", "patient_id"], how="anti")
+        .get_column(ROW)
+    )
+    return broken.scatter(other, True) if other.len() else broken
 
 
 def other_patients_referral(rows: pl.DataFrame, referrals: pl.DataFrame) -> pl.Series:
@@ -212,16 +302,8 @@ def other_patients_referral(rows: pl.DataFrame, referrals: pl.DataFrame) -> pl.S
     >>> other_patients_referral(rows, referrals).to_list()
     [False, True, False]
     """
-    pairs = referrals.select("referral_id", "patient_id").unique()
-    known = referrals.get_column("referral_id").unique().implode()
-    other = (
-        rows.select("referral_id", "patient_id")
-        .with_row_index(ROW)
-        .filter(pl.col("referral_id").is_in(known) & pl.col("patient_id").is_not_null())
-        .join(pairs, on=["referral_id", "patient_id"], how="anti")
-        .get_column(ROW)
-    )
-    return pl.int_range(rows.height, dtype=pl.UInt32, eager=True).is_in(other.implode())
+    linked = link(rows, "referral_id", referrals, "referral_id")
+    return _other_patient(rows, linked, referrals)
 
 
 def before_birth(rows: pl.DataFrame, patients: pl.DataFrame, column: str) -> pl.Series:
@@ -231,6 +313,11 @@ def before_birth(rows: pl.DataFrame, patients: pl.DataFrame, column: str) -> pl.
     patient its ``patient_id`` names (the earliest, if the id occurs twice).  A row
     without the date, a patient or a birth year is left to the other rules.
 
+    Only the rows that can break the rule are looked up in ``patients``: those dated
+    before the year :func:`usual_first_year` gives, and those of patients born after it
+    (a row of neither is dated in or after that year, and its patient was born in or
+    before it).  In an extract of recent years both are few.
+
     >>> from datetime import date
     >>> patients = pl.DataFrame({"patient_id": ["P1"], "birth_year": [1990]})
     >>> dates = [date(1989, 12, 31), date(1990, 1, 1), None]
@@ -238,12 +325,42 @@ def before_birth(rows: pl.DataFrame, patients: pl.DataFrame, column: str) -> pl.
     >>> before_birth(rows, patients, "start_date").to_list()
     [True, False, False]
     """
+    dates = rows.get_column(column)
     if "birth_year" in rows.columns:
-        frame = rows.select(column, "birth_year")
-    else:
-        births = patients.group_by("patient_id").agg(pl.col("birth_year").min())
-        frame = rows.select(column, "patient_id").join(
-            births, on="patient_id", how="left", maintain_order="left"
-        )
-    broken = (pl.col(column).dt.year() < pl.col("birth_year")).fill_null(False)
-    return frame.select(broken.alias("b")).get_column("b")
+        return (dates.dt.year() < rows.get_column("birth_year")).fill_null(False)
+    unbroken = pl.repeat(False, rows.height, dtype=pl.Boolean, eager=True)
+    cut = usual_first_year(dates)
+    if cut is None:
+        return unbroken
+    births = (
+        patients.filter(pl.col("patient_id").is_not_null())
+        .group_by("patient_id")
+        .agg(pl.col("birth_year").min())
+    )
+    late = births.filter(pl.col("birth_year") > cut).get_column("patient_id").implode()
+    suspect = (pl.col(column).dt.year() < cut) | pl.col("patient_id").is_in(late)
+    broken = (
+        rows.select(column, "patient_id")
+        .with_row_index(ROW)
+        .filter(suspect)
+        .join(births, on="patient_id")
+        .filter(pl.col(column).dt.year() < pl.col("birth_year"))
+        .get_column(ROW)
+    )
+    return unbroken.scatter(broken, True) if broken.len() else unbroken
+
+
+def usual_first_year(dates: pl.Series, share: float = 0.01) -> int | None:
+    """The latest year with at most ``share`` of the dates before it (None: no dates).
+
+    >>> from datetime import date
+    >>> usual_first_year(pl.Series([date(1899, 1, 1)] + [date(2024, 1, 1)] * 200))
+    2024
+    """
+    years = dates.dt.year().drop_nulls()
+    if not years.len():
+        return None
+    counts = years.value_counts(sort=False, name="n").sort(years.name)
+    before = counts.get_column("n").cum_sum() - counts.get_column("n")
+    usual = counts.filter(before <= share * years.len())
+    return int(usual.get_column(years.name)[-1])

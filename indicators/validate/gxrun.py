@@ -320,7 +320,9 @@ class GXRunner:
         verdict) and are taken as they are.  Returns, per ``(rule id, column)``, the GX
         result and the failing distinct values (None if none fail).
         """
-        distinct = {c: s if c in already_distinct else _distinct(s) for c, s in columns.items()}
+        distinct = {c: s for c, s in columns.items() if c in already_distinct}
+        distinct |= _distinct({c: s for c, s in columns.items() if c not in already_distinct})
+        distinct = {c: distinct[c] for c in columns}
         shared = [c for c, v in distinct.items() if v.len() <= self.shared_batch_values]
         batches = ([shared] if shared else []) + [[c] for c in distinct if c not in shared]
         out: dict[tuple[str, str], tuple[Any, pl.Series | None]] = {}
@@ -420,14 +422,16 @@ class GXRunner:
             outcome.failing_rows[rule.id] = rows
 
 
-def _distinct(values: pl.Series) -> pl.Series:
-    """The distinct values, sorted (nulls first), so examples come in a stable order.
+def _distinct(columns: dict[str, pl.Series]) -> dict[str, pl.Series]:
+    """Each column's distinct values, sorted (nulls first), so examples come in a stable order.
 
-    Through the lazy engine: 1.9 s for the nine columns of ten million contacts, where
-    ``Series.unique(maintain_order=True)`` took 6.9 s side by side.
+    One hash pass per column (the sort is of the distinct values only), the columns
+    computed side by side in one ``collect_all``.  Through the lazy engine: 1.9 s for
+    the nine columns of ten million contacts, where ``Series.unique(maintain_order=True)``
+    took 6.9 s side by side.
     """
-    distinct = pl.col(values.name).unique().sort()
-    return values.to_frame().lazy().select(distinct).collect().to_series()
+    queries = [s.to_frame(c).lazy().select(pl.col(c).unique().sort()) for c, s in columns.items()]
+    return {c: f.to_series() for c, f in zip(columns, pl.collect_all(queries), strict=True)}
 
 
 def _category_safe(expectations: list[Expectation]) -> bool:
