@@ -1468,12 +1468,12 @@ def _tables_in_memory(
     numbered, as :class:`indicators.synth.spill.Spill` does on disk.
     """
     parts: dict[str, list[pl.DataFrame]] = {}
-    _each_chunk(
-        seed,
-        sizes,
-        step,
-        lambda _, tables: [parts.setdefault(n, []).append(f) for n, f in tables.items()],
-    )
+
+    def keep(_: int, tables: dict[str, pl.DataFrame]) -> None:
+        for name, frame in tables.items():
+            parts.setdefault(name, []).append(frame)
+
+    _each_chunk(seed, sizes, step, keep)
     tables = {name: pl.concat(frames) for name, frames in parts.items()}
     if len(sizes) > 1:
         tables["contacts"] = tables["contacts"].sort(CONTACT_ORDER, maintain_order=True)

@@ -85,7 +85,8 @@ class Spill:
         """Number the contacts bucket by bucket; the numbered parts, in table order."""
         numbered = self.directory / "contacts"
         numbered.mkdir(exist_ok=True)
-        parts, first = [], 0
+        parts: list[Path] = []
+        first = 0
         for folder in sorted((self.directory / "contacts-by-start").iterdir()):
             bucket = pl.read_parquet(sorted(folder.iterdir())).sort(
                 CONTACT_ORDER, maintain_order=True

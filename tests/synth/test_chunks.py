@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -39,7 +40,7 @@ ONE_CHUNK_CSV = {
 }
 
 #: A small extract in four chunks (1 000 patients, 250 a chunk).
-FOUR_CHUNKS = {"scale": 0.01, "seed": 5, "chunk_patients": 250}
+FOUR_CHUNKS: dict[str, Any] = {"scale": 0.01, "seed": 5, "chunk_patients": 250}
 
 
 def table_hashes(directory: Path) -> dict[str, str]:
@@ -162,9 +163,12 @@ def test_the_progress_display_counts_chunks_then_tables(
 ):
     shown_steps: list[str] = []
     step = generator._Steps.step
-    monkeypatch.setattr(
-        generator._Steps, "step", lambda self, d: (shown_steps.append(d), step(self, d))[1]
-    )
+
+    def recording(self: generator._Steps, description: str) -> None:
+        shown_steps.append(description)
+        step(self, description)
+
+    monkeypatch.setattr(generator._Steps, "step", recording)
     generate_extract(tmp_path, **FOUR_CHUNKS, progress=True)
     assert shown_steps == [
         *(f"chunk {i} of 4" for i in range(1, 5)),
