@@ -177,11 +177,9 @@ def compute_indicators(
     runnable, skipped, partial = _runnable(extract, indicators)
     if not runnable:
         raise ComputeError(f"{extract.path}: no indicator can be computed ({skipped})")
-    steps = {"pass_over_rows": time.perf_counter()}
+    marks = [time.perf_counter()]
     runnable, finest, case_mix = _finest_counts(extract, runnable, ctx)
-    steps["roll_up"] = time.perf_counter()
-    table, curves = _rolled_up(extract, runnable, finest)
-    steps["roll_up_end"] = time.perf_counter()
+    table, curves = _rolled_up(extract, runnable, finest, marks)
     table, months = publishable_months(table)
     by_id = {i.id: i for i in runnable}
     table = (
@@ -233,7 +231,7 @@ def compute_indicators(
     )
     manifest["suppressed"] = _suppressed_counts(published)
     manifest["seconds"] = round(time.perf_counter() - started, 2)
-    manifest["seconds_by_step"] = _seconds_by_step(steps, audit_seconds, manifest["seconds"])
+    manifest["seconds_by_step"] = _seconds_by_step(marks, audit_seconds, manifest["seconds"])
     return ComputeResult(
         indicators=published,
         variation=variation,
@@ -353,12 +351,9 @@ def _runnable(
     return runnable, skipped, partial
 
 
-def _seconds_by_step(
-    marks: dict[str, float], audit_seconds: float, total: float
-) -> dict[str, float]:
-    """The run's seconds by step, from the start times in ``marks`` (see the manifest)."""
-    over_rows = marks["roll_up"] - marks["pass_over_rows"]
-    roll_up = marks["roll_up_end"] - marks["roll_up"]
+def _seconds_by_step(marks: list[float], audit_seconds: float, total: float) -> dict[str, float]:
+    """The run's seconds by step, from the pass's start and the roll-up's start and end."""
+    over_rows, roll_up = marks[1] - marks[0], marks[2] - marks[1]
     return {
         "pass_over_rows": round(over_rows, 2),
         "roll_up": round(roll_up, 2),
@@ -368,9 +363,14 @@ def _seconds_by_step(
 
 
 def _rolled_up(
-    extract: Extract, runnable: list[Indicator], finest_frames: list[pl.DataFrame]
+    extract: Extract,
+    runnable: list[Indicator],
+    finest_frames: list[pl.DataFrame],
+    marks: list[float],
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """Counts of every indicator at every level, unit and period, and waiting curves.
+
+    Appends the times it starts and ends to ``marks``.
 
     Stage 1 (:func:`_finest_counts`): every indicator's cases counted at the finest
     grain, in one collect_all over the extract.  Each table is one cached node shared by
@@ -384,6 +384,7 @@ def _rolled_up(
     :data:`KEYS`: group-bys return rows in no fixed order, and everything after sees
     them sorted, so float sums (national values, φ, τ², variation) are reproducible.
     """
+    marks.append(time.perf_counter())
     _check_period_holds_cases(extract, finest_frames)
     waiting = [indicator.kind == "waiting_time" for indicator in runnable]
     frames = pl.collect_all(
@@ -400,7 +401,9 @@ def _rolled_up(
             curves.append(curve)
         else:
             counted.append(_counts_to_rows(indicator, frame))
-    return pl.concat(counted, how="diagonal_relaxed").sort(KEYS), curves
+    table = pl.concat(counted, how="diagonal_relaxed").sort(KEYS)
+    marks.append(time.perf_counter())
+    return table, curves
 
 
 #: The polars engine of the pass over the extract's rows.  Measured at scale 5 (about
