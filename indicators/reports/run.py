@@ -40,9 +40,14 @@ notebook still runs top to bottom from its parameters.  What ``%reset`` clears i
 notebook's namespace; modules a notebook imported stay imported (that is the saving),
 so the notebooks change no module's settings.  Measured side by side (four trust
 reports, one worker, 2 cores): 6.0–6.2 s per report after the first with a kept kernel,
-9.0–10.6 s with a fresh one; 31 s against 41 s in all.  ``reuse_kernels=False`` starts
-a fresh kernel per notebook instead.  The notebooks therefore run in the same environment as the
-command (a nox session, a venv), whatever kernels the user has installed.
+9.0–10.6 s with a fresh one; 31 s against 41 s in all.  A kept kernel also keeps the
+charts' spec templates (:func:`~indicators.charts.display.spec_template`): after a
+worker's first report altair builds almost no chart again, and each report only fills
+in its trust's texts and data; drawing the SVGs with vl-convert is then most of a
+report's time (``benchmarks/bench_reports.py`` measures it).  ``reuse_kernels=False``
+starts a fresh kernel per notebook instead.  The notebooks therefore run in the same
+environment as the command (a nox session, a venv), whatever kernels the user has
+installed.
 """
 
 from __future__ import annotations
