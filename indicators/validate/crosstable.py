@@ -187,6 +187,7 @@ def _shown(rule: Rule) -> pl.Expr:
 
 
 def _broken(rule: Rule, frame: pl.DataFrame, links: Links) -> pl.Series:
+    """Boolean per row of ``frame``: True where the row breaks ``rule``."""
     if rule.kind == "foreign_key":
         parent = links.tables[str(rule.param("table"))]
         column = rule.columns[0]
