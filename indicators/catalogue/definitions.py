@@ -816,6 +816,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         targets=None,
         sources=(NPR, "Seed article: unwarranted variation in TSB treatment level"),
         variation=True,
+        # About the catchment population: reports show it per catchment area.
+        report_level="catchment",
     ),
     Indicator(
         id="LEVEL-01A",
@@ -855,6 +857,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         targets=None,
         sources=(NPR, "Seed article: unwarranted variation in TSB treatment level"),
         variation=True,
+        # About the catchment population: reports show it per catchment area.
+        report_level="catchment",
     ),
     Indicator(
         id="LEVEL-02",

@@ -21,11 +21,14 @@ It is passed as ``indicators compute EXTRACT --catalogue my_indicators.py`` (sev
 allowed), or installed as a package that declares an entry point in the group
 ``indicators.catalogues`` (the entry point's object is such a module, a sequence of
 indicators, or a function returning one).  Local indicators are computed, disclosed,
-audited and reported exactly like the built-in ones.
+audited and reported exactly like the built-in ones, at the level they declare
+(``report_level``) and judged on the statistic their targets name
+(``Targets.statistic``).
 
 Every definition is checked before anything is computed (:func:`check_definitions`):
 ids unique among all catalogues, the fields a definition must fill, known kinds, units,
-directions, levels, periods and tables, and a case selector that, run on empty tables
+directions, levels, periods and tables, a report level among the indicator's levels
+(``trust`` or ``catchment``), and a case selector that, run on empty tables
 of the extract model, returns the columns its kind needs with the right types.  The
 error names the catalogue, the definition and the column.
 
@@ -58,6 +61,7 @@ from indicators.catalogue.model import (
     Indicator,
     Kind,
     PeriodType,
+    ReportLevel,
     Unit,
 )
 from indicators.errors import IndicatorsError
@@ -272,11 +276,16 @@ def _field_problems(ind: Indicator) -> list[str]:
         f"{name} is empty" for name in REQUIRED_TEXT if not str(getattr(ind, name)).strip()
     ]
     for name, allowed in (("kind", Kind), ("unit", Unit), ("direction", Direction),
-                          ("counting", Counting)):  # fmt: skip
+                          ("counting", Counting), ("report_level", ReportLevel)):  # fmt: skip
         value = getattr(ind, name)
         if value not in get_args(allowed):
             problems.append(f"{name} {value!r} is not one of {', '.join(get_args(allowed))}")
     problems += _tuple_problems(ind)
+    if ind.report_level in get_args(ReportLevel) and ind.report_level not in ind.levels:
+        problems.append(
+            f"report_level {ind.report_level!r} is not one of the indicator's levels "
+            f"({', '.join(map(str, ind.levels))})"
+        )
     if not isinstance(ind.min_denominator, int) or ind.min_denominator < 1:
         problems.append(f"min_denominator must be a whole number >= 1, got {ind.min_denominator!r}")
     if not callable(ind.cases):

@@ -18,6 +18,8 @@ import polars as pl
 Unit = Literal["fraction", "days", "ratio"]
 Direction = Literal["higher_is_better", "lower_is_better"]
 Level = Literal["national", "rhf", "trust", "catchment"]
+#: The levels a report can show an indicator at (:attr:`Indicator.report_level`).
+ReportLevel = Literal["trust", "catchment"]
 PeriodType = Literal["year", "tertial", "month"]
 Kind = Literal[
     "proportion", "standardised_proportion", "observed_expected", "case_mix", "waiting_time"
@@ -108,6 +110,13 @@ class Indicator:
 
     ``targets`` None means there is no national target: no goal achievement is given.
 
+    ``report_level``: the level a trust's report and the national overview show the
+    indicator at, one of its ``levels``: ``"trust"`` (the treating trust, the default)
+    or ``"catchment"`` (the trust whose catchment area the patients live in), for an
+    indicator about the population of an area rather than the work of a trust (LEVEL-01:
+    how much inpatient care an area's referrals are assigned).  Every level in
+    ``levels`` is computed and published whatever it is.
+
     ``optional_tables`` names tables the indicator uses when the extract has them, each
     with what is lost without it (stated in the results manifest).
 
@@ -159,6 +168,7 @@ class Indicator:
     tables: tuple[str, ...]
     targets: Targets | None = None
     levels: tuple[Level, ...] = ALL_LEVELS
+    report_level: ReportLevel = "trust"
     periods: tuple[PeriodType, ...] = ALL_PERIODS
     sources: tuple[str, ...] = ()
     funnel: bool = True

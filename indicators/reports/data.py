@@ -30,7 +30,9 @@ from indicators.errors import IndicatorsError
 from indicators.results import SPC_SCHEMA, read_results
 
 if TYPE_CHECKING:
-    from indicators.catalogue.model import Indicator
+    from collections.abc import Mapping
+
+    from indicators.catalogue.model import Indicator, ReportLevel
 
 
 class ReportError(IndicatorsError):
@@ -110,34 +112,31 @@ def resolve_recorded_path(value: str | Path, *, results_dir: Path) -> Path | Non
     return None
 
 
-#: Level at which an indicator is shown in a trust's report when not the treating trust.
-#: LEVEL-01 is about the catchment population.
-REPORT_LEVEL_OVERRIDES = {"LEVEL-01": "catchment", "LEVEL-01A": "catchment"}
+def report_level(indicator: Indicator) -> ReportLevel:
+    """The level a trust report and the national overview show ``indicator`` at.
 
+    Its declared :attr:`~indicators.catalogue.Indicator.report_level`: ``trust`` (the
+    treating trust), or ``catchment`` for an indicator about the catchment population.
 
-def report_level(indicator_id: str) -> str:
-    """The level a trust report shows ``indicator_id`` at: ``trust`` or ``catchment``.
-
-    >>> report_level("LEVEL-01"), report_level("WAIT-02")
+    >>> from indicators.catalogue import BY_ID
+    >>> report_level(BY_ID["LEVEL-01"]), report_level(BY_ID["WAIT-02"])
     ('catchment', 'trust')
     """
-    return REPORT_LEVEL_OVERRIDES.get(indicator_id, "trust")
+    return indicator.report_level
 
 
-def judged_statistic(indicator_id: str) -> str | None:
-    """The column a goal judges when it is not the value shown, from the catalogue.
+def judged_statistic(indicator: Indicator) -> str | None:
+    """The column a goal judges when it is not the value shown, from the definition.
 
     WAIT-01 shows the Kaplan–Meier median, but its national goal is on the mean wait
-    (its targets' ``statistic`` is ``mean_days``); None for every other indicator.
+    (its targets' ``statistic`` is ``mean_days``); None for an indicator whose goal
+    judges the value, or that has no goal.
 
-    >>> judged_statistic("WAIT-01"), judged_statistic("WAIT-02")
+    >>> from indicators.catalogue import BY_ID
+    >>> judged_statistic(BY_ID["WAIT-01"]), judged_statistic(BY_ID["WAIT-02"])
     ('mean_days', None)
     """
-    from indicators.catalogue import BY_ID
-
-    indicator = BY_ID.get(indicator_id)
-    targets = indicator.targets if indicator is not None else None
-    statistic = targets.statistic if targets is not None else "value"
+    statistic = indicator.targets.statistic if indicator.targets is not None else "value"
     return None if statistic == "value" else statistic
 
 
@@ -145,7 +144,7 @@ def judged_statistic(indicator_id: str) -> str | None:
 JUDGED_INTERVAL = {"mean_days": ("mean_ci_low", "mean_ci_high")}
 
 
-def judged_rows(table: pl.DataFrame, indicator_id: str) -> pl.DataFrame:
+def judged_rows(table: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
     """Rows of one indicator with ``value`` (and interval) set to the statistic judged.
 
     For an indicator whose goal judges another statistic (:func:`judged_statistic`) the
@@ -155,12 +154,13 @@ def judged_rows(table: pl.DataFrame, indicator_id: str) -> pl.DataFrame:
     by goal achievement or placed in a funnel shows what is judged.  Other indicators'
     rows are returned as they are.
 
+    >>> from indicators.catalogue import BY_ID
     >>> rows = pl.DataFrame({"value": [27.0], "ci_low": [20.0], "ci_high": [30.0],
     ...                      "mean_days": [33.5]})
-    >>> judged_rows(rows, "WAIT-01").select("value", "ci_low").row(0)
+    >>> judged_rows(rows, BY_ID["WAIT-01"]).select("value", "ci_low").row(0)
     (33.5, None)
     """
-    column = judged_statistic(indicator_id)
+    column = judged_statistic(indicator)
     if column is None or column not in table.columns:
         return table
     low, high = JUDGED_INTERVAL.get(column, ("", ""))
@@ -171,15 +171,22 @@ def judged_rows(table: pl.DataFrame, indicator_id: str) -> pl.DataFrame:
     )
 
 
-def report_rows(table: pl.DataFrame) -> pl.DataFrame:
+def report_rows(table: pl.DataFrame, definitions: Mapping[str, Indicator]) -> pl.DataFrame:
     """The rows of an indicator table at the level trust reports show each indicator at.
 
+    ``definitions``: the indicators by id (:attr:`ResultsData.definitions`); an indicator
+    not among them is shown at ``trust`` level.
+
+    >>> from indicators.catalogue import BY_ID
     >>> table = pl.DataFrame({"indicator_id": ["LEVEL-01", "LEVEL-01", "WAIT-02"],
     ...                       "level": ["trust", "catchment", "trust"]})
-    >>> report_rows(table)["level"].to_list()
+    >>> report_rows(table, BY_ID)["level"].to_list()
     ['catchment', 'trust']
     """
-    levels = {i: report_level(i) for i in table["indicator_id"].unique().to_list()}
+    levels = {
+        i: report_level(definitions[i]) if i in definitions else "trust"
+        for i in table["indicator_id"].unique().to_list()
+    }
     return table.filter(
         pl.col("level") == pl.col("indicator_id").replace_strict(levels, default="trust")
     )
@@ -305,7 +312,7 @@ class ResultsData:
 
     def trusts_with_rows(self, period: str) -> set[str]:
         """The trusts (``unit_id``) a report can be made for: those with rows in ``period``."""
-        rows = report_rows(self.indicators.filter(pl.col("period") == period))
+        rows = report_rows(self.indicators.filter(pl.col("period") == period), self.definitions)
         return set(rows["unit_id"].to_list())
 
     # ------------------------------------------------------------------ manifest

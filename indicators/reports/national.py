@@ -134,7 +134,7 @@ class NationalOverview(ReportBase):
         labels = unit_labels()
         return self.data.indicators.filter(
             (pl.col("indicator_id") == ind.id)
-            & (pl.col("level") == report_level(ind.id))
+            & (pl.col("level") == report_level(ind))
             & (pl.col("period") == self.period)
         ).with_columns(
             pl.col("unit_id")
@@ -210,7 +210,7 @@ class NationalOverview(ReportBase):
         for ind in self.catalogue:
             found = [by_key.get((ind.id, y)) for y in years]
             shown = [r["value"] if r else None for r in found]
-            judged = judged_statistic(ind.id)
+            judged = judged_statistic(ind)
             row: list[Cell | str] = [
                 Cell(
                     html=f'<a href="#ind-{escape(ind.id)}">{escape(ind.id)}</a> '
@@ -247,7 +247,7 @@ class NationalOverview(ReportBase):
                 ]
             rows.append(row)
         notes = [text("national_values_note", lang), text("national_values_incomplete", lang)]
-        if any(judged_statistic(ind.id) for ind in self.catalogue):
+        if any(judged_statistic(ind) for ind in self.catalogue):
             notes.append(text("national_values_judged", lang))
         note = f'<p class="ind-note">{escape(" ".join(notes))}</p>'
         return self._html(
@@ -264,10 +264,10 @@ class NationalOverview(ReportBase):
             self._html(f'<h2 id="caterpillars">{escape(text("caterpillar_title", self.lang))}</h2>')
         ]
         for ind in self.catalogue:
-            rows = judged_rows(self._rows(ind), ind.id)
+            rows = judged_rows(self._rows(ind), ind)
             if rows.is_empty():
                 continue
-            level = text(f"level_{report_level(ind.id)}", self.lang)
+            level = text(f"level_{report_level(ind)}", self.lang)
             parts.append(
                 self._html(
                     f'<h3 id="ind-{escape(ind.id)}">{escape(ind.id)} '
@@ -276,7 +276,7 @@ class NationalOverview(ReportBase):
                     f"({escape(text('level', self.lang))}: {escape(level)})</p>"
                 )
             )
-            judged = judged_statistic(ind.id)
+            judged = judged_statistic(ind)
             parts.append(
                 caterpillar_chart(
                     rows,
@@ -368,7 +368,7 @@ class NationalOverview(ReportBase):
         base = ind.population_same_as
         if ind.kind != "case_mix" or base is None:
             return ""
-        level = report_level(ind.id)
+        level = report_level(ind)
         stats = {
             r["indicator_id"]: r
             for r in rows.filter(pl.col("level") == level).iter_rows(named=True)
@@ -398,7 +398,7 @@ class NationalOverview(ReportBase):
         units = {ind.id: ind.unit for ind in self.catalogue}
         body = [f'<h2 id="outliers">{escape(text("outliers", lang))}</h2>']
         for ind in self.catalogue:
-            rows = judged_rows(self._rows(ind), ind.id)
+            rows = judged_rows(self._rows(ind), ind)
             body.append(
                 f'<h3 id="outliers-{escape(ind.id)}">{escape(ind.id)} '
                 f"{escape(ind.title(lang))}</h3>"
@@ -414,7 +414,7 @@ class NationalOverview(ReportBase):
                     .fill_null(pl.col("unit_name"))
                     .alias("unit_name"),
                     national_value=pl.lit(
-                        self._national_value(ind, judged_statistic(ind.id) or "value"),
+                        self._national_value(ind, judged_statistic(ind) or "value"),
                         pl.Float64,
                     ),
                 )

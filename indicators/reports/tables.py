@@ -292,7 +292,7 @@ def summary_table_html(
             national_value = row.get("national_value")
         elif national is not None:
             national_value = national.get("value")
-        judged = judged_statistic(ind.id)
+        judged = judged_statistic(ind)
         name = Cell(
             html=f'<a href="#ind-{escape(ind.id)}">{escape(ind.id)}</a> {escape(ind.title(lang))}'
         )
@@ -347,7 +347,7 @@ def summary_table_html(
         },
         lang=lang,
     )
-    if any(judged_statistic(ind.id) for ind in indicators):
+    if any(judged_statistic(ind) for ind in indicators):
         notes += f'<p class="ind-note">{escape(text("judged_note", lang))}</p>'
     if any(ind.unit == "ratio" for ind in indicators):
         notes += f'<p class="ind-note">{escape(text("ratio_count_note", lang))}</p>'

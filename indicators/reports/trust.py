@@ -167,7 +167,9 @@ class TrustReport(ReportBase):
         }
 
     def _unit_rows(self, period: str | None = None) -> pl.DataFrame:
-        frame = report_rows(self.data.indicators.filter(pl.col("unit_id") == self.trust_id))
+        frame = report_rows(
+            self.data.indicators.filter(pl.col("unit_id") == self.trust_id), self.data.definitions
+        )
         return frame if period is None else frame.filter(pl.col("period") == period)
 
     def _national_rows(self, period: str | None = None) -> pl.DataFrame:
@@ -258,7 +260,7 @@ class TrustReport(ReportBase):
         """
         if ind.id in self._rows_by_indicator:
             return None
-        level = report_level(ind.id)
+        level = report_level(ind)
         if (
             level == "catchment"
             and self._unit_rows().filter(pl.col("indicator_id") == ind.id).is_empty()
@@ -294,11 +296,11 @@ class TrustReport(ReportBase):
         if funnel is not None:
             parts += [funnel, self._html(self.funnel_note(ind))]
         else:
-            plotted = judged_rows(self._level_rows(ind, self.period), ind.id)
+            plotted = judged_rows(self._level_rows(ind, self.period), ind)
             flagged = plotted["funnel_flag_998_od"].is_not_null().any()
             intervals = plotted["ci_low"].is_not_null().any()
             note = caterpillar_note(funnel=flagged, intervals=intervals, lang=self.lang)
-            if judged_statistic(ind.id):
+            if judged_statistic(ind):
                 note += f'<p class="ind-note">{escape(text("judged_chart_note", self.lang))}</p>'
             if flagged:
                 # Flags without published limits (waiting times): the trusts outside are
@@ -342,7 +344,7 @@ class TrustReport(ReportBase):
             f' data-period="{escape(self.period)}"'
             + (f' data-suppressed="{escape(suppressed)}"' if suppressed else "")
         )
-        judged = judged_statistic(ind.id)
+        judged = judged_statistic(ind)
         statistic = f"{text('median_short', lang)} " if judged else ""
         line = (
             f"<p><strong>{escape(self.trust['short_name'])}</strong>: {escape(statistic)}"
@@ -365,7 +367,7 @@ class TrustReport(ReportBase):
         labels = unit_labels()
         return self.data.indicators.filter(
             (pl.col("indicator_id") == ind.id)
-            & (pl.col("level") == report_level(ind.id))
+            & (pl.col("level") == report_level(ind))
             & (pl.col("period") == period)
         ).with_columns(
             pl.col("unit_id")
@@ -378,7 +380,7 @@ class TrustReport(ReportBase):
         """Funnel plot of all trusts with this one highlighted (None without limits)."""
         from indicators.charts import funnel_chart
 
-        rows = judged_rows(self._level_rows(ind, self.period), ind.id)
+        rows = judged_rows(self._level_rows(ind, self.period), ind)
         if rows["funnel_high_95"].drop_nulls().is_empty():
             return None
         x_title = text("expected" if ind.unit == "ratio" else "denominator", self.lang)
@@ -395,7 +397,7 @@ class TrustReport(ReportBase):
 
     def _value_title(self, ind: Indicator) -> str | None:
         """The value axis title of a chart that shows the judged statistic, else None."""
-        judged = judged_statistic(ind.id)
+        judged = judged_statistic(ind)
         return text(f"axis_{judged}", self.lang) if judged else None
 
     def funnel_note(self, ind: Indicator) -> str:
@@ -415,7 +417,7 @@ class TrustReport(ReportBase):
             )
         stats = self.data.variation.filter(
             (pl.col("indicator_id") == ind.id)
-            & (pl.col("level") == report_level(ind.id))
+            & (pl.col("level") == report_level(ind))
             & (pl.col("period") == self.period)
         )
         phi = stats["phi"][0] if stats.height else None
@@ -505,9 +507,9 @@ class TrustReport(ReportBase):
         """All trusts' values with intervals, this one marked (for indicators without funnel)."""
         from indicators.charts import caterpillar_chart
 
-        rows = judged_rows(self._level_rows(ind, self.period), ind.id)
+        rows = judged_rows(self._level_rows(ind, self.period), ind)
         national_row = self._national_by_indicator.get(ind.id, {})
-        national = national_row.get(judged_statistic(ind.id) or "value")
+        national = national_row.get(judged_statistic(ind) or "value")
         title = f"{ind.id} {ind.title(self.lang)}: {text('caterpillar_title', self.lang)}"
         return caterpillar_chart(
             rows,
@@ -539,7 +541,7 @@ class TrustReport(ReportBase):
             unit_label=self.trust["short_name"],
             national_label=text("nation", self.lang),
             title=f"{ind.id} {ind.title(self.lang)}: {text(key, self.lang)}",
-            value_title=text("axis_median_days", self.lang) if judged_statistic(ind.id) else None,
+            value_title=text("axis_median_days", self.lang) if judged_statistic(ind) else None,
             lang=self.lang,
         )
 
@@ -551,7 +553,7 @@ class TrustReport(ReportBase):
             (pl.col("indicator_id") == ind.id)
             & (pl.col("period") == self.period)
             & (
-                ((pl.col("level") == report_level(ind.id)) & (pl.col("unit_id") == self.trust_id))
+                ((pl.col("level") == report_level(ind)) & (pl.col("unit_id") == self.trust_id))
                 | ((pl.col("level") == "national") & (pl.col("unit_id") == NATIONAL_UNIT_ID))
             )
         ).with_columns((pl.col("level") == "national").alias("is_national"))

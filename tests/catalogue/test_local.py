@@ -97,6 +97,14 @@ NUMERATOR = 'days.gt(60).fill_null(False).alias("numerator")'
         ('title_en="Waited over 60 days"', 'title_en=" "', "title_en is empty"),
         ('periods=("year", "tertial")', 'periods=("year", "month")',
          "periods with 'month' must include 'tertial' too"),
+        ("variation=True,", 'variation=True, report_level="rhf",',
+         "'LOCAL-01': report_level 'rhf' is not one of trust, catchment"),
+        ("variation=True,", 'variation=True, report_level="area",',
+         "report_level 'area' is not one of trust, catchment"),
+        ("variation=True,",
+         'variation=True, levels=("national", "trust"), report_level="catchment",',
+         ("'LOCAL-01': report_level 'catchment' is not one of the indicator's levels "
+          "(national, trust)")),
     ],
 )  # fmt: skip
 def test_a_broken_definition_is_named_with_what_is_wrong(tmp_path, old, new, message):
@@ -153,6 +161,22 @@ def test_list_shows_local_indicators_and_a_broken_one_is_a_one_line_error(tmp_pa
     assert failed.exit_code == 2, failed.output
     assert "Traceback" not in failed.output
     assert "kind 'share' is not one of" in " ".join(failed.output.split())
+
+
+def test_a_definition_declares_the_level_reports_show_it_at(tmp_path):
+    default = load_catalogue(write_catalogue(tmp_path)).indicators[0]
+    assert default.report_level == "trust"
+    text = LOCAL.replace("variation=True,", 'variation=True, report_level="catchment",')
+    local = load_catalogue(write_catalogue(tmp_path, text, "area.py"))
+    assert full_catalogue([local])[-1].report_level == "catchment"
+    definitions = definitions_of_results({"catalogues": [local.record()]})
+    assert definitions["LOCAL-01"].report_level == "catchment"
+
+
+def test_every_built_in_report_level_is_one_of_the_indicators_levels():
+    shown = {i.id: i.report_level for i in CATALOGUE if i.report_level != "trust"}
+    assert shown == {"LEVEL-01": "catchment", "LEVEL-01A": "catchment"}
+    assert all(i.report_level in i.levels for i in CATALOGUE)
 
 
 def test_the_manifest_of_results_brings_the_local_definitions_back(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from indicators.catalogue import BY_ID
 from indicators.charts import funnel_chart
 from indicators.reports.data import judged_rows
 
@@ -63,9 +64,9 @@ def test_a_judged_statistic_is_drawn_with_its_own_interval_when_published():
         {"value": [27.0], "ci_low": [24.0], "ci_high": [30.0], "mean_days": [33.5],
          "mean_ci_low": [31.0], "mean_ci_high": [36.0]}
     )  # fmt: skip
-    assert judged_rows(rows, "WAIT-01").select("value", "ci_low", "ci_high").row(0) == (
+    assert judged_rows(rows, BY_ID["WAIT-01"]).select("value", "ci_low", "ci_high").row(0) == (
         33.5,
         31.0,
         36.0,
     )
-    assert judged_rows(rows, "WAIT-02").row(0) == rows.row(0)
+    assert judged_rows(rows, BY_ID["WAIT-02"]).row(0) == rows.row(0)
