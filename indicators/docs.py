@@ -45,6 +45,7 @@ def _indicator(ind: Indicator) -> str:
         ("Dated by", ind.period_date),
         ("Smallest population shown", ind.min_denominator),
         ("Levels; periods", _levels_and_periods(ind)),
+        ("Shown in a trust's report at", f"{ind.report_level} level"),
         ("Counts", ind.counting),
         ("Tables", ", ".join(ind.tables)),
         ("Funnel; variation", "; ".join("yes" if f else "no"
