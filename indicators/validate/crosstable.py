@@ -18,10 +18,18 @@ reported as *not checked* with the reason.
 No rule sorts the rows or uses a window function, and none joins a table to another
 more than once.  A foreign key is a hash lookup of the column's values among the
 parent's keys.  A row's referral is joined once (:func:`link`, one row per referral id:
-the earliest received date and the referral's patient), and both the within-referral
-and the same-patient rule of the table read that join.  The birth-year rule looks up
-only the rows that can break it (:func:`before_birth`).  A pathway's events are
-compared with one aggregation per pathway joined back to its rows.
+the earliest received date and the referral's patient), and the within-referral and
+same-patient rules of the table, and its foreign key to the referrals, read that join.
+The birth-year rule looks up only the rows that can break it (:func:`before_birth`).  A
+pathway's events are compared with one aggregation per pathway joined back to its rows.
+
+Hash tables of a million keys or more outgrow the processor's caches, and each lookup
+then waits for memory: a table ten times larger costs far more than ten times as much.
+The extract files are written sorted by their keys, so where a key column is sorted its
+runs of equal values are numbered in one pass (:func:`runs`) and grouped and joined back
+by those numbers (:func:`aggregate`, :func:`per_group`), and a column whose equal values
+lie next to each other is looked up once per run (:func:`link`).  Unsorted columns take
+the hash path; both give the same rows.
 
 Examples
 --------
@@ -41,6 +49,7 @@ The decision (rank 2) lies before the first attendance (rank 1): both rows are f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -50,6 +59,51 @@ from indicators.validate.results import EXAMPLE_VALUES, RuleResult, mask_value
 from indicators.validate.rules import Rule
 
 ROW = "__row"
+RUN = "__run"
+
+
+def runs(keys: pl.Series) -> pl.Series | None:
+    """Per value of a sorted column without nulls, the number of its run (0, 1, ...); else None.
+
+    Equal values of a sorted column lie next to each other, so the run numbers are dense
+    group numbers found in one pass, without a hash table.
+    """
+    if keys.null_count() or not keys.is_sorted():
+        return None
+    return keys.rle_id().set_sorted()
+
+
+def aggregate(frame: pl.DataFrame, key: str, aggregations: list[pl.Expr]) -> pl.DataFrame:
+    """``frame.group_by(key).agg(aggregations)`` over the rows with a key: one row per key.
+
+    A sorted key column is grouped by its run numbers (:func:`runs`), in key order.
+    """
+    frame = frame.filter(pl.col(key).is_not_null())
+    run = runs(frame.get_column(key))
+    if run is None:
+        return frame.group_by(key).agg(aggregations)
+    return (
+        frame.with_columns(run.alias(RUN))
+        .group_by(RUN, maintain_order=True)
+        .agg(pl.col(key).first(), *aggregations)
+        .drop(RUN)
+    )
+
+
+def per_group(frame: pl.DataFrame, key: str, aggregations: list[pl.Expr]) -> pl.DataFrame:
+    """Per row of ``frame``, in order, the aggregations over the rows with its key.
+
+    A row without a key has nulls.  A sorted key column without nulls is grouped by its
+    run numbers (:func:`runs`) and each row takes its run's row; else the aggregation
+    per key is joined back to the rows.
+    """
+    run = runs(frame.get_column(key))
+    if run is None:
+        groups = aggregate(frame, key, aggregations)
+        rows = frame.select(key).join(groups, on=key, how="left", maintain_order="left")
+        return rows.drop(key)
+    groups = frame.with_columns(run.alias(RUN)).group_by(RUN, maintain_order=True).agg(aggregations)
+    return groups.drop(RUN).select(pl.all().gather(run))
 
 
 def pathway_order_broken(events: pl.DataFrame) -> pl.Series:
@@ -60,10 +114,10 @@ def pathway_order_broken(events: pl.DataFrame) -> pl.Series:
     pathway; any other event is flagged if it is dated after the pathway's ``end``.
     Events without a date take no part (``not_null`` reports them).
 
-    One aggregation per pathway gives the earliest and latest date of each rank (plain
-    minima and maxima of a date column per rank, null where the row has another rank);
-    each row is then compared with the latest date of the ranks below its own and the
-    earliest of the ranks above.
+    One aggregation per pathway (:func:`per_group`) gives the earliest and latest date of
+    each rank (plain minima and maxima of a date column per rank, null where the row has
+    another rank); each row is then compared with the latest date of the ranks below its
+    own and the earliest of the ranks above.
     """
     ranks = sorted(set(PATHWAY_EVENT_ORDER.values()))
     rank = pl.col("event").replace_strict(PATHWAY_EVENT_ORDER, default=None, return_dtype=pl.Int32)
@@ -72,19 +126,19 @@ def pathway_order_broken(events: pl.DataFrame) -> pl.Series:
     by_rank = frame.select(
         "pathway_id", *(pl.when(pl.col("rank") == r).then(date).alias(f"d{r}") for r in ranks)
     )
-    spans = by_rank.group_by("pathway_id").agg(
-        *(pl.col(f"d{r}").min().alias(f"lo{r}") for r in ranks),
-        *(pl.col(f"d{r}").max().alias(f"hi{r}") for r in ranks),
+    spans = per_group(
+        by_rank,
+        "pathway_id",
+        [
+            *(pl.col(f"d{r}").min().alias(f"lo{r}") for r in ranks),
+            *(pl.col(f"d{r}").max().alias(f"hi{r}") for r in ranks),
+        ],
     )
     end = PATHWAY_EVENT_ORDER["end"]
     verdict: Any = pl.when(pl.col("rank").is_null()).then(date > pl.col(f"lo{end}"))
     for r in ranks:
         verdict = verdict.when(pl.col("rank") == r).then(_out_of_order(r, ranks))
-    return (
-        frame.join(spans, on="pathway_id", how="left", maintain_order="left")
-        .select(verdict.fill_null(False).alias("broken"))
-        .get_column("broken")
-    )
+    return frame.hstack(spans).select(verdict.fill_null(False).alias("broken")).to_series()
 
 
 def _out_of_order(rank: int, ranks: list[int]) -> pl.Expr:
@@ -142,7 +196,7 @@ def check_cross_table(
     rules = load_cross_table() if rules is None else rules
     results: list[RuleResult] = []
     failing: dict[str, pl.Series] = {}
-    links = Links(tables)
+    links = Links(tables, rules)
     for table in EXTRACT:
         if table not in tables and table not in unavailable:
             continue
@@ -186,15 +240,24 @@ def _shown(rule: Rule) -> pl.Expr:
     return pl.col(rule.columns[0]).cast(pl.String)
 
 
+def _unknown_parent(rule: Rule, frame: pl.DataFrame, links: Links) -> pl.Series:
+    """Boolean per row: True where the column has a value that is not a key of the parent.
+
+    Read from the table's link to the parent when another rule makes that link anyway
+    (:data:`FOUND` is null), else a hash lookup among the parent's keys.
+    """
+    column, parent, key = rule.columns[0], str(rule.param("table")), str(rule.param("ref_column"))
+    named = frame.get_column(column).is_not_null()
+    if links.wanted(rule.table, column, parent, key):
+        return named & links.get(rule.table, column, parent, key).get_column(FOUND).is_null()
+    keys = links.tables[parent].get_column(key).implode()
+    return frame.select(named & ~pl.col(column).is_in(keys)).to_series()
+
+
 def _broken(rule: Rule, frame: pl.DataFrame, links: Links) -> pl.Series:
     """Boolean per row of ``frame``: True where the row breaks ``rule``."""
     if rule.kind == "foreign_key":
-        parent = links.tables[str(rule.param("table"))]
-        column = rule.columns[0]
-        keys = parent.get_column(str(rule.param("ref_column"))).unique().implode()
-        return frame.select(
-            (pl.col(column).is_not_null() & ~pl.col(column).is_in(keys)).alias("b")
-        ).get_column("b")
+        return _unknown_parent(rule, frame, links)
     if rule.kind == "pathway_order":
         return pathway_order_broken(frame)
     if rule.kind == "within_referral":
@@ -231,28 +294,51 @@ def parent_summary(parent: pl.DataFrame, key: str) -> pl.DataFrame:
         ]
     if "received_date" in parent.columns:
         aggregations.append(pl.col("received_date").min().alias(RECEIVED))
-    return parent.filter(pl.col(key).is_not_null()).group_by(key).agg(aggregations)
+    return aggregate(parent, key, aggregations)
 
 
 def link(rows: pl.DataFrame, column: str, parent: pl.DataFrame, key: str) -> pl.DataFrame:
     """Per row of ``rows``, in order, the summary of the parent rows its ``column`` names.
 
     One left join with :func:`parent_summary`; a row whose value is null or not a key
-    of ``parent`` has nulls (:data:`FOUND` among them).
+    of ``parent`` has nulls (:data:`FOUND` among them).  When at most half as many runs
+    of equal values as rows (a column sorted by the key, as in the files), each run is
+    looked up once and its summary repeated for the run's rows.
     """
-    return (
-        rows.select(pl.col(column).alias(key))
-        .join(parent_summary(parent, key), on=key, how="left", maintain_order="left")
-        .drop(key)
-    )
+    values = rows.get_column(column).alias(key)
+    summary = parent_summary(parent, key)
+    run = values.rle_id()
+    if not run.len() or 2 * (run[-1] + 1) > run.len():
+        return _summary_of(values, summary)
+    firsts = values.rle().struct.field("value").alias(key)
+    return _summary_of(firsts, summary).select(pl.all().gather(run))
+
+
+def _summary_of(values: pl.Series, summary: pl.DataFrame) -> pl.DataFrame:
+    """The row of ``summary`` each value names (by its first column), in order; else nulls."""
+    key = summary.columns[0]
+    return values.to_frame(key).join(summary, on=key, how="left", maintain_order="left").drop(key)
+
+
+#: Rule kinds that read a table's link to the referrals.
+REFERRAL_KINDS = ("within_referral", "same_patient")
 
 
 class Links:
     """The links of one check (:func:`link`), each made once and read by every rule."""
 
-    def __init__(self, tables: dict[str, pl.DataFrame]) -> None:
+    def __init__(self, tables: dict[str, pl.DataFrame], rules: Sequence[Rule] = ()) -> None:
         self.tables = tables
         self._made: dict[tuple[str, str, str, str], pl.DataFrame] = {}
+        self._wanted = {
+            (r.table, "referral_id", "referrals", "referral_id")
+            for r in rules
+            if r.kind in REFERRAL_KINDS
+        }
+
+    def wanted(self, table: str, column: str, parent: str, key: str) -> bool:
+        """Whether a rule reads the link of ``table.column`` to ``parent.key``."""
+        return (table, column, parent, key) in self._wanted
 
     def get(self, table: str, column: str, parent: str, key: str) -> pl.DataFrame:
         """The link of ``table.column`` to ``parent.key``, made on first use."""
@@ -333,11 +419,7 @@ def before_birth(rows: pl.DataFrame, patients: pl.DataFrame, column: str) -> pl.
     cut = usual_first_year(dates)
     if cut is None:
         return unbroken
-    births = (
-        patients.filter(pl.col("patient_id").is_not_null())
-        .group_by("patient_id")
-        .agg(pl.col("birth_year").min())
-    )
+    births = aggregate(patients, "patient_id", [pl.col("birth_year").min()])
     late = births.filter(pl.col("birth_year") > cut).get_column("patient_id").implode()
     suspect = (pl.col(column).dt.year() < cut) | pl.col("patient_id").is_in(late)
     broken = (
