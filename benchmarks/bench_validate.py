@@ -13,7 +13,8 @@ batches as a validation) and once as polars expressions on the same frame, side 
 ``--scales 1 5 10`` measures how validation grows with the rows instead: it validates
 ``outputs/bench/extract_scale<S>`` (``--pattern``) for each scale, ``--runs`` times each
 in a fresh child process, and writes per stage (reading and converting, GX batch
-building, GX suites, cross-table rules, the rest) the median wall and CPU seconds, the
+building, GX suites, cross-table rules, the rest) and per cross-table rule (a rule that
+makes a link shared with later rules is charged for it) the median wall and CPU seconds, the
 growth exponent ``log(t_last / t_first) / log(last / first)`` (1 is linear) and the peak
 resident memory to ``--out`` (default ``outputs/bench/validate_scaling.json``).  Run it
 with ``PYTHONPATH`` set to another checkout to measure that checkout's code.
@@ -120,6 +121,18 @@ def timed(stage, fn):
     return inner
 
 run._read_tables = timed("read", run._read_tables)
+from indicators.validate import crosstable
+rules = {}
+_broken = crosstable._broken
+
+def broken(rule, frame, links):  # per cross-table rule: a link is timed with its first reader
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        return _broken(rule, frame, links)
+    finally:
+        rules[rule.id] = [time.perf_counter() - wall, time.process_time() - cpu]
+
+crosstable._broken = broken
 run.check_cross_table = timed("cross_table", run.check_cross_table)
 gxrun.GXRunner.check_rows = timed("gx_batches", gxrun.GXRunner.check_rows)
 gxrun.GXRunner._validate = timed("gx_suites", gxrun.GXRunner._validate)
@@ -129,7 +142,7 @@ wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 spent["other"] = [wall - sum(w for w, _ in spent.values()), cpu - sum(c for _, c in spent.values())]
 spent["validate"] = [wall, cpu]
 hwm = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) * 1024
-print(json.dumps({"stages": spent, "peak": hwm, "passed": v.report.passed,
+print(json.dumps({"stages": spent, "rules": rules, "peak": hwm, "passed": v.report.passed,
                   "rows": {t.table: t.rows for t in v.report.tables.values()}}))
 """
 STAGES = ("read", "gx_batches", "gx_suites", "cross_table", "other", "validate")
@@ -262,6 +275,13 @@ def scale_medians(extract: Path, runs: int) -> dict:
             "wall_s": round(statistics.median(r["stages"][stage][0] for r in results), 3),
             "cpu_s": round(statistics.median(r["stages"][stage][1] for r in results), 3),
         }
+    out["cross_table_rules"] = {
+        rule: {
+            "wall_s": round(statistics.median(r["rules"][rule][0] for r in results), 3),
+            "cpu_s": round(statistics.median(r["rules"][rule][1] for r in results), 3),
+        }
+        for rule in results[0]["rules"]
+    }
     out["peak_rss_mb"] = round(max(r["peak"] for r in results) / 2**20)
     out["passed"] = results[0]["passed"]
     return out
