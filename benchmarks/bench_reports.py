@@ -7,14 +7,17 @@ in outputs/bench/reports/, renders with ``--jobs`` = 2, and writes
 outputs/bench/reports.json.
 
 Usage: python benchmarks/bench_reports.py [--jobs N] [--scale S] [--repeat R]
-[--results DIR] [--compare DIR]
+[--results DIR] [--compare DIR] [--breakdown]
 
 ``--results`` renders an existing results directory instead of making one.  Every run is
 a fresh process, timed as a whole (wall clock, and the CPU time of it and its workers
 and kernels).  ``--compare DIR`` also renders with the code of another checkout (a git
 worktree of an older commit, say), alternating with this one run by run, so both meet
 the same load on a shared machine; both are reported side by side.  With ``--repeat``
-each is run that many times and medians are reported.
+each is run that many times and medians are reported.  Each report's time is also given
+step by step (kernel, notebook, HTML, leak check) where the code records it, and
+``--breakdown`` times a warm trust report's kernel work in one process: its sections
+built, their chart specs made, and the SVGs drawn by vl-convert.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSA
 print(json.dumps({
     "seconds": seconds,
     "cpu_seconds": sum(u.ru_utime + u.ru_stime for u in usage),
-    "outcomes": [[o.key, o.seconds, o.bytes] for o in result.outcomes],
+    "outcomes": [[o.key, o.seconds, o.bytes, getattr(o, "seconds_by_step", {})]
+                 for o in result.outcomes],
     "failed": [o.key for o in result.failed],
     "leaks": len(result.leaks),
 }))
@@ -75,20 +79,83 @@ def _results(scale: float) -> Path:
 
 def render_once(results: Path, out: Path, *, jobs: int, code: Path | None) -> dict[str, Any]:
     """Render every report once in a fresh process, with the code in ``code`` (or this)."""
-    env = dict(os.environ)
-    if code is not None:
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(code.resolve()), *filter(None, [env.get("PYTHONPATH")])]
-        )
     done = subprocess.run(
         [sys.executable, "-c", RUN, str(results), str(out), str(jobs)],
         check=True,
         capture_output=True,
         text=True,
-        env=env,
+        env=_env(code),
         cwd=ROOT,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _env(code: Path | None) -> dict[str, str]:
+    """This environment, importing the package from ``code`` when given."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(code.resolve()), *filter(None, [env.get("PYTHONPATH")])]
+        )
+    return env
+
+
+#: One trust report's sections built in a fresh process twice (the second warm, with its
+#: chart templates built), then its charts drawn: where a warm report's kernel time goes.
+BREAKDOWN = """
+import json, sys, time
+from indicators.charts.display import ChartView
+from indicators.reports import TrustReport
+
+SECTIONS = ("header", "summary", "what_changed", "indicator_sections", "data_quality", "methods")
+
+def charts(parts):
+    for part in parts:
+        if isinstance(part, ChartView):
+            yield part
+        elif hasattr(part, "parts"):
+            yield from charts(part.parts)
+
+def once(trust):
+    start = time.perf_counter()
+    report = TrustReport.load(sys.argv[1], trust_id=trust, lang="nb")
+    views = list(charts(getattr(report, name)() for name in SECTIONS))
+    built = time.perf_counter()
+    for view in views:
+        view.spec
+    specs = time.perf_counter()
+    for view in views:
+        view.svg
+    drawn = time.perf_counter()
+    return {"charts": len(views), "build_s": built - start, "specs_s": specs - built,
+            "svg_s": drawn - specs}
+
+once(sys.argv[2])
+print(json.dumps(once(sys.argv[3])))
+"""
+
+
+def breakdown(results: Path, trusts: tuple[str, str], code: Path | None) -> dict[str, Any]:
+    """A warm trust report's kernel time: sections built, specs made, SVGs drawn."""
+    done = subprocess.run(
+        [sys.executable, "-c", BREAKDOWN, str(results), *trusts],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=_env(code),
+        cwd=ROOT,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _two_trusts(results: Path) -> tuple[str, str]:
+    """Two trusts the results hold rows for: a report of each, the second one warm."""
+    from indicators.reports.data import ResultsData
+
+    data = ResultsData.read(results)
+    period = data.check_period(None)
+    found = sorted(data.trusts_with_rows(period))
+    return found[0], found[1]
 
 
 def warm_trust_seconds(run: dict[str, Any], *, jobs: int) -> list[float]:
@@ -98,14 +165,28 @@ def warm_trust_seconds(run: dict[str, Any], *, jobs: int) -> list[float]:
     first), so the first ``jobs`` reports are each worker's first: they start the kernel
     and import everything.
     """
-    return [s for key, s, _ in run["outcomes"][jobs:] if key != "national"]
+    return [row[1] for row in _warm_trust_outcomes(run, jobs=jobs)]
+
+
+def _warm_trust_outcomes(run: dict[str, Any], *, jobs: int) -> list[list[Any]]:
+    return [row for row in run["outcomes"][jobs:] if row[0] != "national"]
+
+
+def warm_trust_steps(runs: list[dict[str, Any]], *, jobs: int) -> dict[str, float]:
+    """Median seconds of each step of the warm trust reports of all ``runs``."""
+    steps: dict[str, list[float]] = {}
+    for run in runs:
+        for row in _warm_trust_outcomes(run, jobs=jobs):
+            for step, seconds in (row[3] if len(row) > 3 else {}).items():
+                steps.setdefault(step, []).append(seconds)
+    return {step: round(statistics.median(found), 2) for step, found in steps.items()}
 
 
 def summary(runs: list[dict[str, Any]], *, jobs: int) -> dict[str, Any]:
     """Medians over ``runs``: total, CPU, warm trust report, national overview."""
     warm = [statistics.median(warm_trust_seconds(r, jobs=jobs)) for r in runs]
-    national = [s for r in runs for key, s, _ in r["outcomes"] if key == "national"]
-    sizes = [b for r in runs for _, _, b in r["outcomes"]]
+    national = [row[1] for r in runs for row in r["outcomes"] if row[0] == "national"]
+    sizes = [row[2] for r in runs for row in r["outcomes"]]
     seconds = statistics.median(r["seconds"] for r in runs)
     warm_median = statistics.median(warm)
     return {
@@ -118,6 +199,7 @@ def summary(runs: list[dict[str, Any]], *, jobs: int) -> dict[str, Any]:
         "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs), 1),
         "median_warm_trust_report_seconds": round(warm_median, 2),
         "warm_trust_report_seconds_runs": [round(w, 2) for w in warm],
+        "warm_trust_report_steps_seconds": warm_trust_steps(runs, jobs=jobs),
         "national_seconds": round(statistics.median(national), 2) if national else None,
         "max_bytes": max(sizes, default=0),
         "within_time": seconds <= TARGET_SECONDS,
@@ -133,6 +215,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs; medians are reported")
     parser.add_argument("--results", type=Path, default=None, help="existing results directory")
     parser.add_argument("--compare", type=Path, default=None, help="checkout of other code")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time a warm trust report's sections, specs and SVGs in one process",
+    )
     args = parser.parse_args()
 
     from indicators import __version__
@@ -146,6 +233,12 @@ def main() -> None:
         for name, code in codes.items():
             out = OUT / "reports" / f"html-{name}"
             runs[name].append(render_once(results, out, jobs=args.jobs, code=code))
+    breakdowns = {}
+    if args.breakdown:
+        trusts = _two_trusts(results)
+        for _ in range(max(1, args.repeat)):
+            for name, code in codes.items():
+                breakdowns.setdefault(name, []).append(breakdown(results, trusts, code))
     record = {
         "benchmark": "reports",
         "package_version": __version__,
@@ -159,6 +252,10 @@ def main() -> None:
         "target_warm_trust_report_seconds": TARGET_WARM_SECONDS,
         "target_bytes": TARGET_BYTES,
         **{name: summary(found, jobs=args.jobs) for name, found in runs.items()},
+        "warm_trust_report_kernel": {
+            name: {key: statistics.median(b[key] for b in found) for key in found[0]}
+            for name, found in breakdowns.items()
+        },
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "reports.json").write_text(json.dumps(record, indent=2), "utf-8")

@@ -138,6 +138,31 @@ class ReportOutcome:
     pdf: str | None = None
     pdf_bytes: int = 0
     leaks: list[Leak] = field(default_factory=list)
+    #: Wall seconds of each step (:data:`REPORT_STEPS`) the report went through.
+    #: ``seconds`` is the time until the HTML (and PDF) was written: every step but
+    #: the leak check.
+    seconds_by_step: dict[str, float] = field(default_factory=dict)
+
+
+#: The steps of one report, in order: a ready kernel with a cleared namespace; the
+#: notebook executed in it and written (papermill); the HTML; the leak check of both
+#: files; the PDF.
+REPORT_STEPS = ("kernel", "notebook", "html", "leak_check", "pdf")
+
+
+class _Steps:
+    """Wall seconds per step: ``steps.start("html")`` ends the step before."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._step: str | None = None
+        self._since = time.perf_counter()
+
+    def start(self, step: str | None) -> None:
+        now = time.perf_counter()
+        if self._step is not None:
+            self.seconds[self._step] = self.seconds.get(self._step, 0.0) + now - self._since
+        self._step, self._since = step, now
 
 
 @dataclass
@@ -285,9 +310,12 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
     from indicators.reports.render import notebook_to_html
 
     start = time.perf_counter()
+    steps = _Steps()
     km = None
     try:
+        steps.start("kernel")
         km = _worker_kernel(job.ipynb.parent) if reuse_kernel else _start_kernel(job.ipynb.parent)
+        steps.start("notebook")
         executed = papermill.execute_notebook(
             str(job.notebook),
             str(job.ipynb),
@@ -299,9 +327,12 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
             request_save_on_cell_execute=False,
             km=km,
         )
+        steps.start("html")
         notebook_to_html(executed, job.html, title=job.name, lang=job.parameters["lang"])
+        steps.start(None)
     except Exception as exc:  # noqa: BLE001 - one report's failure is recorded, not raised
         written = [job.ipynb] if job.ipynb.exists() else []
+        steps.start(None)
         return ReportOutcome(
             key=job.key,
             name=job.name,
@@ -311,6 +342,7 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
             ipynb=job.ipynb.name if job.ipynb.exists() else None,
             error=_error_summary(exc),
             leaks=check_leaks(written, patient_ids=_WORKER.patient_ids),
+            seconds_by_step=steps.seconds,
         )
     finally:
         if km is not None and not reuse_kernel:
@@ -324,11 +356,16 @@ def run_job(job: ReportJob, reuse_kernel: bool = True) -> ReportOutcome:
         html=job.html.name,
         ipynb=job.ipynb.name,
         bytes=job.html.stat().st_size,
-        leaks=check_leaks([job.html, job.ipynb], patient_ids=_WORKER.patient_ids),
+        seconds_by_step=steps.seconds,
     )
+    steps.start("leak_check")
+    outcome.leaks = check_leaks([job.html, job.ipynb], patient_ids=_WORKER.patient_ids)
+    steps.start(None)
     if job.pdf is not None:
+        steps.start("pdf")
         print_pdf(job, outcome, chromium=_WORKER.chromium)
-        outcome.seconds = time.perf_counter() - start
+        steps.start(None)
+        outcome.seconds = time.perf_counter() - start - steps.seconds["leak_check"]
     return outcome
 
 
@@ -703,6 +740,7 @@ def _outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
     """One report in ``reports.json``: its time rounded as the index shows it."""
     record = {k: v for k, v in asdict(outcome).items() if k != "leaks"}
     record["seconds"] = round(outcome.seconds, 2)
+    record["seconds_by_step"] = {k: round(v, 2) for k, v in outcome.seconds_by_step.items()}
     return record
 
 

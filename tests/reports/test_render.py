@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from indicators.cli import app
 from indicators.reference import trusts as reference_trusts
 from indicators.reports.leaks import check_leaks
-from indicators.reports.run import INDEX
+from indicators.reports.run import INDEX, REPORT_STEPS
 
 from .conftest import MISSING_TRUST, OUTLIER_TRUST, SMALL_COUNT_TRUST, build_results
 
@@ -112,6 +112,22 @@ def test_no_number_in_any_output_is_longer_than_it_is_shown(rendered):
         assert not re.search(r"\d[.,]\d{7}", " ".join(read_out)), html
     record = json.loads((out / "reports.json").read_text("utf-8"))
     assert all(r["seconds"] == round(r["seconds"], 2) for r in record["reports"])
+
+
+def test_the_run_record_gives_each_report_its_time_step_by_step(rendered):
+    out, _ = rendered
+    record = json.loads((out / "reports.json").read_text("utf-8"))
+    made = [r for r in record["reports"] if r["ok"]]
+    assert made
+    for report in made:
+        steps = report["seconds_by_step"]
+        assert list(steps) == ["kernel", "notebook", "html", "leak_check"]
+        assert all(seconds >= 0 for seconds in steps.values())
+        until_html = steps["kernel"] + steps["notebook"] + steps["html"]
+        assert until_html <= report["seconds"] + 0.03
+        assert report["seconds"] - until_html < 0.5
+    failed = [r for r in record["reports"] if not r["ok"]]
+    assert all(set(r["seconds_by_step"]) <= set(REPORT_STEPS) for r in failed)
 
 
 def test_all_trusts_from_results_of_one_trust_give_one_report_and_a_note(tmp_path, caplog):
