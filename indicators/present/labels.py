@@ -144,12 +144,12 @@ TEXT: dict[str, dict[str, str]] = {
     "mean_days_short": {"nb": "gjennomsnitt", "en": "mean"},
     "judged_on_mean_days": {"nb": "vurdert på gjennomsnittet", "en": "judged on the mean"},
     "judged_note": {
-        "nb": "Ventetid (WAIT-01): verdien er Kaplan–Meier-medianen; det nasjonale målet og "
-        "fargen for måloppnåelse gjelder gjennomsnittlig ventetid for dem som har startet "
+        "nb": "Ventetid ({indicators}): verdien er Kaplan–Meier-medianen; det nasjonale målet "
+        "og fargen for måloppnåelse gjelder gjennomsnittlig ventetid for dem som har startet "
         "behandling, som vises under medianen.",
-        "en": "Waiting time (WAIT-01): the value is the Kaplan–Meier median; the national goal "
-        "and the goal colour are on the mean wait of those who started care, shown below the "
-        "median.",
+        "en": "Waiting time ({indicators}): the value is the Kaplan–Meier median; the national "
+        "goal and the goal colour are on the mean wait of those who started care, shown below "
+        "the median.",
     },
     "ratio_count_note": {
         "nb": "Forholdstall (observert/forventet): antallskolonnen viser observert antall "
@@ -342,9 +342,10 @@ TEXT: dict[str, dict[str, str]] = {
         "are decided by the extract date), so the change does not say whether things improved.",
     },
     "national_values_judged": {
-        "nb": "Ventetiden (WAIT-01) er medianen; endringen gjelder medianen, målet gjennomsnittet.",
-        "en": "The waiting time (WAIT-01) is the median; the change is of the median, the goal "
-        "is on the mean.",
+        "nb": "Ventetiden ({indicators}) er medianen; endringen gjelder medianen, målet "
+        "gjennomsnittet.",
+        "en": "The waiting time ({indicators}) is the median; the change is of the median, the "
+        "goal is on the mean.",
     },
     "change_from": {"nb": "Endring fra {year}", "en": "Change from {year}"},
     "percentage_points": {"nb": "prosentpoeng", "en": "percentage points"},

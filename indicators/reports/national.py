@@ -247,8 +247,9 @@ class NationalOverview(ReportBase):
                 ]
             rows.append(row)
         notes = [text("national_values_note", lang), text("national_values_incomplete", lang)]
-        if any(judged_statistic(ind) for ind in self.catalogue):
-            notes.append(text("national_values_judged", lang))
+        judged = ", ".join(ind.id for ind in self.catalogue if judged_statistic(ind))
+        if judged:
+            notes.append(text("national_values_judged", lang).format(indicators=judged))
         note = f'<p class="ind-note">{escape(" ".join(notes))}</p>'
         return self._html(
             f'<h2 id="national-values">{escape(text("national_values", lang))}</h2>'

@@ -347,8 +347,10 @@ def summary_table_html(
         },
         lang=lang,
     )
-    if any(judged_statistic(ind) for ind in indicators):
-        notes += f'<p class="ind-note">{escape(text("judged_note", lang))}</p>'
+    judged = ", ".join(ind.id for ind in indicators if judged_statistic(ind))
+    if judged:
+        note = text("judged_note", lang).format(indicators=judged)
+        notes += f'<p class="ind-note">{escape(note)}</p>'
     if any(ind.unit == "ratio" for ind in indicators):
         notes += f'<p class="ind-note">{escape(text("ratio_count_note", lang))}</p>'
     return table(header, rows, data_table="summary") + notes

@@ -179,6 +179,14 @@ def test_a_local_indicator_is_judged_on_the_statistic_its_targets_name(data):
     row = _summary_row(finnmark, "LOCAL-WAIT")
     assert "median 27,0 dager gjennomsnitt 38,0 dager" in row
     assert "Middels (vurdert på gjennomsnittet)" in row
+    notes = _text(finnmark.split("</table>", 1)[1])
+    assert "Ventetid (LOCAL-WAIT): verdien er Kaplan–Meier-medianen" in notes
+
+
+def test_the_national_values_name_the_indicators_judged_on_another_statistic(data):
+    html = NationalOverview(data, period="2025", lang="en").national_values()._repr_html_()
+    notes = _text(html.split("</table>", 1)[1])
+    assert "The waiting time (LOCAL-WAIT) is the median" in notes
 
 
 def test_the_chart_of_a_local_judged_indicator_draws_the_statistic_it_colours(data):
