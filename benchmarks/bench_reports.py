@@ -80,7 +80,7 @@ def _results(scale: float) -> Path:
 def render_once(results: Path, out: Path, *, jobs: int, code: Path | None) -> dict[str, Any]:
     """Render every report once in a fresh process, with the code in ``code`` (or this)."""
     done = subprocess.run(
-        [sys.executable, "-c", RUN, str(results), str(out), str(jobs)],
+        [sys.executable, "-P", "-c", RUN, str(results), str(out), str(jobs)],
         check=True,
         capture_output=True,
         text=True,
@@ -90,8 +90,25 @@ def render_once(results: Path, out: Path, *, jobs: int, code: Path | None) -> di
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def imported_from(code: Path | None) -> str:
+    """Where a run with ``code`` imports the package from (checked, and recorded)."""
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", "import indicators; print(indicators.__path__[0])"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=_env(code),
+        cwd=ROOT,
+    )
+    return done.stdout.strip()
+
+
 def _env(code: Path | None) -> dict[str, str]:
-    """This environment, importing the package from ``code`` when given."""
+    """This environment, importing the package from ``code`` when given.
+
+    Runs use ``python -P``: with ``-c`` Python would otherwise put the working directory
+    (this checkout) ahead of ``PYTHONPATH``, and measure this code as the other's.
+    """
     env = dict(os.environ)
     if code is not None:
         env["PYTHONPATH"] = os.pathsep.join(
@@ -138,7 +155,7 @@ print(json.dumps(once(sys.argv[3])))
 def breakdown(results: Path, trusts: tuple[str, str], code: Path | None) -> dict[str, Any]:
     """A warm trust report's kernel time: sections built, specs made, SVGs drawn."""
     done = subprocess.run(
-        [sys.executable, "-c", BREAKDOWN, str(results), *trusts],
+        [sys.executable, "-P", "-c", BREAKDOWN, str(results), *trusts],
         check=True,
         capture_output=True,
         text=True,
@@ -228,6 +245,9 @@ def main() -> None:
     codes: dict[str, Path | None] = {"this": None}
     if args.compare is not None:
         codes = {"compared": args.compare, **codes}
+    imported = {name: imported_from(code) for name, code in codes.items()}
+    if args.compare is not None and imported["compared"] == imported["this"]:
+        raise SystemExit(f"--compare {args.compare}: it imports {imported['this']} as well")
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in codes}
     for _ in range(max(1, args.repeat)):
         for name, code in codes.items():
@@ -248,6 +268,7 @@ def main() -> None:
         "scale": args.scale,
         "results": str(results),
         "compared": str(args.compare) if args.compare else None,
+        "imported_from": imported,
         "target_seconds": TARGET_SECONDS,
         "target_warm_trust_report_seconds": TARGET_WARM_SECONDS,
         "target_bytes": TARGET_BYTES,

@@ -17,7 +17,9 @@ building, GX suites, cross-table rules, the rest) and per cross-table rule (a ru
 makes a link shared with later rules is charged for it) the median wall and CPU seconds, the
 growth exponent ``log(t_last / t_first) / log(last / first)`` (1 is linear) and the peak
 resident memory to ``--out`` (default ``outputs/bench/validate_scaling.json``).  Run it
-with ``PYTHONPATH`` set to another checkout to measure that checkout's code.
+with ``PYTHONPATH`` set to another checkout to measure that checkout's code (children run
+``python -P``, so the working directory does not come before it; the record names the
+package directory imported).
 
     python benchmarks/bench_validate.py [--scale 5] [--runs 3] [--extract DIR]
     python benchmarks/bench_validate.py --scales 1 5 10 [--runs 3] [--out FILE]
@@ -180,7 +182,10 @@ def main() -> None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-c", CHILD, str(extract)], capture_output=True, text=True, check=True
+            [sys.executable, "-P", "-c", CHILD, str(extract)],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         run = json.loads(proc.stdout.strip().splitlines()[-1])
         run["process_wall"] = time.perf_counter() - started
@@ -248,10 +253,21 @@ def main() -> None:
     print(json.dumps(result, indent=2))
 
 
+def imported_from() -> str:
+    """The package directory a child imports (the checkout measured)."""
+    proc = subprocess.run(
+        [sys.executable, "-P", "-c", "import indicators; print(indicators.__path__[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return proc.stdout.strip()
+
+
 def stage_run(extract: Path) -> dict:
     """One validation of ``extract`` in a fresh child process: seconds per stage, peak."""
     proc = subprocess.run(
-        [sys.executable, "-c", STAGES_CHILD, str(extract)],
+        [sys.executable, "-P", "-c", STAGES_CHILD, str(extract)],
         capture_output=True,
         text=True,
         check=True,
@@ -298,6 +314,7 @@ def scaling(scales: list[float], pattern: str, runs: int, out: Path) -> None:
     result = {
         "benchmark": "validate_scaling",
         "pythonpath": os.environ.get("PYTHONPATH"),
+        "imported_from": imported_from(),
         "runs": runs,
         "scales": measured,
         "contacts_growth": round(last["rows"]["contacts"] / first["rows"]["contacts"], 2),
