@@ -286,11 +286,30 @@ def _field_problems(ind: Indicator) -> list[str]:
             f"report_level {ind.report_level!r} is not one of the indicator's levels "
             f"({', '.join(map(str, ind.levels))})"
         )
+    problems += _target_problems(ind)
     if not isinstance(ind.min_denominator, int) or ind.min_denominator < 1:
         problems.append(f"min_denominator must be a whole number >= 1, got {ind.min_denominator!r}")
     if not callable(ind.cases):
         problems.append("cases must be a function (tables, context) -> LazyFrame")
     return problems
+
+
+#: The statistics a goal can be on besides the value, and the kinds that compute them.
+JUDGED_KINDS = {"mean_days": ("waiting_time",)}
+
+
+def _target_problems(ind: Indicator) -> list[str]:
+    """A goal on a statistic the indicator's kind does not compute (it would be ignored)."""
+    statistic = getattr(ind.targets, "statistic", "value")
+    if statistic == "value":
+        return []
+    kinds = JUDGED_KINDS.get(statistic)
+    if kinds is None:
+        known = ", ".join(["value", *JUDGED_KINDS])
+        return [f"targets.statistic {statistic!r} is not one of {known}"]
+    if ind.kind not in kinds:
+        return [f"targets.statistic {statistic!r} needs kind {' or '.join(kinds)}, not {ind.kind}"]
+    return []
 
 
 def _tuple_problems(ind: Indicator) -> list[str]:

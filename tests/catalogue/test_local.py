@@ -105,6 +105,10 @@ NUMERATOR = 'days.gt(60).fill_null(False).alias("numerator")'
          'variation=True, levels=("national", "trust"), report_level="catchment",',
          ("'LOCAL-01': report_level 'catchment' is not one of the indicator's levels "
           "(national, trust)")),
+        ("illustrative=True)", 'illustrative=True, statistic="mean_days")',
+         "'LOCAL-01': targets.statistic 'mean_days' needs kind waiting_time, not proportion"),
+        ("illustrative=True)", 'illustrative=True, statistic="median")',
+         "targets.statistic 'median' is not one of value, mean_days"),
     ],
 )  # fmt: skip
 def test_a_broken_definition_is_named_with_what_is_wrong(tmp_path, old, new, message):
