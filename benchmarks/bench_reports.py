@@ -79,28 +79,25 @@ def _results(scale: float) -> Path:
 
 def render_once(results: Path, out: Path, *, jobs: int, code: Path | None) -> dict[str, Any]:
     """Render every report once in a fresh process, with the code in ``code`` (or this)."""
-    done = subprocess.run(
-        [sys.executable, "-P", "-c", RUN, str(results), str(out), str(jobs)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=_env(code),
-        cwd=ROOT,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(_child(RUN, str(results), str(out), str(jobs), code=code))
 
 
 def imported_from(code: Path | None) -> str:
     """Where a run with ``code`` imports the package from (checked, and recorded)."""
+    return _child("import indicators; print(indicators.__path__[0])", code=code)
+
+
+def _child(script: str, *args: str, code: Path | None) -> str:
+    """The last line a fresh ``python -P -c script args`` prints, importing ``code``."""
     done = subprocess.run(
-        [sys.executable, "-P", "-c", "import indicators; print(indicators.__path__[0])"],
+        [sys.executable, "-P", "-c", script, *args],
         check=True,
         capture_output=True,
         text=True,
         env=_env(code),
         cwd=ROOT,
     )
-    return done.stdout.strip()
+    return done.stdout.strip().splitlines()[-1]
 
 
 def _env(code: Path | None) -> dict[str, str]:
@@ -154,15 +151,7 @@ print(json.dumps(once(sys.argv[3])))
 
 def breakdown(results: Path, trusts: tuple[str, str], code: Path | None) -> dict[str, Any]:
     """A warm trust report's kernel time: sections built, specs made, SVGs drawn."""
-    done = subprocess.run(
-        [sys.executable, "-P", "-c", BREAKDOWN, str(results), *trusts],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=_env(code),
-        cwd=ROOT,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(_child(BREAKDOWN, str(results), *trusts, code=code))
 
 
 def _two_trusts(results: Path) -> tuple[str, str]:

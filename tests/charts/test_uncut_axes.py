@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date
 
 import polars as pl
 import vl_convert
 
 from indicators.charts import caterpillar_chart, funnel_chart, spc_chart
 from indicators.charts.theme import UNCUT_AXES
-from indicators.results import SPC_SCHEMA, conform
+
+from .test_spc import _series
 
 LONG_NAME = "Universitetssykehuset i Nord-Norge, Klinikk psykisk helse og rus, Tromsø"
 
@@ -39,32 +39,6 @@ def _rows(names: list[str] | None = None) -> pl.DataFrame:
     )
 
 
-def _spc_rows() -> pl.DataFrame:
-    """Thirty months of one trust's share, from January 2024."""
-    months = [date(2024 + i // 12, i % 12 + 1, 1) for i in range(30)]
-    rows = {
-        "indicator_id": "AKU-01",
-        "level": "trust",
-        "unit_id": "974633574",
-        "unit_name": "Helse Bergen",
-        "period": [m.strftime("%Y-%m") for m in months],
-        "month": months,
-        "chart": "p",
-        "statistic": "proportion",
-        "value": [0.62 + (0.03 if i % 3 else -0.02) for i in range(30)],
-        "included": True,
-        "segment": 0,
-        "centre": 0.62,
-        "lower": 0.52,
-        "upper": 0.72,
-        "variation": "common_cause",
-        "improvement": "increase",
-        "series_variation": "common_cause",
-    }
-    frame = pl.DataFrame({k: v if isinstance(v, list) else [v] * 30 for k, v in rows.items()})
-    return conform(frame, SPC_SCHEMA)
-
-
 def _svg_with_and_without_limits(spec: dict) -> tuple[str, str]:
     limited = copy.deepcopy(spec)
     for key in UNCUT_AXES:
@@ -85,7 +59,7 @@ def test_number_and_date_axes_without_a_limit_draw_the_same_charts():
         charts = [
             funnel_chart(_rows(), unit="fraction", highlight="B", title="T", lang=lang),
             caterpillar_chart(_rows(), unit="fraction", highlight="C", title="T", lang=lang),
-            spc_chart(_spc_rows(), unit="fraction", title="T", lang=lang),
+            spc_chart(_series(), unit="fraction", title="T", lang=lang),
         ]
         for chart in charts:
             uncut, limited = _svg_with_and_without_limits(chart.spec)

@@ -13,7 +13,6 @@ out by hand:
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 import polars as pl
@@ -25,6 +24,8 @@ from indicators.reports.data import ResultsData, judged_statistic, report_level,
 from indicators.reports.national import NationalOverview
 from indicators.reports.trust import TrustReport
 from indicators.results import CURVE_SCHEMA, INDICATOR_SCHEMA, VARIATION_SCHEMA, conform
+
+from .test_reader_text import _summary_row, _text
 
 FINNMARK = "983974880"
 BERGEN = "983974724"
@@ -126,16 +127,6 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> ResultsData:
         curves=pl.DataFrame(schema=CURVE_SCHEMA),
         manifest=manifest,
     )
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&lt;", "<").strip()
-
-
-def _summary_row(html: str, indicator_id: str) -> str:
-    row = re.search(rf'<tr><td><a href="#ind-{indicator_id}">.*?</tr>', html)
-    assert row, indicator_id
-    return _text(row.group(0))
 
 
 def test_the_definitions_declare_level_and_judged_statistic(data):
